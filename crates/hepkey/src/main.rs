@@ -1,0 +1,44 @@
+//! `hepkey`: a thin command-line layer over the hepkey crates.
+//!
+//! Each subcommand lives in its own module under `commands/`; this file only
+//! declares the command tree and dispatches.
+
+mod commands;
+
+use clap::{Parser, Subcommand};
+use std::process::ExitCode;
+
+#[derive(Parser)]
+#[command(
+    name = "hepkey",
+    version,
+    about = "Particle-physics open data in one small, fast, offline program",
+    after_help = "Examples:\n  hepkey inspect ../shared/data/root/uproot-HZZ.root\n  hepkey scan ../shared/data/root/uproot-HZZ.root:events -b NJet,Jet_Px -n 5"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// List the objects of a ROOT file: trees with their branches, histograms.
+    Inspect(commands::inspect::Args),
+    /// Print branch values entry by entry, like TTree::Scan.
+    Scan(commands::scan::Args),
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Inspect(args) => commands::inspect::run(args),
+        Command::Scan(args) => commands::scan::run(args),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) => {
+            eprintln!("error: {err:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
