@@ -29,6 +29,12 @@ enum Command {
 }
 
 fn main() -> ExitCode {
+    // Piping into `head` should end quietly, as other Unix tools do.
+    #[cfg(unix)]
+    // SAFETY: restoring the default disposition of a signal at start-up.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+    }
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Inspect(args) => commands::inspect::run(args),

@@ -1,1 +1,37 @@
-//! Placeholder
+//! # hepkey-root
+//!
+//! Reads CERN ROOT files: the file structure (header, directories, keys,
+//! streamer infos, compressed blocks), TTree branches into typed columns
+//! ([`Array`]), and histograms.
+//!
+//! ```no_run
+//! let file = hepkey_root::RootFile::open("uproot-HZZ.root")?;
+//! let tree = hepkey_root::Tree::open(&file, "events")?;
+//! let px = tree.read_all("Jet_Px")?;
+//! println!("{} entries, first: {}", px.len(), px.display(0));
+//! # Ok::<(), hepkey_root::Error>(())
+//! ```
+//!
+//! Layers, bottom up: [`source`] (byte ranges), [`compression`], [`cursor`]
+//! (big-endian decoding), [`key`]/[`directory`]/[`file`], [`streamers`],
+//! [`tree`] (models, interpretations, baskets, decoding), [`hist`].
+
+pub mod array;
+pub mod compression;
+pub mod containers;
+pub mod cursor;
+pub mod directory;
+pub mod error;
+pub mod file;
+pub mod hist;
+pub mod key;
+pub mod source;
+pub mod streamers;
+pub mod summary;
+pub mod tree;
+
+pub use array::{Array, Values};
+pub use error::{Error, Result};
+pub use file::RootFile;
+pub use hist::{read_histogram, Histogram};
+pub use tree::{Branch, Tree};

@@ -1,11 +1,258 @@
-use anyhow::Result;
+//! `hepkey inspect FILE`: what a ROOT file holds.
+
+use anyhow::{Context, Result};
+use hepkey_root::file::Entry;
+use hepkey_root::summary::Summary;
+use hepkey_root::{read_histogram, Histogram, RootFile, Tree};
+use serde_json::{json, Map, Value};
 
 #[derive(clap::Args)]
+#[command(
+    after_help = "Examples:\n  hepkey inspect events.root\n  hepkey inspect events.root --json --stats > summary.json"
+)]
 pub struct Args {
-    /// ROOT file
+    /// ROOT file to inspect.
     pub file: String,
+    /// Print JSON for machines instead of a listing.
+    #[arg(long)]
+    pub json: bool,
+    /// Read every branch and histogram and add summary statistics
+    /// (count, sum, min, max, first and last values).
+    #[arg(long)]
+    pub stats: bool,
 }
 
-pub fn run(_args: Args) -> Result<()> {
-    anyhow::bail!("not implemented yet")
+pub fn run(args: Args) -> Result<()> {
+    let file = RootFile::open(&args.file)?;
+    let entries = file.walk()?;
+    if args.json {
+        let out = to_json(&file, &entries, args.stats)?;
+        println!("{}", serde_json::to_string_pretty(&out)?);
+    } else {
+        print_listing(&file, &entries, args.stats)?;
+    }
+    Ok(())
+}
+
+fn file_name(file: &RootFile) -> String {
+    std::path::Path::new(file.name())
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| file.name().to_string())
+}
+
+/// The JSON document: the layout of the shared reference files.
+pub fn to_json(file: &RootFile, entries: &[Entry], stats: bool) -> Result<Value> {
+    let mut objects = Map::new();
+    for e in entries {
+        let key = format!("{};{}", e.path, e.key.cycle);
+        let class = e.key.class_name.as_str();
+        let value = match class {
+            "TTree" | "TNtuple" | "TNtupleD" => tree_json(file, e, stats)?,
+            c if hepkey_root::hist::is_histogram_class(c) => {
+                let h = read_histogram(file, &format!("{};{}", e.path, e.key.cycle))?;
+                hist_json(&h, stats)
+            }
+            "ROOT::RNTuple" | "ROOT::Experimental::RNTuple" => json!({
+                "class": class,
+                "supported": false,
+                "note": "RNTuple reading is not supported yet",
+            }),
+            _ => json!({ "class": class, "title": e.key.title }),
+        };
+        objects.insert(key, value);
+    }
+    Ok(json!({ "file": file_name(file), "objects": objects }))
+}
+
+fn tree_json(file: &RootFile, e: &Entry, stats: bool) -> Result<Value> {
+    let tree = Tree::open(file, &format!("{};{}", e.path, e.key.cycle))?;
+    let mut branches = Map::new();
+    for b in tree.branches() {
+        let mut o = Map::new();
+        o.insert("typename".into(), json!(b.type_name()));
+        if !stats {
+            o.insert("compressed_bytes".into(), json!(b.compressed_bytes()));
+            o.insert("uncompressed_bytes".into(), json!(b.uncompressed_bytes()));
+        }
+        if let Err(why) = &b.interpretation {
+            o.insert("unreadable".into(), json!(why));
+        } else if stats {
+            match tree.read_branch(b, 0..tree.entries()) {
+                Ok(a) => summary_json(&Summary::of(&a), &mut o),
+                Err(err) => {
+                    o.insert("unreadable".into(), json!(err.to_string()));
+                }
+            }
+        }
+        branches.insert(b.path.clone(), Value::Object(o));
+    }
+    Ok(json!({
+        "class": e.key.class_name,
+        "entries": tree.entries(),
+        "branches": branches,
+    }))
+}
+
+fn summary_json(s: &Summary, o: &mut Map<String, Value>) {
+    o.insert("depth".into(), json!(s.depth));
+    if let (Some(c10), Some(sum)) = (&s.counts_first10, s.counts_sum) {
+        o.insert("counts_first10".into(), json!(c10));
+        o.insert("counts_sum".into(), json!(sum));
+    }
+    o.insert(
+        "kind".into(),
+        json!(if s.strings { "string" } else { "number" }),
+    );
+    o.insert("n".into(), json!(s.n));
+    if s.strings {
+        o.insert("first5".into(), json!(s.first5_strings));
+    } else {
+        o.insert("sum".into(), json!(s.sum));
+        o.insert("min".into(), json!(s.min));
+        o.insert("max".into(), json!(s.max));
+        o.insert("first5".into(), json!(s.first5_numbers));
+        o.insert("last5".into(), json!(s.last5_numbers));
+    }
+}
+
+fn hist_json(h: &Histogram, stats: bool) -> Value {
+    let edges: Vec<&Vec<f64>> = h.axes.iter().map(|a| &a.edges).collect();
+    let mut o = json!({
+        "class": h.class,
+        "title": h.title,
+        "entries": h.entries,
+    });
+    if stats {
+        o["values_flow"] = grid(h, &h.values);
+        o["errors_flow"] = grid(h, &h.errors);
+        o["edges"] = json!(edges);
+    } else {
+        o["bins"] = json!(h.axes.iter().map(|a| a.bins()).collect::<Vec<_>>());
+    }
+    o
+}
+
+/// Flow-inclusive contents as nested lists indexed [x][y], as uproot gives them.
+fn grid(h: &Histogram, cells: &[f64]) -> Value {
+    match h.axes.len() {
+        2 => {
+            let nx = h.axes[0].bins() + 2;
+            let ny = h.axes[1].bins() + 2;
+            let rows: Vec<Vec<f64>> = (0..nx)
+                .map(|ix| (0..ny).map(|iy| cells[ix + nx * iy]).collect())
+                .collect();
+            json!(rows)
+        }
+        _ => json!(cells),
+    }
+}
+
+fn print_listing(file: &RootFile, entries: &[Entry], stats: bool) -> Result<()> {
+    let h = file.header();
+    println!(
+        "{}  (ROOT file format {}, {} bytes, compression setting {})",
+        file.name(),
+        h.version,
+        h.end,
+        h.compress
+    );
+    for e in entries {
+        let depth = e.path.matches('/').count();
+        let indent = "  ".repeat(depth + 1);
+        let class = e.key.class_name.as_str();
+        match class {
+            "TTree" | "TNtuple" | "TNtupleD" => {
+                let tree = Tree::open(file, &format!("{};{}", e.path, e.key.cycle))
+                    .with_context(|| format!("reading tree {}", e.path))?;
+                println!(
+                    "{indent}{};{}  {class}  {} entries, {} branches  \"{}\"",
+                    e.path,
+                    e.key.cycle,
+                    tree.entries(),
+                    tree.branches().len(),
+                    e.key.title
+                );
+                let width = tree
+                    .branches()
+                    .iter()
+                    .map(|b| b.path.len())
+                    .max()
+                    .unwrap_or(0);
+                let twidth = tree
+                    .branches()
+                    .iter()
+                    .map(|b| b.type_name().len())
+                    .max()
+                    .unwrap_or(0);
+                println!(
+                    "{indent}  {:width$}  {:twidth$}  {:>12}  {:>12}",
+                    "branch", "type", "compressed", "uncompressed"
+                );
+                for b in tree.branches() {
+                    let note = match (&b.interpretation, stats) {
+                        (Err(_), _) => "  (not readable)".to_string(),
+                        (Ok(_), true) => match tree.read_branch(b, 0..tree.entries()) {
+                            Ok(a) => short_stats(&Summary::of(&a)),
+                            Err(err) => format!("  error: {err}"),
+                        },
+                        _ => String::new(),
+                    };
+                    println!(
+                        "{indent}  {:width$}  {:twidth$}  {:>12}  {:>12}{note}",
+                        b.path,
+                        b.type_name(),
+                        b.compressed_bytes(),
+                        b.uncompressed_bytes()
+                    );
+                }
+            }
+            c if hepkey_root::hist::is_histogram_class(c) => {
+                let hist = read_histogram(file, &format!("{};{}", e.path, e.key.cycle))?;
+                let axes: Vec<String> = hist
+                    .axes
+                    .iter()
+                    .map(|a| {
+                        format!(
+                            "{} bins [{}, {}]",
+                            a.bins(),
+                            a.edges.first().unwrap_or(&0.0),
+                            a.edges.last().unwrap_or(&0.0)
+                        )
+                    })
+                    .collect();
+                println!(
+                    "{indent}{};{}  {class}  {}  entries {}  \"{}\"",
+                    e.path,
+                    e.key.cycle,
+                    axes.join(" x "),
+                    hist.entries,
+                    hist.title
+                );
+            }
+            "ROOT::RNTuple" | "ROOT::Experimental::RNTuple" => println!(
+                "{indent}{};{}  {class}  (RNTuple: reading is not supported yet)",
+                e.path, e.key.cycle
+            ),
+            _ => println!(
+                "{indent}{};{}  {class}  \"{}\"",
+                e.path, e.key.cycle, e.key.title
+            ),
+        }
+    }
+    Ok(())
+}
+
+fn short_stats(s: &Summary) -> String {
+    if s.strings {
+        format!("  n={} first={:?}", s.n, s.first5_strings.first())
+    } else {
+        format!(
+            "  n={} mean={:.6} min={} max={}",
+            s.n,
+            if s.n > 0 { s.sum / s.n as f64 } else { 0.0 },
+            s.min.map_or("-".into(), |v| v.to_string()),
+            s.max.map_or("-".into(), |v| v.to_string())
+        )
+    }
 }

@@ -1,11 +1,100 @@
-use anyhow::Result;
+//! `hepkey scan FILE[:TREE] -b a,b`: values entry by entry, like TTree::Scan.
+
+use anyhow::{bail, Result};
+use hepkey_root::{RootFile, Tree};
 
 #[derive(clap::Args)]
+#[command(
+    after_help = "Examples:\n  hepkey scan nano.root:Events -b Jet_pt,MET_pt -n 10\n  hepkey scan HZZ.root -b NJet,Jet_Px --start 100"
+)]
 pub struct Args {
-    /// ROOT file
-    pub file: String,
+    /// FILE or FILE:TREE (the tree may be omitted when the file has one).
+    pub target: String,
+    /// Branches to show, separated by commas.
+    #[arg(short, long, value_delimiter = ',', required = true)]
+    pub branches: Vec<String>,
+    /// Number of entries to show.
+    #[arg(short, default_value_t = 10)]
+    pub n: u64,
+    /// First entry to show.
+    #[arg(long, default_value_t = 0)]
+    pub start: u64,
 }
 
-pub fn run(_args: Args) -> Result<()> {
-    anyhow::bail!("not implemented yet")
+pub fn run(args: Args) -> Result<()> {
+    let (path, tree_name) = split_target(&args.target);
+    let file = RootFile::open(path)?;
+    let tree_name = match tree_name {
+        Some(t) => t.to_string(),
+        None => {
+            let trees: Vec<String> = file
+                .walk()?
+                .into_iter()
+                .filter(|e| matches!(e.key.class_name.as_str(), "TTree" | "TNtuple" | "TNtupleD"))
+                .map(|e| e.path)
+                .collect();
+            match trees.as_slice() {
+                [one] => one.clone(),
+                [] => bail!("{path}: the file holds no TTree"),
+                many => bail!(
+                    "{path}: the file holds several trees ({}); name one as FILE:TREE",
+                    many.join(", ")
+                ),
+            }
+        }
+    };
+    let tree = Tree::open(&file, &tree_name)?;
+    let stop = (args.start + args.n).min(tree.entries());
+    let start = args.start.min(stop);
+    let names: Vec<&str> = args.branches.iter().map(|s| s.trim()).collect();
+    let columns = tree.read_many(&names, start..stop)?;
+    let mut header = vec!["entry".to_string()];
+    header.extend(names.iter().map(|s| s.to_string()));
+    let rows: Vec<Vec<String>> = (0..(stop - start) as usize)
+        .map(|i| {
+            let mut row = vec![(start + i as u64).to_string()];
+            row.extend(columns.iter().map(|c| c.display(i)));
+            row
+        })
+        .collect();
+    let widths: Vec<usize> = (0..header.len())
+        .map(|j| {
+            rows.iter()
+                .map(|r| r[j].len())
+                .chain([header[j].len()])
+                .max()
+                .unwrap_or(0)
+                .min(60)
+        })
+        .collect();
+    let line = |cells: &[String]| {
+        cells
+            .iter()
+            .zip(&widths)
+            .map(|(c, w)| format!("{c:>w$}"))
+            .collect::<Vec<_>>()
+            .join(" | ")
+    };
+    println!("{}", line(&header));
+    println!(
+        "{}",
+        widths
+            .iter()
+            .map(|w| "-".repeat(*w))
+            .collect::<Vec<_>>()
+            .join("-+-")
+    );
+    for r in &rows {
+        println!("{}", line(r));
+    }
+    println!("({} of {} entries shown)", stop - start, tree.entries());
+    Ok(())
+}
+
+/// Splits `file.root:tree` (a colon after the `.root` suffix).
+fn split_target(t: &str) -> (&str, Option<&str>) {
+    if let Some(i) = t.rfind(".root:") {
+        return (&t[..i + 5], Some(&t[i + 6..]));
+    }
+    (t, None)
 }

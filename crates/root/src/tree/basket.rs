@@ -1,0 +1,133 @@
+//! Baskets: the compressed blocks a branch's entries are stored in.
+
+use super::model::BranchModel;
+use crate::compression;
+use crate::cursor::Cursor;
+use crate::error::{Error, Result};
+use crate::key::Key;
+use crate::source::ByteSource;
+
+/// Where one basket is and which entries it holds.
+#[derive(Clone, Debug)]
+pub struct BasketRef {
+    /// Index among the branch's baskets.
+    pub index: usize,
+    pub entry_start: u64,
+    pub entry_stop: u64,
+    /// File position and size; None for baskets embedded in the tree object.
+    pub location: Option<(u64, usize)>,
+}
+
+/// A basket's decompressed bytes.
+pub struct RawBasket {
+    pub data: Vec<u8>,
+    /// Entry start positions in `data`, ending with the data length.
+    pub offsets: Option<Vec<u32>>,
+    pub entries: usize,
+}
+
+/// The baskets of a branch in entry order. `fBasketEntry[i]` is the first
+/// entry of basket `i`, and `fBasketEntry[fWriteBasket]` the first entry of
+/// the basket still in memory when the tree was written (embedded in the tree
+/// object if the file was not closed cleanly).
+pub fn basket_refs(b: &BranchModel) -> Vec<BasketRef> {
+    let n = b.write_basket as usize;
+    let total = b.entries.max(0) as u64;
+    let first_entry = |i: usize| b.basket_entry.get(i).map(|&e| e.max(0) as u64);
+    let mut out = Vec::new();
+    for i in 0..n {
+        let start = first_entry(i).unwrap_or(0);
+        let stop = first_entry(i + 1).filter(|&e| e >= start).unwrap_or(total);
+        let (seek, bytes) = (
+            b.basket_seek.get(i).copied().unwrap_or(0),
+            b.basket_bytes.get(i).copied().unwrap_or(0),
+        );
+        if seek > 0 && bytes > 0 {
+            out.push(BasketRef {
+                index: i,
+                entry_start: start,
+                entry_stop: stop,
+                location: Some((seek as u64, bytes as usize)),
+            });
+        }
+    }
+    let mut next = first_entry(n).unwrap_or(total);
+    for (k, e) in b.embedded.iter().enumerate() {
+        out.push(BasketRef {
+            index: n + k,
+            entry_start: next,
+            entry_stop: next + e.entries as u64,
+            location: None,
+        });
+        next += e.entries as u64;
+    }
+    out
+}
+
+/// Reads and decompresses one basket.
+pub fn read_basket(
+    source: &dyn ByteSource,
+    branch: &BranchModel,
+    r: &BasketRef,
+    what: &str,
+) -> Result<RawBasket> {
+    let Some((seek, nbytes)) = r.location else {
+        let e = &branch.embedded[r.index - branch.write_basket as usize];
+        return Ok(RawBasket {
+            data: e.data.clone(),
+            offsets: e.offsets.clone(),
+            entries: e.entries,
+        });
+    };
+    let bytes = source.read_at(seek, nbytes)?;
+    let mut c = Cursor::new(&bytes, 0, what);
+    let key = Key::read(&mut c)?;
+    let keylen = key.keylen as usize;
+    if keylen < 19 || keylen > bytes.len() || key.nbytes as usize > bytes.len() {
+        return Err(Error::format(format!(
+            "{what}: basket {} has an inconsistent key (keylen {keylen}, nbytes {}, {} bytes listed)",
+            r.index, key.nbytes, nbytes
+        )));
+    }
+    c.seek(keylen - 19)?;
+    c.u16()?; // basket version
+    c.i32()?; // buffer size
+    c.i32()?; // entry size
+    let nev_buf = c.i32()?;
+    let last = c.i32()?;
+    let expected = (r.entry_stop - r.entry_start) as usize;
+    if nev_buf < 0 || nev_buf as usize != expected {
+        return Err(Error::format(format!(
+            "{what}: basket {} holds {nev_buf} entries but the branch lists {expected}",
+            r.index
+        )));
+    }
+    let what_b = format!("{what}, basket {}", r.index);
+    let raw = compression::decompress(
+        &bytes[keylen..key.nbytes as usize],
+        key.objlen as usize,
+        &what_b,
+    )?;
+    let border = (last as i64 - keylen as i64).clamp(0, raw.len() as i64) as usize;
+    let entries = nev_buf as usize;
+    let offsets = if border < raw.len() {
+        let mut oc = Cursor::new(&raw[border..], 0, &what_b);
+        oc.i32()?; // count
+        let mut offs = Vec::with_capacity(entries + 1);
+        for _ in 0..entries {
+            let o = oc.i32()? as i64 - keylen as i64;
+            offs.push(o.clamp(0, border as i64) as u32);
+        }
+        offs.push(border as u32);
+        Some(offs)
+    } else {
+        None
+    };
+    let mut data = raw;
+    data.truncate(border);
+    Ok(RawBasket {
+        data,
+        offsets,
+        entries,
+    })
+}

@@ -1,0 +1,236 @@
+//! How to turn a branch's bytes into a column: decided once per branch from
+//! its leaves, class names and titles.
+
+use super::model::{BranchModel, Leaf};
+use super::types::{CppType, Prim};
+use crate::error::{Error, Result};
+
+/// The range and precision of a Float16_t / Double32_t (from `[min,max,nbits]`).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Truncation {
+    pub float16: bool,
+    pub min: f64,
+    pub max: f64,
+    pub nbits: u32,
+    /// True when a `[min,max,…]` range was given.
+    pub has_range: bool,
+}
+
+/// How a string is stored.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum StringKind {
+    /// `char*` leaf (TLeafC).
+    CharStar,
+    StdString,
+    TString,
+}
+
+/// The decoding recipe of one branch.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Interpretation {
+    /// A fixed number of values per entry (1 for scalars, 3 for `float[3]`).
+    Fixed { prim: Prim, dims: Vec<usize> },
+    /// A leaf-count array (`float[nJet]`), with fixed inner dimensions.
+    Jagged { prim: Prim, inner: Vec<usize> },
+    /// Float16_t / Double32_t, scalars or fixed arrays, read as float/double.
+    Truncated {
+        trunc: Truncation,
+        dims: Vec<usize>,
+        jagged: bool,
+    },
+    /// One string per entry.
+    Strings(StringKind),
+    /// An STL container or RVec, streamed object by object.
+    Container(CppType),
+}
+
+impl Interpretation {
+    /// The type name, spelled as uproot spells it.
+    pub fn type_name(&self) -> String {
+        let dims_str = |d: &[usize]| d.iter().map(|n| format!("[{n}]")).collect::<String>();
+        match self {
+            Interpretation::Fixed { prim, dims } => format!("{}{}", prim.name(), dims_str(dims)),
+            Interpretation::Jagged { prim, inner } => {
+                format!("{}[]{}", prim.name(), dims_str(inner))
+            }
+            Interpretation::Truncated {
+                trunc,
+                dims,
+                jagged,
+            } => format!(
+                "{}{}{}",
+                if trunc.float16 {
+                    "Float16_t"
+                } else {
+                    "Double32_t"
+                },
+                if *jagged { "[]" } else { "" },
+                dims_str(dims)
+            ),
+            Interpretation::Strings(StringKind::CharStar) => "char*".into(),
+            Interpretation::Strings(StringKind::StdString) => "std::string".into(),
+            Interpretation::Strings(StringKind::TString) => "TString".into(),
+            Interpretation::Container(t) => t.name(),
+        }
+    }
+}
+
+/// Decides how to read a branch, or says why it cannot be read.
+pub fn interpret(branch: &BranchModel) -> Result<Interpretation> {
+    let unsupported = |why: String| {
+        Err(Error::Unsupported(format!(
+            "branch {:?} ({}): {why}",
+            branch.name,
+            describe(branch)
+        )))
+    };
+    if !branch.branches.is_empty() {
+        return unsupported(
+            "it is a split object; read its sub-branches (e.g. `branch/member`) instead".into(),
+        );
+    }
+    if branch.leaves.len() != 1 {
+        return unsupported(format!(
+            "{} leaves in one branch (leaf lists are not supported yet)",
+            branch.leaves.len()
+        ));
+    }
+    let leaf = &branch.leaves[0];
+    let (fixed, jagged) = leaf_dims(leaf);
+    if let Some(el) = &branch.element {
+        if el.streamer_type == 65
+            || el.class_name == "TString" && leaf.element_type.is_some_and(|t| t < 0 || t == 65)
+        {
+            return Ok(Interpretation::Strings(StringKind::TString));
+        }
+        match leaf.element_type {
+            Some(code @ (9 | 19)) => {
+                return Ok(Interpretation::Truncated {
+                    trunc: truncation(code == 19, leaf, branch),
+                    dims: fixed,
+                    jagged,
+                })
+            }
+            Some(code) if (1..=18).contains(&code) => {
+                let prim = Prim::from_code(code).expect("basic type code");
+                return Ok(if jagged {
+                    Interpretation::Jagged { prim, inner: fixed }
+                } else {
+                    Interpretation::Fixed { prim, dims: fixed }
+                });
+            }
+            Some(21..=39) => {
+                // Fixed-size array member (kOffsetL + code).
+                let code = leaf.element_type.unwrap_or(0) - 20;
+                if let Some(prim) = Prim::from_code(code) {
+                    return Ok(Interpretation::Fixed { prim, dims: fixed });
+                }
+            }
+            _ => {}
+        }
+        let class_name = if el.class_name.is_empty() {
+            leaf.title.clone()
+        } else {
+            el.class_name.clone()
+        };
+        return match CppType::parse(&class_name) {
+            Some(CppType::StdString) => Ok(Interpretation::Strings(StringKind::StdString)),
+            Some(CppType::TString) => Ok(Interpretation::Strings(StringKind::TString)),
+            Some(CppType::Prim(prim)) => Ok(Interpretation::Fixed { prim, dims: fixed }),
+            Some(t) => Ok(Interpretation::Container(t)),
+            None => unsupported(format!(
+                "class {class_name:?} is not a number, string or STL container of them"
+            )),
+        };
+    }
+    match leaf.class.as_str() {
+        "TLeafC" => Ok(Interpretation::Strings(StringKind::CharStar)),
+        "TLeafF16" | "TLeafD32" => Ok(Interpretation::Truncated {
+            trunc: truncation(leaf.class == "TLeafF16", leaf, branch),
+            dims: fixed,
+            jagged,
+        }),
+        class => match Prim::from_leaf_class(class, leaf.is_unsigned) {
+            Some(prim) if jagged => Ok(Interpretation::Jagged { prim, inner: fixed }),
+            Some(prim) => Ok(Interpretation::Fixed { prim, dims: fixed }),
+            None => unsupported(format!("leaf class {class} is not supported")),
+        },
+    }
+}
+
+/// A short description of a branch's stored type for messages.
+pub fn describe(branch: &BranchModel) -> String {
+    match (&branch.element, branch.leaves.first()) {
+        (Some(el), _) if !el.class_name.is_empty() => format!("{} {}", branch.class, el.class_name),
+        (_, Some(leaf)) => format!("{} {}", leaf.class, leaf.title),
+        _ => branch.class.clone(),
+    }
+}
+
+/// Fixed dimensions of a leaf and whether it has a leaf count. The title of
+/// a leaf names its dimensions: `x[3][2]`, `x[n]`, `x[n][2]`.
+fn leaf_dims(leaf: &Leaf) -> (Vec<usize>, bool) {
+    let jagged = leaf.count.is_some();
+    let name_part = leaf.title.split('/').next().unwrap_or("");
+    let mut dims = Vec::new();
+    let mut rest = name_part;
+    while let Some(open) = rest.find('[') {
+        let Some(close) = rest[open..].find(']') else {
+            break;
+        };
+        let inside = &rest[open + 1..open + close];
+        if let Ok(n) = inside.trim().parse::<usize>() {
+            dims.push(n);
+        }
+        rest = &rest[open + close + 1..];
+    }
+    // When the title does not say (e.g. TLeafElement), trust fLen.
+    let product: usize = dims.iter().product();
+    if dims.is_empty() && leaf.len > 1 {
+        dims.push(leaf.len as usize);
+    } else if !dims.is_empty() && product != leaf.len.max(1) as usize && !jagged {
+        dims = vec![leaf.len.max(1) as usize];
+    }
+    (dims, jagged)
+}
+
+/// Reads `[min,max]` or `[min,max,nbits]` from the leaf or branch title.
+fn truncation(float16: bool, leaf: &Leaf, branch: &BranchModel) -> Truncation {
+    let mut t = Truncation {
+        float16,
+        min: 0.0,
+        max: 0.0,
+        nbits: if float16 { 12 } else { 32 },
+        has_range: false,
+    };
+    for title in [&leaf.title, &branch.title] {
+        if let Some(range) = find_range(title) {
+            t.min = range.0;
+            t.max = range.1;
+            if let Some(n) = range.2 {
+                t.nbits = n.clamp(2, 32);
+            }
+            t.has_range = true;
+            break;
+        }
+    }
+    t
+}
+
+fn find_range(title: &str) -> Option<(f64, f64, Option<u32>)> {
+    let open = title.rfind('[')?;
+    let close = title[open..].find(']')? + open;
+    let parts: Vec<&str> = title[open + 1..close].split(',').map(str::trim).collect();
+    if parts.len() < 2 {
+        return None;
+    }
+    let num = |s: &str| -> Option<f64> {
+        let s = s.replace("pi", &std::f64::consts::PI.to_string());
+        s.parse::<f64>().ok()
+    };
+    Some((
+        num(parts[0])?,
+        num(parts[1])?,
+        parts.get(2).and_then(|s| s.parse().ok()),
+    ))
+}

@@ -1,0 +1,291 @@
+//! TTree reading: branches into columns, for any entry range, in parallel.
+
+pub mod basket;
+pub mod decode;
+pub mod interpretation;
+pub mod model;
+pub mod types;
+
+use crate::array::Array;
+use crate::cursor::Cursor;
+use crate::error::{Error, Result};
+use crate::file::RootFile;
+use crate::source::ByteSource;
+use basket::{basket_refs, read_basket, BasketRef};
+use interpretation::{interpret, Interpretation};
+use model::{BranchModel, TreeModel};
+use std::ops::Range;
+use std::sync::Arc;
+
+/// A readable branch (sub-branches are listed with their full path).
+#[derive(Clone, Debug)]
+pub struct Branch {
+    /// Full path: `name`, or `parent/child` for sub-branches.
+    pub path: String,
+    pub model: BranchModel,
+    /// How to decode it, or why it cannot be read.
+    pub interpretation: std::result::Result<Interpretation, String>,
+    baskets: Vec<BasketRef>,
+}
+
+impl Branch {
+    /// The value type as uproot names it (or the stored class when unreadable).
+    pub fn type_name(&self) -> String {
+        match &self.interpretation {
+            Ok(i) => i.type_name(),
+            Err(_) => interpretation::describe(&self.model),
+        }
+    }
+
+    /// Compressed bytes of the branch's baskets (the branch's own, not sub-branches).
+    pub fn compressed_bytes(&self) -> i64 {
+        self.model.zip_bytes
+    }
+
+    /// Uncompressed bytes.
+    pub fn uncompressed_bytes(&self) -> i64 {
+        self.model.tot_bytes
+    }
+
+    /// The baskets in entry order.
+    pub fn baskets(&self) -> &[BasketRef] {
+        &self.baskets
+    }
+}
+
+/// An open tree.
+pub struct Tree {
+    source: Arc<dyn ByteSource>,
+    file_name: String,
+    /// Path of the tree in its file.
+    pub path: String,
+    pub model: TreeModel,
+    branches: Vec<Branch>,
+}
+
+impl Tree {
+    /// Reads the tree object at `path` (e.g. `Events` or `dir/tree;2`).
+    pub fn open(file: &RootFile, path: &str) -> Result<Tree> {
+        let key = file.find_key(path)?;
+        if !matches!(key.class_name.as_str(), "TTree" | "TNtuple" | "TNtupleD") {
+            return Err(Error::NotFound(format!(
+                "{}: {:?} is a {}, not a TTree",
+                file.name(),
+                path,
+                key.class_name
+            )));
+        }
+        let data = file.object_bytes(&key)?;
+        let what = format!("{}: TTree {}", file.name(), key.name);
+        let mut c = Cursor::new(&data, key.keylen as u32, &what);
+        let model = model::read_tree(&mut c, &key.class_name).map_err(|e| e.context(&what))?;
+        let mut branches = Vec::new();
+        flatten(&model.branches, "", &mut branches);
+        Ok(Tree {
+            source: file.source().clone(),
+            file_name: file.name().to_string(),
+            path: path.to_string(),
+            model,
+            branches,
+        })
+    }
+
+    /// Number of entries.
+    pub fn entries(&self) -> u64 {
+        self.model.entries.max(0) as u64
+    }
+
+    /// Every branch, top-level ones and their sub-branches, depth first.
+    pub fn branches(&self) -> &[Branch] {
+        &self.branches
+    }
+
+    /// A branch by full path or by its own name.
+    pub fn branch(&self, name: &str) -> Result<&Branch> {
+        self.branches
+            .iter()
+            .find(|b| b.path == name)
+            .or_else(|| self.branches.iter().find(|b| b.model.name == name))
+            .ok_or_else(|| {
+                let mut close: Vec<&str> = self
+                    .branches
+                    .iter()
+                    .map(|b| b.path.as_str())
+                    .filter(|p| similar(p, name))
+                    .collect();
+                close.truncate(5);
+                Error::NotFound(format!(
+                    "{}: tree {:?} has no branch {:?}{}",
+                    self.file_name,
+                    self.path,
+                    name,
+                    if close.is_empty() {
+                        String::new()
+                    } else {
+                        format!(" (did you mean {}?)", close.join(", "))
+                    }
+                ))
+            })
+    }
+
+    /// Reads entries `range` of one branch.
+    pub fn read(&self, name: &str, range: Range<u64>) -> Result<Array> {
+        let branch = self.branch(name)?;
+        self.read_branch(branch, range)
+    }
+
+    /// Reads all entries of one branch.
+    pub fn read_all(&self, name: &str) -> Result<Array> {
+        self.read(name, 0..self.entries())
+    }
+
+    /// Reads several branches over the same range, in parallel.
+    pub fn read_many(&self, names: &[&str], range: Range<u64>) -> Result<Vec<Array>> {
+        let branches = names
+            .iter()
+            .map(|n| self.branch(n))
+            .collect::<Result<Vec<_>>>()?;
+        par_map(&branches, |b| self.read_branch(b, range.clone()))
+            .into_iter()
+            .collect()
+    }
+
+    /// Iterates over entries in chunks of at most `step` entries, reading
+    /// `names` for each chunk; memory stays bounded by the chunk size.
+    pub fn iterate<'t>(&'t self, names: &[&str], step: u64) -> Result<ChunkIter<'t>> {
+        let branches = names
+            .iter()
+            .map(|n| self.branch(n))
+            .collect::<Result<Vec<_>>>()?;
+        Ok(ChunkIter {
+            tree: self,
+            branches,
+            next: 0,
+            step: step.max(1),
+        })
+    }
+
+    /// Reads entries `range` of a branch: the baskets it overlaps are read,
+    /// decompressed and decoded in parallel, then joined.
+    pub fn read_branch(&self, branch: &Branch, range: Range<u64>) -> Result<Array> {
+        let what = format!("{}: branch {:?}", self.file_name, branch.path);
+        let interp = branch
+            .interpretation
+            .as_ref()
+            .map_err(|e| Error::Unsupported(e.clone()))?;
+        let stop = range.end.min(self.entries()).max(range.start);
+        let start = range.start.min(stop);
+        let wanted: Vec<&BasketRef> = branch
+            .baskets
+            .iter()
+            .filter(|b| b.entry_stop > start && b.entry_start < stop)
+            .collect();
+        let pieces = par_map(&wanted, |r| -> Result<Array> {
+            let raw = read_basket(self.source.as_ref(), &branch.model, r, &what)?;
+            let array = decode::decode_basket(
+                interp,
+                &raw.data,
+                raw.offsets.as_deref(),
+                raw.entries,
+                &format!("{what}, basket {}", r.index),
+            )?;
+            let lo = (start.max(r.entry_start) - r.entry_start) as usize;
+            let hi = (stop.min(r.entry_stop) - r.entry_start) as usize;
+            Ok(if lo == 0 && hi == array.len() {
+                array
+            } else {
+                array.slice(lo..hi.min(array.len()))
+            })
+        })
+        .into_iter()
+        .collect::<Result<Vec<_>>>()?;
+        let covered: u64 = pieces.iter().map(|p| p.len() as u64).sum();
+        if covered != stop - start {
+            return Err(Error::format(format!(
+                "{what}: baskets hold {covered} of the {} entries asked for ({start}..{stop})",
+                stop - start
+            )));
+        }
+        match Array::concat(pieces) {
+            Some(a) => Ok(a),
+            None => empty_array(interp, &what),
+        }
+    }
+}
+
+/// An empty column of the right type (for empty ranges).
+fn empty_array(interp: &Interpretation, what: &str) -> Result<Array> {
+    decode::decode_basket(interp, &[], Some(&[0]), 0, what)
+}
+
+fn flatten(models: &[BranchModel], prefix: &str, out: &mut Vec<Branch>) {
+    for m in models {
+        let path = format!("{prefix}{}", m.name);
+        out.push(Branch {
+            path: path.clone(),
+            interpretation: interpret(m).map_err(|e| e.to_string()),
+            baskets: basket_refs(m),
+            model: BranchModel {
+                branches: Vec::new(),
+                ..m.clone()
+            },
+        });
+        flatten(&m.branches, &format!("{path}/"), out);
+    }
+}
+
+fn similar(candidate: &str, name: &str) -> bool {
+    let (a, b) = (candidate.to_lowercase(), name.to_lowercase());
+    a.contains(&b) || b.contains(&a) || strsim_prefix(&a, &b) >= 4
+}
+
+fn strsim_prefix(a: &str, b: &str) -> usize {
+    a.chars().zip(b.chars()).take_while(|(x, y)| x == y).count()
+}
+
+/// One chunk of entries from [`Tree::iterate`].
+pub struct Chunk {
+    pub entries: Range<u64>,
+    /// Columns in the order the branches were asked for.
+    pub columns: Vec<Array>,
+}
+
+/// Iterator over chunks of a tree.
+pub struct ChunkIter<'t> {
+    tree: &'t Tree,
+    branches: Vec<&'t Branch>,
+    next: u64,
+    step: u64,
+}
+
+impl Iterator for ChunkIter<'_> {
+    type Item = Result<Chunk>;
+    fn next(&mut self) -> Option<Self::Item> {
+        let total = self.tree.entries();
+        if self.next >= total {
+            return None;
+        }
+        let range = self.next..(self.next + self.step).min(total);
+        self.next = range.end;
+        let columns = par_map(&self.branches, |b| self.tree.read_branch(b, range.clone()))
+            .into_iter()
+            .collect::<Result<Vec<_>>>();
+        Some(columns.map(|columns| Chunk {
+            entries: range,
+            columns,
+        }))
+    }
+}
+
+/// Maps in parallel with rayon when available, else in sequence.
+fn par_map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync + Send) -> Vec<R> {
+    #[cfg(feature = "native")]
+    {
+        use rayon::prelude::*;
+        items.par_iter().map(f).collect()
+    }
+    #[cfg(not(feature = "native"))]
+    {
+        items.iter().map(f).collect()
+    }
+}

@@ -1,0 +1,345 @@
+//! The stored description of a tree: TTree, TBranch, TBranchElement and
+//! TLeaf objects as ROOT serialises them (class versions of ROOT 5.30 on).
+
+use crate::containers::read_objarray;
+use crate::cursor::{Cursor, Pointer};
+use crate::error::{Error, Result};
+
+/// A leaf: the type of the values of a branch.
+#[derive(Clone, Debug)]
+pub struct Leaf {
+    /// Leaf class: TLeafF, TLeafI, TLeafElement, …
+    pub class: String,
+    pub name: String,
+    /// e.g. `Jet_pt[nJet]/F`; holds array dimensions and ranges.
+    pub title: String,
+    /// Number of fixed elements per entry (product of fixed dimensions).
+    pub len: i32,
+    /// Bytes per element.
+    pub len_type: i32,
+    pub is_unsigned: bool,
+    /// The leaf that counts the elements of a jagged array, by name.
+    pub count: Option<String>,
+    /// ROOT type code of TLeafElement leaves (`fType`).
+    pub element_type: Option<i32>,
+}
+
+/// Where a basket stored in the tree object itself (a file not closed
+/// cleanly) keeps its bytes.
+#[derive(Clone, Debug)]
+pub struct EmbeddedBasket {
+    pub data: Vec<u8>,
+    /// Byte offsets of entries within `data`, ending with `data.len()`.
+    pub offsets: Option<Vec<u32>>,
+    pub entries: usize,
+}
+
+/// Extra fields of TBranchElement.
+#[derive(Clone, Debug)]
+pub struct ElementInfo {
+    pub class_name: String,
+    pub parent_name: String,
+    pub clones_name: String,
+    pub id: i32,
+    pub kind: i32,
+    pub streamer_type: i32,
+}
+
+/// A branch as stored (with its sub-branches).
+#[derive(Clone, Debug)]
+pub struct BranchModel {
+    pub class: String,
+    pub name: String,
+    pub title: String,
+    pub entry_offset_len: i32,
+    pub write_basket: i32,
+    pub entries: i64,
+    pub tot_bytes: i64,
+    pub zip_bytes: i64,
+    pub basket_bytes: Vec<i32>,
+    pub basket_entry: Vec<i64>,
+    pub basket_seek: Vec<i64>,
+    pub embedded: Vec<EmbeddedBasket>,
+    pub leaves: Vec<Leaf>,
+    pub branches: Vec<BranchModel>,
+    pub element: Option<ElementInfo>,
+}
+
+/// A tree as stored.
+#[derive(Clone, Debug)]
+pub struct TreeModel {
+    pub class: String,
+    pub name: String,
+    pub title: String,
+    pub entries: i64,
+    pub branches: Vec<BranchModel>,
+}
+
+/// Reads a TTree (or TNtuple, TNtupleD) object.
+pub fn read_tree(c: &mut Cursor, class: &str) -> Result<TreeModel> {
+    let outer = if class == "TTree" {
+        None
+    } else {
+        // TNtuple and friends wrap a TTree and add fNvar.
+        Some(c.version()?)
+    };
+    let v = c.version()?;
+    if !(16..=20).contains(&v.version) {
+        return Err(Error::Unsupported(format!(
+            "TTree class version {} (hepkey reads versions 16 to 20, ROOT 5.30 and later)",
+            v.version
+        )));
+    }
+    let (name, title) = c.tnamed()?;
+    c.skip_versioned("TAttLine")?;
+    c.skip_versioned("TAttFill")?;
+    c.skip_versioned("TAttMarker")?;
+    let entries = c.i64()?;
+    c.i64()?; // tot bytes
+    c.i64()?; // zip bytes
+    c.i64()?; // saved bytes
+    if v.version >= 18 {
+        c.i64()?; // flushed bytes
+    }
+    c.f64()?; // weight
+    c.i32()?; // timer interval
+    c.i32()?; // scan field
+    c.i32()?; // update
+    if v.version >= 17 {
+        c.i32()?; // default entry offset len
+    }
+    let n_cluster_range = if v.version >= 19 { c.i32()? } else { 0 };
+    for _ in 0..4 {
+        c.i64()?; // max entries, max entry loop, max virtual size, auto save
+    }
+    if v.version >= 18 {
+        c.i64()?; // auto flush
+    }
+    c.i64()?; // estimate
+    if v.version >= 19 {
+        let n = c.check_count(n_cluster_range as i64, 8)?;
+        c.u8()?;
+        c.skip(8 * n)?; // cluster range ends
+        c.u8()?;
+        c.skip(8 * n)?; // cluster sizes
+    }
+    if v.version >= 20 {
+        c.skip_versioned("TIOFeatures")?;
+    }
+    let branches = read_branch_array(c)?;
+    c.finish(v)?;
+    if let Some(o) = outer {
+        c.finish(o)?;
+    }
+    Ok(TreeModel {
+        class: class.to_string(),
+        name,
+        title,
+        entries,
+        branches,
+    })
+}
+
+fn read_branch_array(c: &mut Cursor) -> Result<Vec<BranchModel>> {
+    read_objarray(c, |c, class| {
+        let b = read_branch(c, class)?;
+        let name = b.name.clone();
+        Ok(Some((b, name)))
+    })
+}
+
+fn read_branch(c: &mut Cursor, class: &str) -> Result<BranchModel> {
+    match class {
+        "TBranch" => read_tbranch(c, class),
+        "TBranchElement" | "TBranchObject" | "TBranchSTL" => {
+            let v = c.version()?;
+            let mut b = read_tbranch(c, class)?;
+            if class == "TBranchElement" {
+                let class_name = c.string()?;
+                let parent_name = c.string()?;
+                let clones_name = c.string()?;
+                c.u32()?; // checksum
+                if v.version >= 10 {
+                    c.i16()?;
+                } else {
+                    c.i32()?;
+                } // class version
+                let id = c.i32()?;
+                let kind = c.i32()?;
+                let streamer_type = c.i32()?;
+                b.element = Some(ElementInfo {
+                    class_name,
+                    parent_name,
+                    clones_name,
+                    id,
+                    kind,
+                    streamer_type,
+                });
+            } else if class == "TBranchObject" {
+                let class_name = c.string()?;
+                b.element = Some(ElementInfo {
+                    class_name,
+                    parent_name: String::new(),
+                    clones_name: String::new(),
+                    id: -1,
+                    kind: 0,
+                    streamer_type: -1,
+                });
+            }
+            c.finish(v)?;
+            b.class = class.to_string();
+            Ok(b)
+        }
+        other => Err(c.error(format!("unexpected class {other} among branches"))),
+    }
+}
+
+fn read_tbranch(c: &mut Cursor, class: &str) -> Result<BranchModel> {
+    let v = c.version()?;
+    if !(10..=13).contains(&v.version) {
+        return Err(Error::Unsupported(format!(
+            "TBranch class version {} (hepkey reads versions 10 to 13)",
+            v.version
+        )));
+    }
+    let (name, title) = c.tnamed()?;
+    c.skip_versioned("TAttFill")?;
+    c.i32()?; // compress
+    c.i32()?; // basket size
+    let entry_offset_len = c.i32()?;
+    let write_basket = c.i32()?;
+    c.i64()?; // entry number
+    if v.version >= 13 {
+        c.skip_versioned("TIOFeatures")?;
+    }
+    c.i32()?; // offset
+    let max_baskets = c.i32()?;
+    c.i32()?; // split level
+    let entries = c.i64()?;
+    if v.version >= 11 {
+        c.i64()?; // first entry
+    }
+    let tot_bytes = c.i64()?;
+    let zip_bytes = c.i64()?;
+    let branches = read_branch_array(c)?;
+    let leaves = read_objarray(c, |c, class| {
+        let leaf = read_leaf(c, class)?;
+        let name = leaf.name.clone();
+        Ok(Some((leaf, name)))
+    })?;
+    let embedded = read_objarray(c, |c, class| {
+        if class != "TBasket" {
+            return Ok(None);
+        }
+        Ok(read_embedded_basket(c)?.map(|b| (b, String::new())))
+    })?;
+    let n = c.check_count(max_baskets as i64, 4)?;
+    c.u8()?;
+    let basket_bytes = (0..n).map(|_| c.i32()).collect::<Result<Vec<_>>>()?;
+    c.u8()?;
+    let basket_entry = (0..n).map(|_| c.i64()).collect::<Result<Vec<_>>>()?;
+    c.u8()?;
+    let basket_seek = (0..n).map(|_| c.i64()).collect::<Result<Vec<_>>>()?;
+    c.finish(v)?;
+    let wb = write_basket.clamp(0, n as i32);
+    Ok(BranchModel {
+        class: class.to_string(),
+        name,
+        title,
+        entry_offset_len,
+        write_basket: wb,
+        entries,
+        tot_bytes,
+        zip_bytes,
+        basket_bytes,
+        basket_entry,
+        basket_seek,
+        embedded,
+        leaves,
+        branches,
+        element: None,
+    })
+}
+
+/// A basket kept inside the branch object (written before the file was
+/// closed cleanly). Its layout is a key header, the TBasket fields, the
+/// entry offsets, a second key header, then the uncompressed data.
+fn read_embedded_basket(c: &mut Cursor) -> Result<Option<EmbeddedBasket>> {
+    let start = c.pos();
+    c.i32()?; // nbytes
+    c.i16()?; // key version
+    c.i32()?; // objlen
+    c.u32()?; // datime
+    let keylen = c.i16()? as i64;
+    c.i16()?; // cycle
+    c.seek((start as i64 + keylen - 19).max(0) as usize)?;
+    c.u16()?; // basket version
+    c.i32()?; // buffer size
+    let nev_buf_size = c.i32()? as i64;
+    let nev_buf = c.i32()? as i64;
+    let last = c.i32()? as i64;
+    c.u8()?;
+    let border = last - keylen;
+    if border < 0 || nev_buf < 0 {
+        return Err(c.error(format!(
+            "embedded basket with negative sizes (keylen {keylen}, last {last}, entries {nev_buf})"
+        )));
+    }
+    let offsets = if nev_buf_size * nev_buf + keylen != last {
+        let n = c.count(4)?;
+        let mut offs = Vec::with_capacity(n + 1);
+        for _ in 0..n {
+            offs.push((c.i32()? as i64 - keylen).max(0) as u32);
+        }
+        offs.truncate(nev_buf as usize);
+        offs.push(border as u32);
+        Some(offs)
+    } else {
+        None
+    };
+    c.skip(keylen as usize)?;
+    let data = c.bytes(border as usize)?.to_vec();
+    Ok(Some(EmbeddedBasket {
+        data,
+        offsets,
+        entries: nev_buf as usize,
+    }))
+}
+
+fn read_leaf(c: &mut Cursor, class: &str) -> Result<Leaf> {
+    let outer = c.version()?;
+    let v = c.version()?;
+    let (name, title) = c.tnamed()?;
+    let len = c.i32()?;
+    let len_type = c.i32()?;
+    c.i32()?; // offset
+    c.bool()?; // is range
+    let is_unsigned = c.bool()?;
+    let count = match c.object_any(|c, class| {
+        let leaf = read_leaf(c, class)?;
+        let name = leaf.name.clone();
+        Ok((leaf, name))
+    })? {
+        Pointer::Null => None,
+        Pointer::New(leaf) => Some(leaf.name),
+        Pointer::Ref(name) => Some(name),
+    };
+    c.finish(v)?;
+    let element_type = if class == "TLeafElement" {
+        c.i32()?; // id
+        Some(c.i32()?)
+    } else {
+        None
+    };
+    c.finish(outer)?;
+    Ok(Leaf {
+        class: class.to_string(),
+        name,
+        title,
+        len,
+        len_type,
+        is_unsigned,
+        count,
+        element_type,
+    })
+}
