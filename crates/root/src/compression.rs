@@ -55,9 +55,38 @@ pub fn decompress(compressed: &[u8], uncompressed_len: usize, what: &str) -> Res
     if compressed.len() == uncompressed_len {
         return Ok(compressed.to_vec());
     }
+    check_blocks(compressed, uncompressed_len, what)?;
     let mut out = vec![0u8; uncompressed_len];
     decompress_into(compressed, &mut out, what)?;
     Ok(out)
+}
+
+/// Walks the block headers and checks that they add up to the expected
+/// size, so that a corrupt size never causes a large allocation.
+fn check_blocks(compressed: &[u8], uncompressed_len: usize, what: &str) -> Result<()> {
+    let (mut src, mut total) = (0usize, 0usize);
+    while total < uncompressed_len {
+        let Some(header) = compressed.get(src..src + HEADER) else {
+            return Err(Error::format(format!(
+                "{what}: compressed blocks describe {total} of {uncompressed_len} bytes before the data ends (truncated or corrupt)"
+            )));
+        };
+        if Algorithm::from_magic(&header[0..2]).is_none() {
+            return Err(Error::format(format!(
+                "{what}: unknown compression block header {:?} at byte {src}",
+                String::from_utf8_lossy(&header[0..2])
+            )));
+        }
+        src += HEADER + u24(&header[3..6]);
+        total += u24(&header[6..9]);
+    }
+    if total != uncompressed_len || src > compressed.len() {
+        return Err(Error::format(format!(
+            "{what}: compressed blocks describe {total} bytes in {src}, but the object has {uncompressed_len} bytes in {}",
+            compressed.len()
+        )));
+    }
+    Ok(())
 }
 
 /// Decompresses into a buffer of exactly the uncompressed size.

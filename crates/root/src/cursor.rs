@@ -38,7 +38,13 @@ pub struct Cursor<'a> {
     refs: HashMap<u32, Ref>,
     /// What the data is, for error messages.
     what: &'a str,
+    /// Nesting of objects being read, bounded so corrupt data cannot
+    /// exhaust the stack.
+    depth: u32,
 }
+
+/// How deeply objects may nest inside one another.
+const MAX_DEPTH: u32 = 100;
 
 /// A versioned object's header: its version and where it ends (when the
 /// writer recorded a byte count).
@@ -58,6 +64,7 @@ impl<'a> Cursor<'a> {
             base,
             refs: HashMap::new(),
             what,
+            depth: 0,
         }
     }
 
@@ -346,7 +353,13 @@ impl<'a> Cursor<'a> {
                 }
             }
         };
-        let (obj, name) = read(self, &class)?;
+        if self.depth >= MAX_DEPTH {
+            return Err(self.error(format!("objects nested more than {MAX_DEPTH} deep")));
+        }
+        self.depth += 1;
+        let result = read(self, &class);
+        self.depth -= 1;
+        let (obj, name) = result?;
         if has_count {
             self.register_object(beg, name);
         }

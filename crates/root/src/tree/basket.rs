@@ -83,7 +83,7 @@ pub fn read_basket(
     let mut c = Cursor::new(&bytes, 0, what);
     let key = Key::read(&mut c)?;
     let keylen = key.keylen as usize;
-    if keylen < 19 || keylen > bytes.len() || key.nbytes as usize > bytes.len() {
+    if keylen < 19 || keylen > key.nbytes as usize || key.nbytes as usize > bytes.len() {
         return Err(Error::format(format!(
             "{what}: basket {} has an inconsistent key (keylen {keylen}, nbytes {}, {} bytes listed)",
             r.index, key.nbytes, nbytes
@@ -113,7 +113,7 @@ pub fn read_basket(
     let offsets = if border < raw.len() {
         let mut oc = Cursor::new(&raw[border..], 0, &what_b);
         oc.i32()?; // count
-        let mut offs = Vec::with_capacity(entries + 1);
+        let mut offs = Vec::with_capacity((entries + 1).min(raw.len() / 4 + 1));
         for _ in 0..entries {
             let o = oc.i32()? as i64 - keylen as i64;
             offs.push(o.clamp(0, border as i64) as u32);

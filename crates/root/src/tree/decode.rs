@@ -30,7 +30,8 @@ pub fn decode_basket(
     match interp {
         Interpretation::Fixed { prim, dims } => {
             let per: usize = dims.iter().product::<usize>().max(1);
-            let values = bulk(*prim, data, entries * per, what)?;
+            let n = entries.checked_mul(per).ok_or_else(|| too_many(what))?;
+            let values = bulk(*prim, data, n, what)?;
             Ok(wrap_fixed(Array::Flat(values), dims, entries))
         }
         Interpretation::Jagged { prim, inner } => {
@@ -40,7 +41,7 @@ pub fn decode_basket(
                 ))
             })?;
             let block = prim.size() * inner.iter().product::<usize>().max(1);
-            let mut list = Vec::with_capacity(entries + 1);
+            let mut list = Vec::with_capacity(offsets.len());
             list.push(0u32);
             let mut total = 0u32;
             for w in offsets.windows(2) {
@@ -50,11 +51,11 @@ pub fn decode_basket(
                         "{what}: an entry of {len} bytes is not a whole number of {block}-byte items"
                     )));
                 }
-                total += (len / block) as u32;
+                total = u32::try_from(total as usize + len / block).map_err(|_| too_many(what))?;
                 list.push(total);
             }
             let start = offsets[0] as usize;
-            let n_items = total as usize * inner.iter().product::<usize>().max(1);
+            let n_items = (total as usize).saturating_mul(inner.iter().product::<usize>().max(1));
             let values = bulk(*prim, &data[start..], n_items, what)?;
             let content = wrap_fixed(Array::Flat(values), inner, total as usize);
             Ok(Array::List {
@@ -68,7 +69,7 @@ pub fn decode_basket(
             jagged,
         } => decode_truncated(trunc, dims, *jagged, data, offsets, entries, what),
         Interpretation::Strings(kind) => {
-            let mut out = Vec::with_capacity(entries);
+            let mut out = Vec::with_capacity(entries.min(data.len()));
             // Top-level strings carry no object header (whatever their kind).
             let _ = kind;
             for_each_entry(data, offsets, entries, what, |c| {
@@ -79,7 +80,7 @@ pub fn decode_basket(
         }
         Interpretation::Container(ty) => {
             if let (Some(offs), Some(prim)) = (offsets, simple_list_of(ty)) {
-                return decode_list_of_numbers(prim, data, offs, entries, what);
+                return decode_list_of_numbers(prim, data, offs, what);
             }
             let mut builder = Builder::new(ty);
             for_each_entry(data, offsets, entries, what, |c| builder.read(c, ty, true))?;
@@ -137,16 +138,10 @@ fn simple_list_of(ty: &CppType) -> Option<Prim> {
 }
 
 /// Each entry: byte count and version (6 bytes), a 4-byte length, values.
-fn decode_list_of_numbers(
-    prim: Prim,
-    data: &[u8],
-    offsets: &[u32],
-    entries: usize,
-    what: &str,
-) -> Result<Array> {
+fn decode_list_of_numbers(prim: Prim, data: &[u8], offsets: &[u32], what: &str) -> Result<Array> {
     const HEADER: usize = 10;
     let size = prim.size();
-    let mut list = Vec::with_capacity(entries + 1);
+    let mut list = Vec::with_capacity(offsets.len());
     list.push(0u32);
     let mut total = 0usize;
     for w in offsets.windows(2) {
@@ -161,7 +156,7 @@ fn decode_list_of_numbers(
             })?;
             let at = w[0] as usize + 6;
             let stored = i32::from_be_bytes(data[at..at + 4].try_into().expect("4 bytes"));
-            if stored < 0 || stored as usize * size != body {
+            if stored < 0 || (stored as usize).saturating_mul(size) != body {
                 return Err(Error::format(format!(
                     "{what}: an entry says it holds {stored} values but has {body} bytes for them"
                 )));
@@ -208,7 +203,7 @@ fn wrap_fixed(mut array: Array, dims: &[usize], entries: usize) -> Array {
 
 /// Converts `n` big-endian values.
 fn bulk(prim: Prim, data: &[u8], n: usize, what: &str) -> Result<Values> {
-    let need = n * prim.size();
+    let need = n.saturating_mul(prim.size());
     let bytes = data.get(..need).ok_or_else(|| {
         Error::format(format!(
             "{what}: needed {need} bytes for {n} values of {} but the basket has {}",
@@ -285,7 +280,7 @@ fn decode_truncated(
         });
     }
     let mut c = Cursor::new(data, 0, what);
-    for _ in 0..entries * per {
+    for _ in 0..entries.saturating_mul(per) {
         out.push(read_truncated(&mut c, t)?);
     }
     let values = if t.float16 {

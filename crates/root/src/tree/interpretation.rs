@@ -180,16 +180,18 @@ fn leaf_dims(leaf: &Leaf) -> (Vec<usize>, bool) {
         };
         let inside = &rest[open + 1..open + close];
         if let Ok(n) = inside.trim().parse::<usize>() {
-            dims.push(n);
+            if n <= 1 << 24 {
+                dims.push(n);
+            }
         }
         rest = &rest[open + close + 1..];
     }
     // When the title does not say (e.g. TLeafElement), trust fLen.
-    let product: usize = dims.iter().product();
-    if dims.is_empty() && leaf.len > 1 {
+    let product: usize = dims.iter().fold(1usize, |a, &d| a.saturating_mul(d));
+    if dims.is_empty() && leaf.len > 1 && leaf.len <= 1 << 24 {
         dims.push(leaf.len as usize);
     } else if !dims.is_empty() && product != leaf.len.max(1) as usize && !jagged {
-        dims = vec![leaf.len.max(1) as usize];
+        dims = vec![leaf.len.clamp(1, 1 << 24) as usize];
     }
     (dims, jagged)
 }

@@ -191,10 +191,11 @@ impl Tree {
             )?;
             let lo = (start.max(r.entry_start) - r.entry_start) as usize;
             let hi = (stop.min(r.entry_stop) - r.entry_start) as usize;
+            let (lo, hi) = (lo.min(array.len()), hi.min(array.len()));
             Ok(if lo == 0 && hi == array.len() {
                 array
             } else {
-                array.slice(lo..hi.min(array.len()))
+                array.slice(lo..hi.max(lo))
             })
         })
         .into_iter()
