@@ -29,6 +29,7 @@ pub mod source;
 pub mod streamers;
 pub mod summary;
 pub mod tree;
+pub mod write;
 
 pub use array::{Array, Values};
 pub use error::{Error, Result};

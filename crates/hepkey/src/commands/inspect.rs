@@ -177,12 +177,14 @@ fn print_listing(file: &RootFile, entries: &[Entry], stats: bool) -> Result<()> 
                     .branches()
                     .iter()
                     .map(|b| b.path.len())
+                    .chain(["branch".len()])
                     .max()
                     .unwrap_or(0);
                 let twidth = tree
                     .branches()
                     .iter()
                     .map(|b| b.type_name().len())
+                    .chain(["type".len()])
                     .max()
                     .unwrap_or(0);
                 println!(

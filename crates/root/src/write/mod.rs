@@ -1,0 +1,24 @@
+//! Writing ROOT files: directories, TTrees (numeric scalars, fixed arrays,
+//! leaf-count arrays, `std::vector`), TH1D/TH2D, with zlib, LZ4, zstd or
+//! LZMA compression. Files are written to a temporary name and renamed when
+//! complete, so a failure never leaves a half-written file behind.
+//!
+//! ```no_run
+//! use hepkey_root::write::{BranchSpec, Compression, FileWriter};
+//! use hepkey_root::{Array, Values};
+//! let mut f = FileWriter::create("out.root", Compression::Zlib(1))?;
+//! let t = f.add_tree(f.root(), "t", "a tree", vec![BranchSpec::scalar("x", hepkey_root::tree::types::Prim::F64)])?;
+//! f.fill(t, &[Array::Flat(Values::F64(vec![1.0, 2.0]))])?;
+//! f.close()?;
+//! # Ok::<(), hepkey_root::Error>(())
+//! ```
+
+mod buffer;
+mod compress;
+mod file;
+mod hist;
+mod tree;
+
+pub use compress::{compress, Compression};
+pub use file::{DirId, FileWriter, TreeId};
+pub use tree::{BranchKind, BranchSpec};
