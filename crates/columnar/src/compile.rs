@@ -643,6 +643,20 @@ impl ProgramBuilder {
         }
     }
 
+    /// A node standing for the list structure (offsets) of a value, reading as few columns as possible:
+    /// a masked collection's shared offsets, a gathered one's index list.
+    fn structure(&self, v: &Val) -> ColVal {
+        let l = leaf(v);
+        if matches!(v, Val::Col(_)) {
+            return l;
+        }
+        match self.graph.nodes[l.node] {
+            Node::Mask { offsets, .. } => ColVal { node: offsets, ..l },
+            Node::Take { index, .. } => ColVal { node: index, ..l },
+            _ => l,
+        }
+    }
+
     fn bool_to_int(&mut self, v: ColVal) -> ColVal {
         if v.ty.dtype == DType::Bool {
             let mut r = self.cast(v, DType::I64);
@@ -669,7 +683,7 @@ impl ProgramBuilder {
             )
             .with_hint("to keep or drop whole events, use the condition as a selection"));
         }
-        let like = leaf(&xv);
+        let like = self.structure(&xv);
         enum How {
             Mask(ColVal, NodeId),
             Take(ColVal),
@@ -1083,21 +1097,14 @@ impl ProgramBuilder {
                 format!("`{what}` needs a list per event (a per-object column or collection); this has one value per event"),
             ));
         }
-        Ok(leaf(v))
+        Ok(self.structure(v))
     }
 
     fn reduction(&mut self, name: &str, arg: &Expr) -> Result<Val> {
         let v = self.expr(arg)?;
         let l = self.require_list(&v, arg.span, name)?;
         let (op, input, dtype) = match (name, &v) {
-            ("count" | "num", Val::Rec(_)) => {
-                // Counting a masked collection needs only the mask's offsets, not any field.
-                let l = match self.graph.nodes[l.node] {
-                    Node::Mask { offsets, .. } => ColVal { node: offsets, ..l },
-                    _ => l,
-                };
-                (ReduceOp::Count, l, DType::I64)
-            }
+            ("count" | "num", Val::Rec(_)) => (ReduceOp::Count, l, DType::I64),
             (_, Val::Rec(_)) => {
                 return Err(Error::type_error(
                     arg.span,
@@ -1425,7 +1432,7 @@ impl ProgramBuilder {
                 first_jagged = Some(v);
             }
             let v = if rec.jagged && !v.ty.jagged {
-                let like = first_jagged.unwrap_or_else(|| leaf(&Val::Rec(rec.clone())));
+                let like = first_jagged.unwrap_or_else(|| self.structure(&Val::Rec(rec.clone())));
                 self.broadcast(v, like)
             } else if !rec.jagged && v.ty.jagged {
                 return Err(Error::type_error(
@@ -1454,15 +1461,17 @@ fn bit_kernel(op: BinOp) -> ArithOp {
     }
 }
 
-/// One column of a value, to stand for its structure: a combination member's `index` if there is
-/// one (always computed), else the first field.
+/// One field of a record (the `index` of a combination member, else `pt`, else the first field).
 fn leaf(v: &Val) -> ColVal {
     match v {
         Val::Col(c) => *c,
-        Val::Rec(r) => match r.fields.iter().find(|(n, _)| n == "index") {
-            Some((_, f)) => leaf(f),
-            None => leaf(&r.fields[0].1),
-        },
+        Val::Rec(r) => {
+            let pick = ["index", "pt"]
+                .iter()
+                .find_map(|want| r.fields.iter().find(|(n, _)| n == want))
+                .unwrap_or(&r.fields[0]);
+            leaf(&pick.1)
+        }
     }
 }
 
