@@ -65,6 +65,8 @@ pub struct ProgramBuilder {
     graph: Graph,
     defs: HashMap<String, Val>,
     outputs: Vec<(String, NodeId, Type)>,
+    /// Type and scalar flag of every value node, for rewrites that look through structural nodes.
+    types: HashMap<NodeId, (Type, bool)>,
 }
 
 const FUNCTIONS: &[&str] = &[
@@ -151,6 +153,7 @@ impl ProgramBuilder {
             graph: Graph::default(),
             defs: HashMap::new(),
             outputs: Vec::new(),
+            types: HashMap::new(),
         }
     }
 
@@ -230,12 +233,24 @@ impl ProgramBuilder {
     // ---- values -------------------------------------------------------------------------------------
 
     fn add(&mut self, node: Node, ty: Type, scalar: bool) -> ColVal {
+        let node = self.graph.add(node);
+        self.types.insert(node, (ty, scalar));
         ColVal {
-            node: self.graph.add(node),
+            node,
             ty,
             weak: false,
             scalar,
         }
+    }
+
+    /// The value at an existing node (as recorded by [`ProgramBuilder::add`]).
+    fn val_at(&self, node: NodeId) -> Option<ColVal> {
+        self.types.get(&node).map(|&(ty, scalar)| ColVal {
+            node,
+            ty,
+            weak: false,
+            scalar,
+        })
     }
 
     fn konst_f64(&mut self, x: f64, dtype: DType) -> ColVal {
@@ -652,9 +667,24 @@ impl ProgramBuilder {
         }
         match self.graph.nodes[l.node] {
             Node::Mask { offsets, .. } => ColVal { node: offsets, ..l },
-            Node::Take { index, .. } => ColVal { node: index, ..l },
+            Node::Gather { positions, .. } => ColVal {
+                node: positions,
+                ..l
+            },
             _ => l,
         }
+    }
+
+    /// Gathers a jagged column at list positions (same element type, the positions' structure).
+    fn gather(&mut self, c: ColVal, positions: NodeId) -> ColVal {
+        self.add(
+            Node::Gather {
+                data: c.node,
+                positions,
+            },
+            c.ty,
+            false,
+        )
     }
 
     fn bool_to_int(&mut self, v: ColVal) -> ColVal {
@@ -686,8 +716,8 @@ impl ProgramBuilder {
         let like = self.structure(&xv);
         enum How {
             Mask(ColVal, NodeId),
-            Take(ColVal),
-            Pick(ColVal),
+            Take(NodeId),
+            Pick(NodeId),
         }
         let how = if iv.ty.dtype == DType::Bool {
             let m = self.broadcast(iv, like);
@@ -706,10 +736,16 @@ impl ProgramBuilder {
             ));
         } else {
             let idx = self.cast(iv, DType::I64);
-            if idx.ty.jagged {
-                How::Take(idx)
+            let pick = !idx.ty.jagged;
+            let pos = self.graph.add(Node::Positions {
+                like: like.node,
+                index: idx.node,
+                pick,
+            });
+            if pick {
+                How::Pick(pos)
             } else {
-                How::Pick(idx)
+                How::Take(pos)
             }
         };
         Ok(self.map_leaves(
@@ -724,20 +760,20 @@ impl ProgramBuilder {
                     c.ty,
                     false,
                 ),
-                How::Take(idx) => b.add(
-                    Node::Take {
+                How::Take(pos) => b.add(
+                    Node::Gather {
                         data: c.node,
-                        index: idx.node,
+                        positions: *pos,
                     },
                     c.ty,
                     false,
                 ),
-                How::Pick(idx) => {
+                How::Pick(pos) => {
                     let f = b.float_of(c);
                     b.add(
-                        Node::Pick {
+                        Node::Gather {
                             data: f.node,
-                            index: idx.node,
+                            positions: *pos,
                         },
                         Type::flat(f.ty.dtype),
                         false,
@@ -985,20 +1021,13 @@ impl ProgramBuilder {
                     Type::jagged(DType::I64),
                     false,
                 );
-                Ok(self.map_leaves(
-                    &x,
-                    &mut |b, c| {
-                        b.add(
-                            Node::Take {
-                                data: c.node,
-                                index: order.node,
-                            },
-                            c.ty,
-                            false,
-                        )
-                    },
-                    true,
-                ))
+                let like = self.structure(&x);
+                let pos = self.graph.add(Node::Positions {
+                    like: like.node,
+                    index: order.node,
+                    pick: false,
+                });
+                Ok(self.map_leaves(&x, &mut |b, c| b.gather(c, pos), true))
             }
             "combinations" => {
                 arity(2, 2)?;
@@ -1021,20 +1050,12 @@ impl ProgramBuilder {
                         Type::jagged(DType::I64),
                         false,
                     );
-                    let member = self.map_leaves(
-                        &x,
-                        &mut |b, c| {
-                            b.add(
-                                Node::Take {
-                                    data: c.node,
-                                    index: idx.node,
-                                },
-                                c.ty,
-                                false,
-                            )
-                        },
-                        true,
-                    );
+                    let pos = self.graph.add(Node::Positions {
+                        like: like.node,
+                        index: idx.node,
+                        pick: false,
+                    });
+                    let member = self.map_leaves(&x, &mut |b, c| b.gather(c, pos), true);
                     let member = match member {
                         Val::Rec(mut r) => {
                             r.fields.push(("index".to_string(), Val::Col(idx)));
@@ -1202,47 +1223,119 @@ impl ProgramBuilder {
                 _ => None,
             })
         };
-        let f64_ = |b: &mut Self, c: ColVal| b.cast(c, DType::F64);
-        if let (Some(pt), Some(eta), Some(phi)) = (find(&["pt"]), find(&["eta"]), find(&["phi"])) {
-            let (pt, eta, phi) = (f64_(self, pt), f64_(self, eta), f64_(self, phi));
-            let c = self.math1(Func1::Cos, phi);
-            let s = self.math1(Func1::Sin, phi);
-            let sh = self.math1(Func1::Sinh, eta);
-            let px = self.arith(ArithOp::Mul, pt, c);
-            let py = self.arith(ArithOp::Mul, pt, s);
-            let pz = self.arith(ArithOp::Mul, pt, sh);
-            let e = if let Some(m) = find(&["mass", "m"]) {
-                let m = f64_(self, m);
-                let p2 = self.sum_sq(&[px, py, pz, m]);
-                self.math1(Func1::Sqrt, p2)
-            } else if let Some(e) = find(&["e", "energy"]) {
-                f64_(self, e)
-            } else {
-                return Err(Error::type_error(
-                    span,
-                    "these objects have pt, eta, phi but no mass (or E) field",
-                ));
-            };
-            return Ok([px, py, pz, e]);
-        }
-        if let (Some(px), Some(py), Some(pz), Some(e)) = (
+        let polar = match (find(&["pt"]), find(&["eta"]), find(&["phi"])) {
+            (Some(pt), Some(eta), Some(phi)) => {
+                match (find(&["mass", "m"]), find(&["e", "energy"])) {
+                    (Some(m), _) => Some(([pt, eta, phi, m], P4Form::PtEtaPhiM)),
+                    (None, Some(e)) => Some(([pt, eta, phi, e], P4Form::PtEtaPhiE)),
+                    _ => {
+                        return Err(Error::type_error(
+                            span,
+                            "these objects have pt, eta, phi but no mass (or E) field",
+                        ))
+                    }
+                }
+            }
+            _ => None,
+        };
+        let cartesian = match (
             find(&["px"]),
             find(&["py"]),
             find(&["pz"]),
             find(&["e", "energy"]),
         ) {
-            return Ok([
-                f64_(self, px),
-                f64_(self, py),
-                f64_(self, pz),
-                f64_(self, e),
-            ]);
-        }
-        Err(
-            Error::type_error(span, "these objects have no four-momentum fields").with_hint(
-                "four-vector functions need fields (pt, eta, phi, mass) or (px, py, pz, E)",
+            (Some(px), Some(py), Some(pz), Some(e)) => Some(([px, py, pz, e], P4Form::Cartesian)),
+            _ => None,
+        };
+        match polar.or(cartesian) {
+            Some((fields, form)) => Ok(self.p4_components(fields, form)),
+            None => Err(
+                Error::type_error(span, "these objects have no four-momentum fields").with_hint(
+                    "four-vector functions need fields (pt, eta, phi, mass) or (px, py, pz, E)",
+                ),
             ),
-        )
+        }
+    }
+
+    /// (px, py, pz, E) in float64. Element-wise work commutes with masks and gathers, so when all four
+    /// inputs are the same mask or gather of parent columns, the components are computed once per parent
+    /// element (e.g. per jet) and then masked or gathered (e.g. into every 3-jet combination).
+    fn p4_components(&mut self, f: [ColVal; 4], form: P4Form) -> [ColVal; 4] {
+        let nodes = f.map(|c| self.graph.nodes[c.node].clone());
+        if let Node::Gather { positions, .. } = nodes[0] {
+            let parents: Option<Vec<ColVal>> = nodes
+                .iter()
+                .map(|n| match n {
+                    Node::Gather { data, positions: p } if *p == positions => self.val_at(*data),
+                    _ => None,
+                })
+                .collect();
+            if let Some(p) = parents {
+                let inner = self.p4_components([p[0], p[1], p[2], p[3]], form);
+                let jagged = f[0].ty.jagged;
+                return inner.map(|c| {
+                    self.add(
+                        Node::Gather {
+                            data: c.node,
+                            positions,
+                        },
+                        Type {
+                            dtype: DType::F64,
+                            jagged,
+                        },
+                        false,
+                    )
+                });
+            }
+        }
+        if let Node::Mask { mask, offsets, .. } = nodes[0] {
+            let parents: Option<Vec<ColVal>> = nodes
+                .iter()
+                .map(|n| match n {
+                    Node::Mask {
+                        data,
+                        mask: m,
+                        offsets: o,
+                    } if *m == mask && *o == offsets => self.val_at(*data),
+                    _ => None,
+                })
+                .collect();
+            if let Some(p) = parents {
+                let inner = self.p4_components([p[0], p[1], p[2], p[3]], form);
+                return inner.map(|c| {
+                    self.add(
+                        Node::Mask {
+                            data: c.node,
+                            mask,
+                            offsets,
+                        },
+                        Type::jagged(DType::F64),
+                        false,
+                    )
+                });
+            }
+        }
+        let [a, b, c, d] = f.map(|x| self.cast(x, DType::F64));
+        match form {
+            P4Form::Cartesian => [a, b, c, d],
+            P4Form::PtEtaPhiM | P4Form::PtEtaPhiE => {
+                let (pt, eta, phi) = (a, b, c);
+                let cos = self.math1(Func1::Cos, phi);
+                let sin = self.math1(Func1::Sin, phi);
+                let sh = self.math1(Func1::Sinh, eta);
+                let px = self.arith(ArithOp::Mul, pt, cos);
+                let py = self.arith(ArithOp::Mul, pt, sin);
+                let pz = self.arith(ArithOp::Mul, pt, sh);
+                let e = if form == P4Form::PtEtaPhiM {
+                    // E = sqrt(px² + py² + pz² + m²)
+                    let p2 = self.sum_sq(&[px, py, pz, d]);
+                    self.math1(Func1::Sqrt, p2)
+                } else {
+                    d
+                };
+                [px, py, pz, e]
+            }
+        }
     }
 
     fn sum_sq(&mut self, v: &[ColVal]) -> ColVal {
@@ -1449,6 +1542,13 @@ impl ProgramBuilder {
         }
         Ok(Val::Rec(rec))
     }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum P4Form {
+    PtEtaPhiM,
+    PtEtaPhiE,
+    Cartesian,
 }
 
 fn bit_kernel(op: BinOp) -> ArithOp {

@@ -49,13 +49,15 @@ pub enum Node {
         mask: NodeId,
         offsets: NodeId,
     },
-    Take {
-        data: NodeId,
+    /// Flat positions of `index` (local indices, jagged; or one per event when `pick`) in `like`'s lists.
+    Positions {
+        like: NodeId,
         index: NodeId,
+        pick: bool,
     },
-    Pick {
+    Gather {
         data: NodeId,
-        index: NodeId,
+        positions: NodeId,
     },
     Reduce(ReduceOp, NodeId),
     LocalIndex(NodeId),
@@ -91,8 +93,13 @@ impl Node {
             | Node::Compare(_, a, b)
             | Node::Math2(_, a, b)
             | Node::Broadcast { value: a, like: b }
-            | Node::Take { data: a, index: b }
-            | Node::Pick { data: a, index: b } => vec![a, b],
+            | Node::Positions {
+                like: a, index: b, ..
+            }
+            | Node::Gather {
+                data: a,
+                positions: b,
+            } => vec![a, b],
             Node::Where(a, b, c)
             | Node::Mask {
                 data: a,
@@ -221,6 +228,23 @@ impl Program {
             .collect()
     }
 
+    /// Runs the program on a chunk and returns, per kernel, a short description and its wall time in
+    /// seconds (to find slow parts of an analysis).
+    pub fn profile(&self, chunk: &Chunk) -> Result<Vec<(String, f64)>> {
+        let mut slots: Vec<Option<Datum>> = vec![None; self.nodes.len()];
+        let mut out = Vec::new();
+        for (id, frees) in self.plan.iter() {
+            let t = std::time::Instant::now();
+            let d = self.run(*id, &slots, chunk)?;
+            out.push((format!("{:?}", self.nodes[*id]), t.elapsed().as_secs_f64()));
+            slots[*id] = Some(d);
+            for f in frees {
+                slots[*f] = None;
+            }
+        }
+        Ok(out)
+    }
+
     /// Evaluates several chunks, in parallel with the `native` feature.
     pub fn evaluate_chunks(&self, chunks: &[Chunk]) -> Vec<Result<Vec<Column>>> {
         #[cfg(feature = "native")]
@@ -269,8 +293,10 @@ impl Program {
                 mask,
                 offsets,
             } => jagged::mask(get(*data)?, get(*mask)?, get(*offsets)?)?,
-            Node::Take { data, index } => jagged::take(get(*data)?, get(*index)?)?,
-            Node::Pick { data, index } => jagged::pick(get(*data)?, get(*index)?)?,
+            Node::Positions { like, index, pick } => {
+                jagged::positions(get(*like)?, get(*index)?, *pick, chunk.n_events())?
+            }
+            Node::Gather { data, positions } => jagged::gather(get(*data)?, get(*positions)?)?,
             Node::Reduce(op, a) => reduce::reduce(*op, get(*a)?)?,
             Node::LocalIndex(a) => jagged::local_index(get(*a)?)?,
             Node::ArgSort { key, descending } => sort::argsort(get(*key)?, *descending)?,

@@ -96,13 +96,43 @@ fn filter<T: Element>(v: &[T], m: &[bool], n: usize) -> Values {
     T::wrap(out)
 }
 
-/// Gathers `data[event][index[event][j]]` (negative indices count from the end); the result has the
-/// structure of `index`. An index outside its event's list is an error.
-pub fn take(data: &Datum, index: &Datum) -> Result<Datum> {
-    let c = data.column()?;
-    let od = c
+/// Flat positions of local indices in the lists of `like` (negative indices count from the end).
+/// With `pick`, `index` has one value per event (or is a constant) and a missing element gives -1;
+/// otherwise `index` is jagged and an index outside its event's list is an error.
+pub fn positions(like: &Datum, index: &Datum, pick: bool, n_events: usize) -> Result<Datum> {
+    let od = like
         .offsets()
-        .ok_or_else(|| internal("take from non-jagged data"))?;
+        .ok_or_else(|| internal("positions in non-jagged data"))?;
+    if od.len() != n_events + 1 {
+        return Err(internal("positions: different numbers of events"));
+    }
+    let resolve = |ev: usize, i: i64| -> Option<i64> {
+        let (start, n) = (od[ev] as i64, (od[ev + 1] - od[ev]) as i64);
+        let j = if i < 0 { i + n } else { i };
+        (0..n).contains(&j).then_some(start + j)
+    };
+    if pick {
+        let pos: Vec<i64> = match index {
+            Datum::Scalar(v) => {
+                let i = v.as_slice::<i64>().ok_or_else(|| internal("index type"))?[0];
+                (0..n_events)
+                    .map(|ev| resolve(ev, i).unwrap_or(-1))
+                    .collect()
+            }
+            Datum::Col(c) => {
+                let idx = c.as_slice::<i64>().ok_or_else(|| internal("index type"))?;
+                idx.iter()
+                    .enumerate()
+                    .map(|(ev, &i)| resolve(ev, i).unwrap_or(-1))
+                    .collect()
+            }
+            _ => return Err(internal("pick index")),
+        };
+        return Ok(Datum::Positions {
+            pos: Arc::new(pos),
+            offsets: None,
+        });
+    }
     let ic = index.column()?;
     let oi = ic
         .offsets()
@@ -110,70 +140,57 @@ pub fn take(data: &Datum, index: &Datum) -> Result<Datum> {
     let idx = ic
         .as_slice::<i64>()
         .ok_or_else(|| internal("index is not int64"))?;
-    if od.len() != oi.len() {
-        return Err(internal("take: different numbers of events"));
-    }
-    let mut flat = Vec::with_capacity(idx.len());
-    for ev in 0..od.len() - 1 {
-        let (start, n) = (od[ev] as i64, (od[ev + 1] - od[ev]) as i64);
+    let mut pos = Vec::with_capacity(idx.len());
+    for ev in 0..n_events {
         for &i in &idx[oi[ev] as usize..oi[ev + 1] as usize] {
-            let j = if i < 0 { i + n } else { i };
-            if j < 0 || j >= n {
-                return Err(Error::data(format!(
-                    "index {i} is out of range for a list of {n} entries (event {ev} of the chunk)"
-                )));
-            }
-            flat.push((start + j) as usize);
-        }
-    }
-    let out = with_values!(c.values(), v => gather(v, &flat));
-    Ok(Datum::Col(Column::from_parts(out, Some(oi.clone()))))
-}
-
-pub(crate) fn gather<T: Element>(v: &[T], idx: &[usize]) -> Values {
-    T::wrap(idx.iter().map(|&i| v[i]).collect())
-}
-
-/// One element per event, `data[event][index[event]]` (negative counts from the end), float result:
-/// NaN when the event's list has no such element. `data` must be float (the type checker widens).
-pub fn pick(data: &Datum, index: &Datum) -> Result<Datum> {
-    let c = data.column()?;
-    let od = c
-        .offsets()
-        .ok_or_else(|| internal("pick from non-jagged data"))?;
-    let n_events = od.len() - 1;
-    let idx: Vec<i64> = match index {
-        Datum::Scalar(v) => {
-            vec![v.as_slice::<i64>().ok_or_else(|| internal("index type"))?[0]; n_events]
-        }
-        Datum::Col(ic) => ic
-            .as_slice::<i64>()
-            .ok_or_else(|| internal("index type"))?
-            .to_vec(),
-        _ => return Err(internal("pick index")),
-    };
-    fn run<T: Element + num_nan::Nan>(v: &[T], od: &[u32], idx: &[i64]) -> Values {
-        let out: Vec<T> = od
-            .windows(2)
-            .zip(idx)
-            .map(|(w, &i)| {
-                let n = (w[1] - w[0]) as i64;
-                let j = if i < 0 { i + n } else { i };
-                if j < 0 || j >= n {
-                    T::NAN
-                } else {
-                    v[(w[0] as i64 + j) as usize]
+            match resolve(ev, i) {
+                Some(p) => pos.push(p),
+                None => {
+                    return Err(Error::data(format!(
+                    "index {i} is out of range for a list of {} entries (event {ev} of the chunk)",
+                    od[ev + 1] - od[ev]
+                )))
                 }
-            })
-            .collect();
-        T::wrap(out)
+            }
+        }
     }
-    let out = match c.values() {
-        Values::F32(v) => run(v, od, &idx),
-        Values::F64(v) => run(v, od, &idx),
-        _ => return Err(internal("pick from non-float data")),
+    Ok(Datum::Positions {
+        pos: Arc::new(pos),
+        offsets: Some(oi.clone()),
+    })
+}
+
+/// `data` at [`positions`]: a jagged result for list positions; for one position per event a float
+/// result with NaN where the element is missing (`data` must then be float; the type checker widens).
+pub fn gather(data: &Datum, positions: &Datum) -> Result<Datum> {
+    let Datum::Positions { pos, offsets } = positions else {
+        return Err(internal("gather without positions"));
     };
-    Ok(Datum::Col(Column::from_parts(out, None)))
+    let c = data.column()?;
+    match offsets {
+        Some(o) => {
+            let out = with_values!(c.values(), v => gather_all(v, pos));
+            Ok(Datum::Col(Column::from_parts(out, Some(o.clone()))))
+        }
+        None => {
+            let out = match c.values() {
+                Values::F32(v) => Values::F32(gather_or_nan(v, pos)),
+                Values::F64(v) => Values::F64(gather_or_nan(v, pos)),
+                _ => return Err(internal("pick from non-float data")),
+            };
+            Ok(Datum::Col(Column::from_parts(out, None)))
+        }
+    }
+}
+
+fn gather_all<T: Element>(v: &[T], pos: &[i64]) -> Values {
+    T::wrap(pos.iter().map(|&p| v[p as usize]).collect())
+}
+
+fn gather_or_nan<T: Element + num_nan::Nan>(v: &[T], pos: &[i64]) -> Vec<T> {
+    pos.iter()
+        .map(|&p| if p < 0 { T::NAN } else { v[p as usize] })
+        .collect()
 }
 
 pub(crate) mod num_nan {

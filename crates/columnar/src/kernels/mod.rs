@@ -22,6 +22,12 @@ pub enum Datum {
     Col(Column),
     /// Offsets of a masked collection, shared by all its masked fields.
     Offsets(Offsets),
+    /// Flat positions into the values of a jagged column: jagged (with `offsets`) for gathers of whole
+    /// lists, or one per event (`offsets` is `None`, -1 where the element is missing).
+    Positions {
+        pos: Arc<Vec<i64>>,
+        offsets: Option<Offsets>,
+    },
     /// Combinations of `k` objects: per combination `k` local indices (interleaved), offsets count combinations.
     Comb {
         k: usize,
@@ -51,6 +57,7 @@ impl Datum {
             Datum::Col(c) => c.offsets(),
             Datum::Offsets(o) => Some(o),
             Datum::Comb { offsets, .. } => Some(offsets),
+            Datum::Positions { offsets, .. } => offsets.as_ref(),
             Datum::Scalar(_) => None,
         }
     }
