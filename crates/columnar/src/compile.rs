@@ -1258,8 +1258,8 @@ impl ProgramBuilder {
     }
 
     /// (px, py, pz, E) in float64. Element-wise work commutes with masks and gathers, so when all four
-    /// inputs are the same mask or gather of parent columns, the components are computed once per parent
-    /// element (e.g. per jet) and then masked or gathered (e.g. into every 3-jet combination).
+    /// inputs are the same gather (or a mask of gathers) of parent columns, the components are computed
+    /// once per parent element (e.g. per selected jet) and then gathered (e.g. into every 3-jet combination).
     fn p4_components(&mut self, f: [ColVal; 4], form: P4Form) -> [ColVal; 4] {
         let nodes = f.map(|c| self.graph.nodes[c.node].clone());
         if let Node::Gather { positions, .. } = nodes[0] {
@@ -1292,11 +1292,18 @@ impl ProgramBuilder {
             let parents: Option<Vec<ColVal>> = nodes
                 .iter()
                 .map(|n| match n {
+                    // Only masks of gathered values (e.g. selected combinations): computing before a
+                    // mask of plain objects would do work for the objects the mask drops.
                     Node::Mask {
                         data,
                         mask: m,
                         offsets: o,
-                    } if *m == mask && *o == offsets => self.val_at(*data),
+                    } if *m == mask
+                        && *o == offsets
+                        && matches!(self.graph.nodes[*data], Node::Gather { .. }) =>
+                    {
+                        self.val_at(*data)
+                    }
                     _ => None,
                 })
                 .collect();
