@@ -46,6 +46,10 @@ pub enum Shape {
     Record { jagged: bool, fields: Vec<String> },
 }
 
+/// A saved set of definitions (see [`ProgramBuilder::save_definitions`]).
+#[derive(Clone, Debug)]
+pub struct Definitions(HashMap<String, Val>);
+
 /// Compiles definitions and outputs against a schema, then builds a [`Program`].
 ///
 /// ```
@@ -186,6 +190,19 @@ impl ProgramBuilder {
             out.push((d, shape));
         }
         Ok(out)
+    }
+
+    /// The current definitions, to return to with [`ProgramBuilder::restore_definitions`]. With this,
+    /// one program computes several systematic variations: save, shadow an input (`Jet_pt` = ...),
+    /// re-define the objects and add the varied outputs, restore. Nodes that do not depend on the varied
+    /// input (the lepton selection, say) are shared between the variations and computed once per chunk.
+    pub fn save_definitions(&self) -> Definitions {
+        Definitions(self.defs.clone())
+    }
+
+    /// Returns to definitions saved by [`ProgramBuilder::save_definitions`] (outputs are kept).
+    pub fn restore_definitions(&mut self, saved: Definitions) {
+        self.defs = saved.0;
     }
 
     /// Type-checks an expression without adding anything.

@@ -15,7 +15,7 @@ pub mod program;
 pub mod schema;
 
 pub use column::{Chunk, Column, Element, Offsets, Values};
-pub use compile::{ProgramBuilder, Shape};
+pub use compile::{Definitions, ProgramBuilder, Shape};
 pub use dtype::{DType, Type};
 pub use error::{Error, ErrorKind, Result, Span};
 pub use kernels::special::normal_ppf;

@@ -701,3 +701,42 @@ fn shared_subexpressions_run_once() {
     assert_eq!(out[0], out[1]);
     assert_eq!(p.inputs(), vec!["Jet_pt"]);
 }
+
+#[test]
+fn variations_share_unvaried_work_in_one_program() {
+    let ev = events(300, 14);
+    let chunk = ev.chunk();
+    let objects =
+        "mu = Muon[Muon_pt > 20 && Muon_tightId]\njets = Jet[Jet_pt > 30]\nHT = sum(jets.pt)";
+    let mut b = ProgramBuilder::new(Schema::from_chunk(&chunk));
+    b.define_all(objects).unwrap();
+    b.output("HT", "HT").unwrap();
+    b.output("n_mu", "count(mu)").unwrap();
+    let nominal_kernels = b.build().n_kernels();
+    let saved = b.save_definitions();
+    b.define("Jet_pt", "Jet_pt * 1.03").unwrap();
+    b.define_all(objects).unwrap();
+    b.output("HT_up", "HT").unwrap();
+    b.output("n_mu_up", "count(mu)").unwrap();
+    b.restore_definitions(saved);
+    b.output("HT_again", "HT").unwrap();
+    let p = b.build();
+    // The varied HT adds its own kernels; the muon selection is shared (same nodes).
+    assert!(
+        p.n_kernels() < 2 * nominal_kernels,
+        "{} vs {nominal_kernels}",
+        p.n_kernels()
+    );
+    let out = p.evaluate(&chunk).unwrap();
+    assert_eq!(out[1], out[3]);
+    assert_eq!(out[0], out[4]);
+    for e in 0..ev.n {
+        let up: f64 = ev.jet_pt[e]
+            .iter()
+            .map(|&p| p * 1.03f32)
+            .filter(|&p| p > 30.0)
+            .map(|p| p as f64)
+            .sum();
+        assert_eq!(out[2].values().get_f64(e), up);
+    }
+}
