@@ -1,0 +1,120 @@
+//! Kernel throughput on synthetic 1M-event chunks (`cargo bench -p hepkey-columnar --bench expressions`).
+//! Prints events/s per program: single chunk on one thread, and the same events as 10 chunks evaluated
+//! in parallel (rayon, `native` feature).
+
+use std::time::Instant;
+
+use hepkey_columnar::{Chunk, Column, ProgramBuilder, Schema};
+
+struct Rng(u64);
+impl Rng {
+    fn next(&mut self) -> f64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        (self.0 >> 11) as f64 / (1u64 << 53) as f64
+    }
+}
+
+fn chunk(n: usize, seed: u64) -> Chunk {
+    let mut r = Rng(seed | 1);
+    let (mut pt, mut eta, mut phi, mut mass, mut btag, mut id) =
+        (vec![], vec![], vec![], vec![], vec![], vec![]);
+    let mut offsets = vec![0u32];
+    for _ in 0..n {
+        // 0..9 jets, mean 4.5 (tt̄-like multiplicity).
+        let nj = (r.next() * 10.0) as usize;
+        for _ in 0..nj {
+            pt.push((15.0 + 150.0 * r.next() * r.next()) as f32);
+            eta.push((r.next() * 6.0 - 3.0) as f32);
+            phi.push(((r.next() * 2.0 - 1.0) * std::f64::consts::PI) as f32);
+            mass.push((2.0 + 20.0 * r.next()) as f32);
+            btag.push(r.next() as f32);
+            id.push([0i32, 2, 6][(r.next() * 3.0) as usize]);
+        }
+        offsets.push(pt.len() as u32);
+    }
+    let o = std::sync::Arc::new(offsets);
+    let mut c = Chunk::new(n);
+    c.insert("Jet_pt", Column::jagged_shared(pt, o.clone()).unwrap())
+        .unwrap();
+    c.insert("Jet_eta", Column::jagged_shared(eta, o.clone()).unwrap())
+        .unwrap();
+    c.insert("Jet_phi", Column::jagged_shared(phi, o.clone()).unwrap())
+        .unwrap();
+    c.insert("Jet_mass", Column::jagged_shared(mass, o.clone()).unwrap())
+        .unwrap();
+    c.insert(
+        "Jet_btagCSVV2",
+        Column::jagged_shared(btag, o.clone()).unwrap(),
+    )
+    .unwrap();
+    c.insert("Jet_jetId", Column::jagged_shared(id, o).unwrap())
+        .unwrap();
+    c
+}
+
+const JETS: &str = "jets = Jet[Jet_pt > 30 && abs(Jet_eta) < 2.4 && (Jet_jetId & 4) != 0]";
+
+fn main() {
+    let n = 1_000_000;
+    let big = chunk(n, 7);
+    let small: Vec<Chunk> = (0..10).map(|i| chunk(n / 10, 100 + i)).collect();
+    let schema = Schema::from_chunk(&big);
+    let cases: [(&str, String, &str); 4] = [
+        ("mask + sum (HT)", JETS.to_string(), "sum(jets.pt)"),
+        ("mask + count b-tags", JETS.to_string(), "count(jets.btagCSVV2 > 0.5)"),
+        (
+            "JER factor, varied HT",
+            format!(
+                "Jet_pt = Jet_pt * float32(1 + 0.05 * normal_ppf(0.001 * (int64(Jet_pt * 1000) % 1000) + 0.0005))\n{JETS}"
+            ),
+            "sum(jets.pt)",
+        ),
+        (
+            "3-combinations m_bjj",
+            format!(
+                "{JETS}\ntri = combinations(jets, 3)\nhas_b = max(tri.0.btagCSVV2, tri.1.btagCSVV2, tri.2.btagCSVV2) > 0.5\n\
+                 best = tri[has_b][argmax(pt(tri.0, tri.1, tri.2)[has_b])]"
+            ),
+            "mass(best.0, best.1, best.2)",
+        ),
+    ];
+    println!(
+        "{n} events, {} jets",
+        big.get("Jet_pt").unwrap().values().len()
+    );
+    for (label, defs, expr) in cases {
+        let mut b = ProgramBuilder::new(schema.clone());
+        b.define_all(&defs).unwrap();
+        b.output("out", expr).unwrap();
+        let p = b.build();
+        let mut best = f64::INFINITY;
+        for _ in 0..5 {
+            let t = Instant::now();
+            let out = p.evaluate(&big).unwrap();
+            std::hint::black_box(&out);
+            best = best.min(t.elapsed().as_secs_f64());
+        }
+        let mut best_par = f64::INFINITY;
+        for _ in 0..5 {
+            let t = Instant::now();
+            let out = p.evaluate_chunks(&small);
+            std::hint::black_box(&out);
+            best_par = best_par.min(t.elapsed().as_secs_f64());
+        }
+        if std::env::var_os("PROFILE").is_some() {
+            for (what, secs) in p.profile(&big).unwrap() {
+                println!("    {:>8.2} ms  {what}", secs * 1e3);
+            }
+        }
+        println!(
+            "{label:<24} {:>3} kernels  1 thread: {:>7.1} ms {:>6.1} M events/s   10 chunks, rayon: {:>7.1} ms {:>6.1} M events/s",
+            p.n_kernels(),
+            best * 1e3,
+            n as f64 / best / 1e6,
+            best_par * 1e3,
+            n as f64 / best_par / 1e6
+        );
+    }
+}

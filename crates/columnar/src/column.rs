@@ -1,0 +1,498 @@
+//! The in-memory column model: a chunk of events is a set of named columns; a column holds flat typed
+//! values and, for per-object (jagged) data, Arrow-like offsets (`n_events + 1` entries, starting at 0).
+//!
+//! Values and offsets sit behind `Arc`s, so columns are cheap to clone and several columns of one object
+//! collection (e.g. `Jet_pt`, `Jet_eta` after a mask) can share one offsets buffer. Handing over a `Vec<T>`
+//! (and a `Vec<u32>` of offsets) moves it in without copying.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use crate::dtype::{DType, Type};
+use crate::error::{Error, Result};
+
+/// A primitive element type that can live in a column.
+pub trait Element: Copy + PartialOrd + Send + Sync + 'static {
+    const DTYPE: DType;
+    fn wrap(v: Vec<Self>) -> Values;
+    fn slice(v: &Values) -> Option<&[Self]>;
+    fn to_f64(self) -> f64;
+    fn to_i128(self) -> i128;
+    fn from_f64(x: f64) -> Self;
+    fn from_i128(x: i128) -> Self;
+}
+
+macro_rules! impl_element {
+    ($t:ty, $variant:ident, float) => {
+        impl Element for $t {
+            const DTYPE: DType = DType::$variant;
+            fn wrap(v: Vec<Self>) -> Values {
+                Values::$variant(v)
+            }
+            fn slice(v: &Values) -> Option<&[Self]> {
+                match v {
+                    Values::$variant(x) => Some(x),
+                    _ => None,
+                }
+            }
+            fn to_f64(self) -> f64 {
+                self as f64
+            }
+            fn to_i128(self) -> i128 {
+                self as i128
+            }
+            fn from_f64(x: f64) -> Self {
+                x as $t
+            }
+            fn from_i128(x: i128) -> Self {
+                x as $t
+            }
+        }
+    };
+    ($t:ty, $variant:ident, int) => {
+        impl Element for $t {
+            const DTYPE: DType = DType::$variant;
+            fn wrap(v: Vec<Self>) -> Values {
+                Values::$variant(v)
+            }
+            fn slice(v: &Values) -> Option<&[Self]> {
+                match v {
+                    Values::$variant(x) => Some(x),
+                    _ => None,
+                }
+            }
+            fn to_f64(self) -> f64 {
+                self as f64
+            }
+            fn to_i128(self) -> i128 {
+                self as i128
+            }
+            // Float to integer truncates toward zero and saturates, like C casts in Rust and numpy's astype
+            // for in-range values.
+            fn from_f64(x: f64) -> Self {
+                x as $t
+            }
+            // Integer to integer wraps around, like numpy's astype.
+            fn from_i128(x: i128) -> Self {
+                x as $t
+            }
+        }
+    };
+}
+
+impl_element!(f32, F32, float);
+impl_element!(f64, F64, float);
+impl_element!(i8, I8, int);
+impl_element!(i16, I16, int);
+impl_element!(i32, I32, int);
+impl_element!(i64, I64, int);
+impl_element!(u8, U8, int);
+impl_element!(u16, U16, int);
+impl_element!(u32, U32, int);
+impl_element!(u64, U64, int);
+
+impl Element for bool {
+    const DTYPE: DType = DType::Bool;
+    fn wrap(v: Vec<Self>) -> Values {
+        Values::Bool(v)
+    }
+    fn slice(v: &Values) -> Option<&[Self]> {
+        match v {
+            Values::Bool(x) => Some(x),
+            _ => None,
+        }
+    }
+    fn to_f64(self) -> f64 {
+        self as u8 as f64
+    }
+    fn to_i128(self) -> i128 {
+        self as i128
+    }
+    fn from_f64(x: f64) -> Self {
+        x != 0.0
+    }
+    fn from_i128(x: i128) -> Self {
+        x != 0
+    }
+}
+
+/// Flat typed values.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Values {
+    Bool(Vec<bool>),
+    I8(Vec<i8>),
+    I16(Vec<i16>),
+    I32(Vec<i32>),
+    I64(Vec<i64>),
+    U8(Vec<u8>),
+    U16(Vec<u16>),
+    U32(Vec<u32>),
+    U64(Vec<u64>),
+    F32(Vec<f32>),
+    F64(Vec<f64>),
+}
+
+/// Runs `$body` with `$v` bound to the typed `Vec<T>` inside a [`Values`], for every element type.
+#[macro_export]
+#[doc(hidden)]
+macro_rules! with_values {
+    ($values:expr, $v:ident => $body:expr) => {
+        match $values {
+            $crate::Values::Bool($v) => $body,
+            $crate::Values::I8($v) => $body,
+            $crate::Values::I16($v) => $body,
+            $crate::Values::I32($v) => $body,
+            $crate::Values::I64($v) => $body,
+            $crate::Values::U8($v) => $body,
+            $crate::Values::U16($v) => $body,
+            $crate::Values::U32($v) => $body,
+            $crate::Values::U64($v) => $body,
+            $crate::Values::F32($v) => $body,
+            $crate::Values::F64($v) => $body,
+        }
+    };
+}
+
+/// Builds a `Vec` of the element type named by a [`DType`] and runs `$body` with `$t` as that type.
+#[macro_export]
+#[doc(hidden)]
+macro_rules! with_dtype {
+    ($dtype:expr, $t:ident => $body:expr) => {
+        match $dtype {
+            $crate::DType::Bool => {
+                type $t = bool;
+                $body
+            }
+            $crate::DType::I8 => {
+                type $t = i8;
+                $body
+            }
+            $crate::DType::I16 => {
+                type $t = i16;
+                $body
+            }
+            $crate::DType::I32 => {
+                type $t = i32;
+                $body
+            }
+            $crate::DType::I64 => {
+                type $t = i64;
+                $body
+            }
+            $crate::DType::U8 => {
+                type $t = u8;
+                $body
+            }
+            $crate::DType::U16 => {
+                type $t = u16;
+                $body
+            }
+            $crate::DType::U32 => {
+                type $t = u32;
+                $body
+            }
+            $crate::DType::U64 => {
+                type $t = u64;
+                $body
+            }
+            $crate::DType::F32 => {
+                type $t = f32;
+                $body
+            }
+            $crate::DType::F64 => {
+                type $t = f64;
+                $body
+            }
+        }
+    };
+}
+
+impl Values {
+    pub fn dtype(&self) -> DType {
+        with_values!(self, v => element_dtype(v))
+    }
+
+    pub fn len(&self) -> usize {
+        with_values!(self, v => v.len())
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// The values as `&[T]`, if `T` is their element type.
+    pub fn as_slice<T: Element>(&self) -> Option<&[T]> {
+        T::slice(self)
+    }
+
+    /// Converts to another element type: float to integer truncates toward zero, integer to integer wraps,
+    /// anything to bool is `!= 0` (numpy's `astype`).
+    pub fn cast(&self, to: DType) -> Values {
+        if self.dtype() == to {
+            return self.clone();
+        }
+        with_values!(self, v => cast_slice(v, to))
+    }
+
+    /// Element `i` widened to float64 (for tests and display).
+    pub fn get_f64(&self, i: usize) -> f64 {
+        with_values!(self, v => v[i].to_f64())
+    }
+}
+
+fn element_dtype<T: Element>(_: &[T]) -> DType {
+    T::DTYPE
+}
+
+pub(crate) fn cast_slice<S: Element>(v: &[S], to: DType) -> Values {
+    let via_float = S::DTYPE.is_float() || to.is_float();
+    with_dtype!(to, T => {
+        let out: Vec<T> = if via_float {
+            v.iter().map(|x| T::from_f64(x.to_f64())).collect()
+        } else {
+            v.iter().map(|x| T::from_i128(x.to_i128())).collect()
+        };
+        T::wrap(out)
+    })
+}
+
+impl<T: Element> From<Vec<T>> for Values {
+    fn from(v: Vec<T>) -> Values {
+        T::wrap(v)
+    }
+}
+
+/// Per-event offsets of a jagged column: `n_events + 1` entries, first 0, non-decreasing.
+pub type Offsets = Arc<Vec<u32>>;
+
+/// One column of a chunk: one value per event, or a list of values per event.
+#[derive(Clone, Debug)]
+pub struct Column {
+    values: Arc<Values>,
+    offsets: Option<Offsets>,
+}
+
+impl PartialEq for Column {
+    fn eq(&self, other: &Column) -> bool {
+        self.values == other.values && self.offsets == other.offsets
+    }
+}
+
+impl Column {
+    /// A column with one value per event.
+    pub fn flat(values: impl Into<Values>) -> Column {
+        Column {
+            values: Arc::new(values.into()),
+            offsets: None,
+        }
+    }
+
+    /// A jagged column from flat values and offsets; checks that the offsets are well-formed.
+    pub fn jagged(values: impl Into<Values>, offsets: Vec<u32>) -> Result<Column> {
+        Column::jagged_shared(values, Arc::new(offsets))
+    }
+
+    /// A jagged column that shares an offsets buffer with other columns of the same collection.
+    pub fn jagged_shared(values: impl Into<Values>, offsets: Offsets) -> Result<Column> {
+        let values = values.into();
+        check_offsets(&offsets, values.len())?;
+        Ok(Column {
+            values: Arc::new(values),
+            offsets: Some(offsets),
+        })
+    }
+
+    /// A jagged column from lists (convenient in tests).
+    pub fn from_lists<T: Element>(lists: &[Vec<T>]) -> Column {
+        let mut offsets = Vec::with_capacity(lists.len() + 1);
+        offsets.push(0u32);
+        let mut flat = Vec::new();
+        for l in lists {
+            flat.extend_from_slice(l);
+            offsets.push(flat.len() as u32);
+        }
+        Column {
+            values: Arc::new(T::wrap(flat)),
+            offsets: Some(Arc::new(offsets)),
+        }
+    }
+
+    pub(crate) fn from_parts(values: Values, offsets: Option<Offsets>) -> Column {
+        debug_assert!(offsets
+            .as_ref()
+            .is_none_or(|o| *o.last().unwrap_or(&0) as usize == values.len()));
+        Column {
+            values: Arc::new(values),
+            offsets,
+        }
+    }
+
+    pub fn values(&self) -> &Values {
+        &self.values
+    }
+
+    pub fn offsets(&self) -> Option<&Offsets> {
+        self.offsets.as_ref()
+    }
+
+    pub fn dtype(&self) -> DType {
+        self.values.dtype()
+    }
+
+    pub fn is_jagged(&self) -> bool {
+        self.offsets.is_some()
+    }
+
+    pub fn ty(&self) -> Type {
+        Type {
+            dtype: self.dtype(),
+            jagged: self.is_jagged(),
+        }
+    }
+
+    /// Number of events.
+    pub fn n_events(&self) -> usize {
+        match &self.offsets {
+            Some(o) => o.len() - 1,
+            None => self.values.len(),
+        }
+    }
+
+    /// The list of event `i` of a jagged column, or its single value, as float64 (for tests and display).
+    pub fn event_f64(&self, i: usize) -> Vec<f64> {
+        match &self.offsets {
+            Some(o) => (o[i] as usize..o[i + 1] as usize)
+                .map(|j| self.values.get_f64(j))
+                .collect(),
+            None => vec![self.values.get_f64(i)],
+        }
+    }
+
+    /// Typed access to the flat values.
+    pub fn as_slice<T: Element>(&self) -> Option<&[T]> {
+        self.values.as_slice()
+    }
+
+    /// Typed per-event lists of a jagged column (for tests and small outputs).
+    pub fn to_lists<T: Element>(&self) -> Option<Vec<Vec<T>>> {
+        let v = self.as_slice::<T>()?;
+        let o = self.offsets.as_ref()?;
+        Some(
+            o.windows(2)
+                .map(|w| v[w[0] as usize..w[1] as usize].to_vec())
+                .collect(),
+        )
+    }
+}
+
+impl<T: Element> From<Vec<T>> for Column {
+    fn from(v: Vec<T>) -> Column {
+        Column::flat(v)
+    }
+}
+
+impl<T: Element> TryFrom<(Vec<T>, Vec<u32>)> for Column {
+    type Error = Error;
+    fn try_from((values, offsets): (Vec<T>, Vec<u32>)) -> Result<Column> {
+        Column::jagged(values, offsets)
+    }
+}
+
+pub(crate) fn check_offsets(offsets: &[u32], n_values: usize) -> Result<()> {
+    if offsets.first() != Some(&0) {
+        return Err(Error::data("jagged offsets must start with 0"));
+    }
+    if offsets.windows(2).any(|w| w[1] < w[0]) {
+        return Err(Error::data("jagged offsets must not decrease"));
+    }
+    let last = *offsets.last().unwrap() as usize;
+    if last != n_values {
+        return Err(Error::data(format!(
+            "jagged offsets end at {last} but there are {n_values} values"
+        )));
+    }
+    Ok(())
+}
+
+/// A chunk of events: named columns with the same number of events.
+#[derive(Clone, Debug, Default)]
+pub struct Chunk {
+    n_events: usize,
+    columns: BTreeMap<String, Column>,
+}
+
+impl Chunk {
+    pub fn new(n_events: usize) -> Chunk {
+        Chunk {
+            n_events,
+            columns: BTreeMap::new(),
+        }
+    }
+
+    pub fn n_events(&self) -> usize {
+        self.n_events
+    }
+
+    /// Adds (or replaces) a column; its number of events must match the chunk's.
+    pub fn insert(&mut self, name: impl Into<String>, column: Column) -> Result<()> {
+        let name = name.into();
+        if column.n_events() != self.n_events {
+            return Err(Error::data(format!(
+                "column '{name}' has {} events but the chunk has {}",
+                column.n_events(),
+                self.n_events
+            )));
+        }
+        self.columns.insert(name, column);
+        Ok(())
+    }
+
+    /// Builder-style [`Chunk::insert`].
+    pub fn with(mut self, name: impl Into<String>, column: Column) -> Result<Chunk> {
+        self.insert(name, column)?;
+        Ok(self)
+    }
+
+    pub fn get(&self, name: &str) -> Option<&Column> {
+        self.columns.get(name)
+    }
+
+    pub fn columns(&self) -> impl Iterator<Item = (&str, &Column)> {
+        self.columns.iter().map(|(k, v)| (k.as_str(), v))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn moves_vectors_without_copy() {
+        let v = vec![1.0f32, 2.0, 3.0];
+        let ptr = v.as_ptr();
+        let c = Column::jagged(v, vec![0, 2, 2, 3]).unwrap();
+        assert_eq!(c.as_slice::<f32>().unwrap().as_ptr(), ptr);
+        assert_eq!(c.n_events(), 3);
+        assert_eq!(c.event_f64(0), vec![1.0, 2.0]);
+        assert!(c.event_f64(1).is_empty());
+    }
+
+    #[test]
+    fn rejects_bad_offsets() {
+        assert!(Column::jagged(vec![1i32, 2], vec![0, 3]).is_err());
+        assert!(Column::jagged(vec![1i32, 2], vec![1, 2]).is_err());
+        assert!(Column::jagged(vec![1i32, 2], vec![0, 2, 1, 2]).is_err());
+        let mut chunk = Chunk::new(2);
+        assert!(chunk.insert("x", Column::flat(vec![1u8])).is_err());
+    }
+
+    #[test]
+    fn casts_like_numpy_astype() {
+        let v = Values::from(vec![1.7f64, -1.7, 300.0]);
+        assert_eq!(v.cast(DType::I32), Values::from(vec![1i32, -1, 300]));
+        assert_eq!(v.cast(DType::U8), Values::from(vec![1u8, 0, 255]));
+        let w = Values::from(vec![300i32, -1]);
+        assert_eq!(w.cast(DType::U8), Values::from(vec![44u8, 255]));
+        assert_eq!(w.cast(DType::Bool), Values::from(vec![true, true]));
+    }
+}

@@ -1,0 +1,152 @@
+//! Errors with source positions. Spans are byte ranges into the expression source plus its 1-based line
+//! and column, so the analysis-file layer can shift them to its own file and line.
+
+use std::fmt;
+
+/// A region of the expression source.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
+pub struct Span {
+    /// Byte offset of the first character.
+    pub start: usize,
+    /// Byte offset one past the last character.
+    pub end: usize,
+    /// 1-based line of `start`.
+    pub line: usize,
+    /// 1-based column (in characters) of `start`.
+    pub column: usize,
+}
+
+impl Span {
+    /// The smallest span covering both.
+    pub fn to(self, other: Span) -> Span {
+        if other.end <= self.end {
+            return self;
+        }
+        Span {
+            end: other.end,
+            ..self
+        }
+    }
+}
+
+/// What went wrong.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ErrorKind {
+    /// The text is not a valid expression.
+    Syntax,
+    /// A name that is neither a column, a collection, a definition nor a function.
+    UnknownName,
+    /// Operand types that an operation does not accept.
+    Type,
+    /// Bad input data (malformed offsets, a column missing from a chunk, lists of different lengths).
+    Data,
+}
+
+/// An error of parsing, type checking or evaluation.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Error {
+    pub kind: ErrorKind,
+    pub message: String,
+    /// Where in the source, for errors found before evaluation.
+    pub span: Option<Span>,
+    /// A suggestion, e.g. "did you mean `Jet_pt`?".
+    pub hint: Option<String>,
+}
+
+pub type Result<T> = std::result::Result<T, Error>;
+
+impl Error {
+    pub(crate) fn new(kind: ErrorKind, span: Span, message: impl Into<String>) -> Error {
+        Error {
+            kind,
+            message: message.into(),
+            span: Some(span),
+            hint: None,
+        }
+    }
+
+    pub(crate) fn syntax(span: Span, message: impl Into<String>) -> Error {
+        Error::new(ErrorKind::Syntax, span, message)
+    }
+
+    pub(crate) fn type_error(span: Span, message: impl Into<String>) -> Error {
+        Error::new(ErrorKind::Type, span, message)
+    }
+
+    pub(crate) fn data(message: impl Into<String>) -> Error {
+        Error {
+            kind: ErrorKind::Data,
+            message: message.into(),
+            span: None,
+            hint: None,
+        }
+    }
+
+    pub(crate) fn with_hint(mut self, hint: impl Into<String>) -> Error {
+        self.hint = Some(hint.into());
+        self
+    }
+
+    /// A multi-line message with the offending source line and a caret, e.g. for a terminal:
+    /// `origin:LINE:COL: message`. `line_offset` is added to the line (for expressions embedded in a file).
+    pub fn render(&self, source: &str, origin: &str, line_offset: usize) -> String {
+        let mut out = String::new();
+        match self.span {
+            Some(s) => {
+                out.push_str(&format!(
+                    "{origin}:{}:{}: {}",
+                    s.line + line_offset,
+                    s.column,
+                    self.message
+                ));
+                if let Some(text) = source.lines().nth(s.line - 1) {
+                    let width = source[s.start..s.end.min(source.len())]
+                        .lines()
+                        .next()
+                        .map_or(1, |t| t.chars().count().max(1));
+                    out.push_str(&format!(
+                        "\n  | {text}\n  | {}{}",
+                        " ".repeat(s.column - 1),
+                        "^".repeat(width)
+                    ));
+                }
+            }
+            None => out.push_str(&format!("{origin}: {}", self.message)),
+        }
+        if let Some(h) = &self.hint {
+            out.push_str(&format!("\n  = hint: {h}"));
+        }
+        out
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if let Some(s) = self.span {
+            write!(f, "line {}, column {}: ", s.line, s.column)?;
+        }
+        f.write_str(&self.message)?;
+        if let Some(h) = &self.hint {
+            write!(f, " (hint: {h})")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for Error {}
+
+/// "did you mean" over a set of candidate names (Jaro-Winkler similarity, the closest above 0.8).
+pub(crate) fn did_you_mean<'a>(
+    name: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> Option<String> {
+    let lower = name.to_lowercase();
+    let mut best: Option<(f64, &str)> = None;
+    for c in candidates {
+        let score = strsim::jaro_winkler(&lower, &c.to_lowercase());
+        if score > 0.8 && best.is_none_or(|(s, _)| score > s) {
+            best = Some((score, c));
+        }
+    }
+    best.map(|(_, c)| format!("did you mean `{c}`?"))
+}

@@ -1,0 +1,226 @@
+//! Structural kernels on jagged columns: broadcasting per-event values to lists, masks, gathers by
+//! local index, picking one element per event, local indices.
+
+use std::sync::Arc;
+
+use crate::column::{Column, Element, Offsets, Values};
+use crate::error::{Error, Result};
+use crate::kernels::{internal, Datum};
+use crate::with_values;
+
+/// Repeats each event's value once per element of `like`'s list in that event.
+pub fn broadcast(value: &Datum, like: &Datum) -> Result<Datum> {
+    let offsets = like
+        .offsets()
+        .ok_or_else(|| internal("broadcast target is not jagged"))?
+        .clone();
+    let out = match value {
+        Datum::Scalar(v) => {
+            let n = *offsets.last().unwrap() as usize;
+            with_values!(&**v, s => repeat_scalar(s[0], n))
+        }
+        Datum::Col(c) => {
+            if c.n_events() != offsets.len() - 1 {
+                return Err(internal("broadcast length mismatch"));
+            }
+            with_values!(c.values(), s => repeat_per_event(s, &offsets))
+        }
+        _ => return Err(internal("broadcast of a non-value")),
+    };
+    Ok(Datum::Col(Column::from_parts(out, Some(offsets))))
+}
+
+fn repeat_scalar<T: Element>(x: T, n: usize) -> Values {
+    T::wrap(vec![x; n])
+}
+
+fn repeat_per_event<T: Element>(v: &[T], offsets: &[u32]) -> Values {
+    let mut out = Vec::with_capacity(*offsets.last().unwrap() as usize);
+    for (i, w) in offsets.windows(2).enumerate() {
+        out.extend(std::iter::repeat_n(v[i], (w[1] - w[0]) as usize));
+    }
+    T::wrap(out)
+}
+
+/// The offsets that remain after keeping the elements where `mask` is true.
+pub fn mask_offsets(mask: &Datum) -> Result<Datum> {
+    let c = mask.column()?;
+    let m = c
+        .as_slice::<bool>()
+        .ok_or_else(|| internal("mask is not boolean"))?;
+    let o = c.offsets().ok_or_else(|| internal("mask is not jagged"))?;
+    let mut out = Vec::with_capacity(o.len());
+    out.push(0u32);
+    let mut kept = 0u32;
+    for w in o.windows(2) {
+        kept += m[w[0] as usize..w[1] as usize]
+            .iter()
+            .map(|&b| b as u32)
+            .sum::<u32>();
+        out.push(kept);
+    }
+    Ok(Datum::Offsets(Arc::new(out)))
+}
+
+/// Keeps the elements of jagged `data` where the jagged `mask` is true; `offsets` from [`mask_offsets`].
+pub fn mask(data: &Datum, mask: &Datum, offsets: &Datum) -> Result<Datum> {
+    let c = data.column()?;
+    let mc = mask.column()?;
+    let m = mc
+        .as_slice::<bool>()
+        .ok_or_else(|| internal("mask is not boolean"))?;
+    let (Some(od), Some(om)) = (c.offsets(), mc.offsets()) else {
+        return Err(internal("mask of non-jagged data"));
+    };
+    if !Arc::ptr_eq(od, om) && od != om {
+        return Err(Error::data(
+            "a mask has a different number of entries per event than the list it selects from \
+             (mask and list must come from the same collection)",
+        ));
+    }
+    let new_offsets = match offsets {
+        Datum::Offsets(o) => o.clone(),
+        _ => return Err(internal("mask offsets")),
+    };
+    let out = with_values!(c.values(), v => filter(v, m, *new_offsets.last().unwrap() as usize));
+    Ok(Datum::Col(Column::from_parts(out, Some(new_offsets))))
+}
+
+fn filter<T: Element>(v: &[T], m: &[bool], n: usize) -> Values {
+    let mut out = Vec::with_capacity(n);
+    for (&x, &keep) in v.iter().zip(m) {
+        if keep {
+            out.push(x);
+        }
+    }
+    T::wrap(out)
+}
+
+/// Flat positions of local indices in the lists of `like` (negative indices count from the end).
+/// With `pick`, `index` has one value per event (or is a constant) and a missing element gives -1;
+/// otherwise `index` is jagged and an index outside its event's list is an error.
+pub fn positions(like: &Datum, index: &Datum, pick: bool, n_events: usize) -> Result<Datum> {
+    let od = like
+        .offsets()
+        .ok_or_else(|| internal("positions in non-jagged data"))?;
+    if od.len() != n_events + 1 {
+        return Err(internal("positions: different numbers of events"));
+    }
+    let resolve = |ev: usize, i: i64| -> Option<i64> {
+        let (start, n) = (od[ev] as i64, (od[ev + 1] - od[ev]) as i64);
+        let j = if i < 0 { i + n } else { i };
+        (0..n).contains(&j).then_some(start + j)
+    };
+    if pick {
+        let pos: Vec<i64> = match index {
+            Datum::Scalar(v) => {
+                let i = v.as_slice::<i64>().ok_or_else(|| internal("index type"))?[0];
+                (0..n_events)
+                    .map(|ev| resolve(ev, i).unwrap_or(-1))
+                    .collect()
+            }
+            Datum::Col(c) => {
+                let idx = c.as_slice::<i64>().ok_or_else(|| internal("index type"))?;
+                idx.iter()
+                    .enumerate()
+                    .map(|(ev, &i)| resolve(ev, i).unwrap_or(-1))
+                    .collect()
+            }
+            _ => return Err(internal("pick index")),
+        };
+        return Ok(Datum::Positions {
+            pos: Arc::new(pos),
+            offsets: None,
+        });
+    }
+    let ic = index.column()?;
+    let oi = ic
+        .offsets()
+        .ok_or_else(|| internal("take with non-jagged index"))?;
+    let idx = ic
+        .as_slice::<i64>()
+        .ok_or_else(|| internal("index is not int64"))?;
+    let mut pos = Vec::with_capacity(idx.len());
+    for ev in 0..n_events {
+        for &i in &idx[oi[ev] as usize..oi[ev + 1] as usize] {
+            match resolve(ev, i) {
+                Some(p) => pos.push(p),
+                None => {
+                    return Err(Error::data(format!(
+                    "index {i} is out of range for a list of {} entries (event {ev} of the chunk)",
+                    od[ev + 1] - od[ev]
+                )))
+                }
+            }
+        }
+    }
+    Ok(Datum::Positions {
+        pos: Arc::new(pos),
+        offsets: Some(oi.clone()),
+    })
+}
+
+/// `data` at [`positions`]: a jagged result for list positions; for one position per event a float
+/// result with NaN where the element is missing (`data` must then be float; the type checker widens).
+pub fn gather(data: &Datum, positions: &Datum) -> Result<Datum> {
+    let Datum::Positions { pos, offsets } = positions else {
+        return Err(internal("gather without positions"));
+    };
+    let c = data.column()?;
+    match offsets {
+        Some(o) => {
+            let out = with_values!(c.values(), v => gather_all(v, pos));
+            Ok(Datum::Col(Column::from_parts(out, Some(o.clone()))))
+        }
+        None => {
+            let out = match c.values() {
+                Values::F32(v) => Values::F32(gather_or_nan(v, pos)),
+                Values::F64(v) => Values::F64(gather_or_nan(v, pos)),
+                _ => return Err(internal("pick from non-float data")),
+            };
+            Ok(Datum::Col(Column::from_parts(out, None)))
+        }
+    }
+}
+
+fn gather_all<T: Element>(v: &[T], pos: &[i64]) -> Values {
+    T::wrap(pos.iter().map(|&p| v[p as usize]).collect())
+}
+
+fn gather_or_nan<T: Element + num_nan::Nan>(v: &[T], pos: &[i64]) -> Vec<T> {
+    pos.iter()
+        .map(|&p| if p < 0 { T::NAN } else { v[p as usize] })
+        .collect()
+}
+
+pub(crate) mod num_nan {
+    pub trait Nan {
+        const NAN: Self;
+    }
+    impl Nan for f32 {
+        const NAN: f32 = f32::NAN;
+    }
+    impl Nan for f64 {
+        const NAN: f64 = f64::NAN;
+    }
+}
+
+/// `0, 1, ..., n-1` for each event's list (awkward's `local_index`), int64.
+pub fn local_index(data: &Datum) -> Result<Datum> {
+    let o = data
+        .offsets()
+        .ok_or_else(|| internal("local_index of non-jagged data"))?;
+    let mut out = Vec::with_capacity(*o.last().unwrap() as usize);
+    for w in o.windows(2) {
+        out.extend(0..(w[1] - w[0]) as i64);
+    }
+    Ok(Datum::Col(Column::from_parts(
+        Values::I64(out),
+        Some(o.clone()),
+    )))
+}
+
+/// The number of elements of each event's list, int64.
+pub fn counts(offsets: &Offsets) -> Vec<i64> {
+    offsets.windows(2).map(|w| (w[1] - w[0]) as i64).collect()
+}

@@ -1,0 +1,171 @@
+//! Per-event reductions of jagged columns to one value per event.
+
+use crate::column::{Column, Element, Values};
+use crate::error::Result;
+use crate::kernels::jagged::num_nan::Nan;
+use crate::kernels::{internal, Datum};
+use crate::with_values;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum ReduceOp {
+    /// Sum: floats in float64, signed integers in int64, unsigned in uint64, booleans count as int64.
+    Sum,
+    /// Product, with the same widening as `Sum`.
+    Prod,
+    /// Number of elements, int64.
+    Count,
+    /// Any element true (false for an empty list).
+    Any,
+    /// All elements true (true for an empty list).
+    All,
+    /// Smallest / largest element, same float type; NaN for an empty list (NaN elements are skipped).
+    Min,
+    Max,
+    /// Position of the first smallest / largest element, int64; -1 for an empty list.
+    ArgMin,
+    ArgMax,
+    /// First / last element, same float type; NaN for an empty list.
+    First,
+    Last,
+    /// Mean in float64; NaN for an empty list.
+    Mean,
+}
+
+pub fn reduce(op: ReduceOp, data: &Datum) -> Result<Datum> {
+    if let (ReduceOp::Count, Some(o)) = (op, data.offsets()) {
+        let counts = o.windows(2).map(|w| (w[1] - w[0]) as i64).collect();
+        return Ok(Datum::Col(Column::from_parts(Values::I64(counts), None)));
+    }
+    let c = data.column()?;
+    let o = c
+        .offsets()
+        .ok_or_else(|| internal("reduction of non-jagged data"))?;
+    let v = c.values();
+    let out: Values = match op {
+        ReduceOp::Count => Values::I64(o.windows(2).map(|w| (w[1] - w[0]) as i64).collect()),
+        ReduceOp::Any | ReduceOp::All => {
+            let b = v
+                .as_slice::<bool>()
+                .ok_or_else(|| internal("any/all of non-bool"))?;
+            let any = op == ReduceOp::Any;
+            Values::Bool(
+                o.windows(2)
+                    .map(|w| {
+                        let s = &b[w[0] as usize..w[1] as usize];
+                        if any {
+                            s.iter().any(|&x| x)
+                        } else {
+                            s.iter().all(|&x| x)
+                        }
+                    })
+                    .collect(),
+            )
+        }
+        ReduceOp::Sum | ReduceOp::Prod => {
+            let prod = op == ReduceOp::Prod;
+            match v {
+                Values::F32(_) | Values::F64(_) => {
+                    with_values!(v, s => Values::F64(fold(s, o, prod, |x| x.to_f64(), 0.0, 1.0, |a, b| a + b, |a, b| a * b)))
+                }
+                Values::U8(_) | Values::U16(_) | Values::U32(_) | Values::U64(_) => {
+                    with_values!(v, s => Values::U64(fold(s, o, prod, |x| x.to_i128() as u64, 0, 1, u64::wrapping_add, u64::wrapping_mul)))
+                }
+                _ => {
+                    with_values!(v, s => Values::I64(fold(s, o, prod, |x| x.to_i128() as i64, 0, 1, i64::wrapping_add, i64::wrapping_mul)))
+                }
+            }
+        }
+        ReduceOp::Mean => with_values!(v, s => Values::F64(
+            o.windows(2)
+                .map(|w| {
+                    let l = &s[w[0] as usize..w[1] as usize];
+                    l.iter().map(|x| x.to_f64()).sum::<f64>() / l.len() as f64
+                })
+                .collect()
+        )),
+        ReduceOp::ArgMin | ReduceOp::ArgMax => {
+            let max = op == ReduceOp::ArgMax;
+            with_values!(v, s => Values::I64(arg_extreme(s, o, max)))
+        }
+        ReduceOp::Min | ReduceOp::Max | ReduceOp::First | ReduceOp::Last => match v {
+            Values::F32(s) => Values::F32(pick_one(s, o, op)),
+            Values::F64(s) => Values::F64(pick_one(s, o, op)),
+            _ => return Err(internal("min/max/first/last of non-float")),
+        },
+    };
+    Ok(Datum::Col(Column::from_parts(out, None)))
+}
+
+#[allow(clippy::too_many_arguments)]
+fn fold<T: Element, A: Copy>(
+    s: &[T],
+    o: &[u32],
+    prod: bool,
+    conv: impl Fn(T) -> A,
+    zero: A,
+    one: A,
+    add: impl Fn(A, A) -> A,
+    mul: impl Fn(A, A) -> A,
+) -> Vec<A> {
+    o.windows(2)
+        .map(|w| {
+            let l = &s[w[0] as usize..w[1] as usize];
+            if prod {
+                l.iter().fold(one, |a, &x| mul(a, conv(x)))
+            } else {
+                l.iter().fold(zero, |a, &x| add(a, conv(x)))
+            }
+        })
+        .collect()
+}
+
+/// First position of the extreme; NaN elements are skipped unless the list holds nothing else (then 0).
+fn arg_extreme<T: Element>(s: &[T], o: &[u32], max: bool) -> Vec<i64> {
+    o.windows(2)
+        .map(|w| {
+            let l = &s[w[0] as usize..w[1] as usize];
+            if l.is_empty() {
+                return -1;
+            }
+            let mut best: Option<usize> = None;
+            for (i, &x) in l.iter().enumerate() {
+                #[allow(clippy::eq_op)]
+                if x != x {
+                    continue;
+                }
+                best = match best {
+                    None => Some(i),
+                    Some(b) if (max && x > l[b]) || (!max && x < l[b]) => Some(i),
+                    keep => keep,
+                };
+            }
+            best.unwrap_or(0) as i64
+        })
+        .collect()
+}
+
+fn pick_one<T: Element + Nan>(s: &[T], o: &[u32], op: ReduceOp) -> Vec<T> {
+    o.windows(2)
+        .map(|w| {
+            let l = &s[w[0] as usize..w[1] as usize];
+            match op {
+                ReduceOp::First => l.first().copied().unwrap_or(T::NAN),
+                ReduceOp::Last => l.last().copied().unwrap_or(T::NAN),
+                _ => {
+                    let mut best = T::NAN;
+                    for &x in l {
+                        #[allow(clippy::eq_op)]
+                        let best_is_nan = best != best;
+                        if best_is_nan
+                            || (op == ReduceOp::Max && x > best)
+                            || (op == ReduceOp::Min && x < best)
+                        {
+                            best = x;
+                        }
+                    }
+                    best
+                }
+            }
+        })
+        .collect()
+}

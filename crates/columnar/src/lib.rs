@@ -1,0 +1,24 @@
+//! # hepkey-columnar
+//!
+//! Event data in memory as columns, and a small typed expression language evaluated over whole chunks.
+//! See the crate's `README.md` for the language reference.
+
+pub mod ast;
+pub mod column;
+mod compile;
+pub mod dtype;
+pub mod error;
+pub mod kernels;
+mod lexer;
+pub mod parser;
+pub mod program;
+pub mod schema;
+
+pub use column::{Chunk, Column, Element, Offsets, Values};
+pub use compile::{Definitions, ProgramBuilder, Shape};
+pub use dtype::{DType, Type};
+pub use error::{Error, ErrorKind, Result, Span};
+pub use kernels::special::normal_ppf;
+pub use parser::{parse_definitions, parse_expression};
+pub use program::Program;
+pub use schema::Schema;

@@ -1,0 +1,321 @@
+//! The compiled form of expressions: a graph of column kernels (each node computed at most once per
+//! chunk, identical subexpressions shared), evaluated node by node over whole chunks.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use crate::column::{Chunk, Column, Values};
+use crate::dtype::{DType, Type};
+use crate::error::{Error, Result};
+use crate::kernels::arith::{self, ArithOp, CmpOp, UnaryKernel};
+use crate::kernels::math::{self, Func1, Func2, Predicate};
+use crate::kernels::reduce::{self, ReduceOp};
+use crate::kernels::{combinations, internal, jagged, sort, Datum};
+
+pub type NodeId = usize;
+
+/// A constant: integers (and booleans) as i128, floats by their bits.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum ConstBits {
+    Int(i128),
+    Float(u64),
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum Node {
+    Input {
+        name: String,
+        ty: Type,
+    },
+    Const {
+        dtype: DType,
+        bits: ConstBits,
+    },
+    Cast(NodeId, DType),
+    Arith(ArithOp, NodeId, NodeId),
+    Compare(CmpOp, NodeId, NodeId),
+    Unary(UnaryKernel, NodeId),
+    Math1(Func1, NodeId),
+    Math2(Func2, NodeId, NodeId),
+    Test(Predicate, NodeId),
+    Where(NodeId, NodeId, NodeId),
+    Broadcast {
+        value: NodeId,
+        like: NodeId,
+    },
+    MaskOffsets(NodeId),
+    Mask {
+        data: NodeId,
+        mask: NodeId,
+        offsets: NodeId,
+    },
+    /// Flat positions of `index` (local indices, jagged; or one per event when `pick`) in `like`'s lists.
+    Positions {
+        like: NodeId,
+        index: NodeId,
+        pick: bool,
+    },
+    Gather {
+        data: NodeId,
+        positions: NodeId,
+    },
+    Reduce(ReduceOp, NodeId),
+    LocalIndex(NodeId),
+    ArgSort {
+        key: NodeId,
+        descending: bool,
+    },
+    Combinations {
+        like: NodeId,
+        k: usize,
+    },
+    Slot {
+        comb: NodeId,
+        slot: usize,
+    },
+}
+
+impl Node {
+    fn children(&self) -> Vec<NodeId> {
+        match *self {
+            Node::Input { .. } | Node::Const { .. } => vec![],
+            Node::Cast(a, _)
+            | Node::Unary(_, a)
+            | Node::Math1(_, a)
+            | Node::Test(_, a)
+            | Node::MaskOffsets(a)
+            | Node::Reduce(_, a)
+            | Node::LocalIndex(a)
+            | Node::ArgSort { key: a, .. }
+            | Node::Combinations { like: a, .. }
+            | Node::Slot { comb: a, .. } => vec![a],
+            Node::Arith(_, a, b)
+            | Node::Compare(_, a, b)
+            | Node::Math2(_, a, b)
+            | Node::Broadcast { value: a, like: b }
+            | Node::Positions {
+                like: a, index: b, ..
+            }
+            | Node::Gather {
+                data: a,
+                positions: b,
+            } => vec![a, b],
+            Node::Where(a, b, c)
+            | Node::Mask {
+                data: a,
+                mask: b,
+                offsets: c,
+            } => vec![a, b, c],
+        }
+    }
+}
+
+/// The node graph under construction (shared by all definitions of one program).
+#[derive(Clone, Debug, Default)]
+pub struct Graph {
+    pub(crate) nodes: Vec<Node>,
+    dedup: HashMap<Node, NodeId>,
+}
+
+impl Graph {
+    /// Adds a node, or returns the existing identical one.
+    pub(crate) fn add(&mut self, node: Node) -> NodeId {
+        if let Some(&id) = self.dedup.get(&node) {
+            return id;
+        }
+        let id = self.nodes.len();
+        self.nodes.push(node.clone());
+        self.dedup.insert(node, id);
+        id
+    }
+}
+
+/// Compiled expressions, ready to evaluate on chunks. Cheap to share between threads.
+#[derive(Clone, Debug)]
+pub struct Program {
+    nodes: Arc<Vec<Node>>,
+    outputs: Vec<(String, NodeId, Type)>,
+    /// Nodes needed by the outputs, in evaluation order, with the position after which each can be freed.
+    plan: Arc<Vec<(NodeId, Vec<NodeId>)>>,
+}
+
+impl Program {
+    pub(crate) fn new(graph: &Graph, outputs: Vec<(String, NodeId, Type)>) -> Program {
+        let nodes = graph.nodes.clone();
+        let mut needed = vec![false; nodes.len()];
+        for (_, id, _) in &outputs {
+            needed[*id] = true;
+        }
+        for id in (0..nodes.len()).rev() {
+            if needed[id] {
+                for c in nodes[id].children() {
+                    needed[c] = true;
+                }
+            }
+        }
+        let order: Vec<NodeId> = (0..nodes.len()).filter(|&i| needed[i]).collect();
+        // Free each intermediate after its last consumer (outputs are kept).
+        let mut last_use: HashMap<NodeId, usize> = HashMap::new();
+        for (pos, &id) in order.iter().enumerate() {
+            for c in nodes[id].children() {
+                last_use.insert(c, pos);
+            }
+        }
+        let is_output = |id: NodeId| outputs.iter().any(|(_, o, _)| *o == id);
+        let mut frees: Vec<Vec<NodeId>> = vec![Vec::new(); order.len()];
+        for (&id, &pos) in &last_use {
+            if !is_output(id) {
+                frees[pos].push(id);
+            }
+        }
+        let plan = order.into_iter().zip(frees).collect();
+        Program {
+            nodes: Arc::new(nodes),
+            outputs,
+            plan: Arc::new(plan),
+        }
+    }
+
+    /// Output names and types, in the order of [`Program::evaluate`]'s result.
+    pub fn outputs(&self) -> impl Iterator<Item = (&str, Type)> {
+        self.outputs.iter().map(|(n, _, t)| (n.as_str(), *t))
+    }
+
+    /// Input columns the program reads.
+    pub fn inputs(&self) -> Vec<&str> {
+        let needed: Vec<NodeId> = self.plan.iter().map(|(id, _)| *id).collect();
+        let mut v: Vec<&str> = needed
+            .iter()
+            .filter_map(|&id| match &self.nodes[id] {
+                Node::Input { name, .. } => Some(name.as_str()),
+                _ => None,
+            })
+            .collect();
+        v.sort();
+        v.dedup();
+        v
+    }
+
+    /// Number of kernels run per chunk.
+    pub fn n_kernels(&self) -> usize {
+        self.plan.len()
+    }
+
+    /// Evaluates every output on a chunk. Per-event outputs have one value per event; list outputs
+    /// are jagged. Constant outputs are repeated for every event.
+    pub fn evaluate(&self, chunk: &Chunk) -> Result<Vec<Column>> {
+        let mut slots: Vec<Option<Datum>> = vec![None; self.nodes.len()];
+        for (id, frees) in self.plan.iter() {
+            let d = self.run(*id, &slots, chunk)?;
+            slots[*id] = Some(d);
+            for f in frees {
+                slots[*f] = None;
+            }
+        }
+        self.outputs
+            .iter()
+            .map(|(_, id, _)| match slots[*id].clone() {
+                Some(Datum::Col(c)) => Ok(c),
+                Some(Datum::Scalar(v)) => {
+                    let n = chunk.n_events();
+                    Ok(Column::from_parts(
+                        crate::with_values!(&*v, s => crate::column::Element::wrap(vec![s[0]; n])),
+                        None,
+                    ))
+                }
+                _ => Err(internal("output is not a value")),
+            })
+            .collect()
+    }
+
+    /// Runs the program on a chunk and returns, per kernel, a short description and its wall time in
+    /// seconds (to find slow parts of an analysis).
+    pub fn profile(&self, chunk: &Chunk) -> Result<Vec<(String, f64)>> {
+        let mut slots: Vec<Option<Datum>> = vec![None; self.nodes.len()];
+        let mut out = Vec::new();
+        for (id, frees) in self.plan.iter() {
+            let t = std::time::Instant::now();
+            let d = self.run(*id, &slots, chunk)?;
+            out.push((format!("{:?}", self.nodes[*id]), t.elapsed().as_secs_f64()));
+            slots[*id] = Some(d);
+            for f in frees {
+                slots[*f] = None;
+            }
+        }
+        Ok(out)
+    }
+
+    /// Evaluates several chunks, in parallel with the `native` feature.
+    pub fn evaluate_chunks(&self, chunks: &[Chunk]) -> Vec<Result<Vec<Column>>> {
+        #[cfg(feature = "native")]
+        {
+            use rayon::prelude::*;
+            chunks.par_iter().map(|c| self.evaluate(c)).collect()
+        }
+        #[cfg(not(feature = "native"))]
+        {
+            chunks.iter().map(|c| self.evaluate(c)).collect()
+        }
+    }
+
+    fn run(&self, id: NodeId, slots: &[Option<Datum>], chunk: &Chunk) -> Result<Datum> {
+        let get = |i: NodeId| {
+            slots[i]
+                .as_ref()
+                .ok_or_else(|| internal("operand not computed"))
+        };
+        Ok(match &self.nodes[id] {
+            Node::Input { name, ty } => {
+                let c = chunk.get(name).ok_or_else(|| {
+                    Error::data(format!("column '{name}' is missing from the chunk"))
+                })?;
+                if c.ty() != *ty {
+                    return Err(Error::data(format!(
+                        "column '{name}' is {} in the chunk but the schema said {ty}",
+                        c.ty()
+                    )));
+                }
+                Datum::Col(c.clone())
+            }
+            Node::Const { dtype, bits } => Datum::Scalar(Arc::new(const_values(*dtype, *bits))),
+            Node::Cast(a, to) => arith::cast(get(*a)?, *to)?,
+            Node::Arith(op, a, b) => arith::arith(*op, get(*a)?, get(*b)?)?,
+            Node::Compare(op, a, b) => arith::compare(*op, get(*a)?, get(*b)?)?,
+            Node::Unary(op, a) => arith::unary(*op, get(*a)?)?,
+            Node::Math1(f, a) => math::apply1(*f, get(*a)?)?,
+            Node::Math2(f, a, b) => math::apply2(*f, get(*a)?, get(*b)?)?,
+            Node::Test(p, a) => math::test(*p, get(*a)?)?,
+            Node::Where(c, a, b) => where_(get(*c)?, get(*a)?, get(*b)?)?,
+            Node::Broadcast { value, like } => jagged::broadcast(get(*value)?, get(*like)?)?,
+            Node::MaskOffsets(m) => jagged::mask_offsets(get(*m)?)?,
+            Node::Mask {
+                data,
+                mask,
+                offsets,
+            } => jagged::mask(get(*data)?, get(*mask)?, get(*offsets)?)?,
+            Node::Positions { like, index, pick } => {
+                jagged::positions(get(*like)?, get(*index)?, *pick, chunk.n_events())?
+            }
+            Node::Gather { data, positions } => jagged::gather(get(*data)?, get(*positions)?)?,
+            Node::Reduce(op, a) => reduce::reduce(*op, get(*a)?)?,
+            Node::LocalIndex(a) => jagged::local_index(get(*a)?)?,
+            Node::ArgSort { key, descending } => sort::argsort(get(*key)?, *descending)?,
+            Node::Combinations { like, k } => combinations::combinations(get(*like)?, *k)?,
+            Node::Slot { comb, slot } => combinations::slot(get(*comb)?, *slot)?,
+        })
+    }
+}
+
+pub(crate) fn const_values(dtype: DType, bits: ConstBits) -> Values {
+    match bits {
+        ConstBits::Int(i) => crate::column::cast_slice(&[i as i64], dtype),
+        ConstBits::Float(b) => crate::column::cast_slice(&[f64::from_bits(b)], dtype),
+    }
+}
+
+fn where_(c: &Datum, a: &Datum, b: &Datum) -> Result<Datum> {
+    fn typed<T: crate::column::Element>(_: &[T], c: &Datum, a: &Datum, b: &Datum) -> Result<Datum> {
+        crate::kernels::map3(c, a, b, |c: bool, x: T, y: T| if c { x } else { y })
+    }
+    crate::with_values!(a.values()?, v => typed(v, c, a, b))
+}

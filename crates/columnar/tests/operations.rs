@@ -1,0 +1,742 @@
+//! Every operation of the language on synthetic columns, against values computed here with plain loops.
+// Loops over parallel per-event vectors read most plainly with indices.
+#![allow(
+    clippy::needless_range_loop,
+    clippy::neg_cmp_op_on_partial_ord,
+    clippy::excessive_precision
+)]
+
+mod common;
+
+use common::{eval, eval_with, events};
+use hepkey_columnar::{Chunk, Column, DType, ErrorKind, ProgramBuilder, Schema, Type};
+
+fn f64s(c: &Column) -> Vec<f64> {
+    (0..c.values().len())
+        .map(|i| c.values().get_f64(i))
+        .collect()
+}
+
+fn same(a: f64, b: f64) -> bool {
+    (a.is_nan() && b.is_nan()) || a == b
+}
+
+fn assert_lists_f32(c: &Column, want: &[Vec<f32>]) {
+    assert_eq!(c.dtype(), DType::F32);
+    let got = c.to_lists::<f32>().unwrap();
+    assert_eq!(got.len(), want.len());
+    for (g, w) in got.iter().zip(want) {
+        assert_eq!(g.len(), w.len());
+        for (x, y) in g.iter().zip(w) {
+            assert!(same(*x as f64, *y as f64), "{g:?} vs {w:?}");
+        }
+    }
+}
+
+#[test]
+fn float32_stays_float32_with_literals() {
+    let ev = events(300, 1);
+    let chunk = ev.chunk();
+    let c = eval(&chunk, "Jet_pt * 1.03");
+    let want: Vec<Vec<f32>> = ev
+        .jet_pt
+        .iter()
+        .map(|l| l.iter().map(|&p| p * 1.03f32).collect())
+        .collect();
+    assert_lists_f32(&c, &want);
+    // float32 with float32 stays float32; float32 with int32 widens to float64 (numpy).
+    assert_eq!(eval(&chunk, "Jet_pt * Jet_eta").dtype(), DType::F32);
+    assert_eq!(eval(&chunk, "Jet_pt + Jet_jetId").dtype(), DType::F64);
+    assert_eq!(eval(&chunk, "Jet_jetId * 2").dtype(), DType::I32);
+    assert_eq!(eval(&chunk, "Jet_jetId * 2.0").dtype(), DType::F64);
+    assert_eq!(eval(&chunk, "Jet_jetId / 2").dtype(), DType::F64);
+    assert_eq!(eval(&chunk, "run + Jet_jetId").dtype(), DType::I64);
+    assert_eq!(eval(&chunk, "float64(Jet_pt) * 1.03").dtype(), DType::F64);
+    assert_eq!(eval(&chunk, "2 ** 3").dtype(), DType::F64);
+}
+
+#[test]
+fn cuts_compare_with_the_constant_rounded_to_float32() {
+    let x = 2.1f32;
+    let chunk = Chunk::new(1).with("eta", Column::flat(vec![x])).unwrap();
+    let c = eval(&chunk, "eta < 2.1");
+    // In float64, f32(2.1) = 2.0999999046 < 2.1; numpy/coffea compare in float32 and say false.
+    assert_eq!(c.as_slice::<bool>().unwrap(), &[false]);
+    let c = eval(&chunk, "float64(eta) < 2.1");
+    assert_eq!(c.as_slice::<bool>().unwrap(), &[true]);
+}
+
+#[test]
+fn arithmetic_and_modulo_follow_numpy() {
+    let chunk = Chunk::new(4)
+        .with("a", Column::flat(vec![7i32, -7, 7, -7]))
+        .unwrap()
+        .with("b", Column::flat(vec![3i32, 3, -3, -3]))
+        .unwrap()
+        .with("x", Column::flat(vec![7.5f64, -7.5, 7.5, -7.5]))
+        .unwrap();
+    assert_eq!(
+        eval(&chunk, "a % b").as_slice::<i32>().unwrap(),
+        &[1, 2, -2, -1]
+    );
+    assert_eq!(
+        eval(&chunk, "x % 2").as_slice::<f64>().unwrap(),
+        &[1.5, 0.5, 1.5, 0.5]
+    );
+    assert_eq!(
+        eval(&chunk, "a / b").as_slice::<f64>().unwrap(),
+        &[7.0 / 3.0, -7.0 / 3.0, -7.0 / 3.0, 7.0 / 3.0]
+    );
+    assert_eq!(
+        eval(&chunk, "a - b * 2 + 1").as_slice::<i32>().unwrap(),
+        &[2, -12, 14, 0]
+    );
+    assert_eq!(
+        eval(&chunk, "-a").as_slice::<i32>().unwrap(),
+        &[-7, 7, -7, 7]
+    );
+    assert_eq!(
+        eval(&chunk, "x ** 2").as_slice::<f64>().unwrap(),
+        &[56.25; 4]
+    );
+    assert_eq!(
+        eval(&chunk, "pow(2, a)").as_slice::<f64>().unwrap(),
+        &[128.0, 1.0 / 128.0, 128.0, 1.0 / 128.0]
+    );
+}
+
+#[test]
+fn comparisons_logic_and_bits() {
+    let ev = events(200, 2);
+    let chunk = ev.chunk();
+    let c = eval(
+        &chunk,
+        "(Jet_jetId & 4) != 0 && Jet_pt > 30 || !(Jet_eta < 0)",
+    );
+    let got = c.to_lists::<bool>().unwrap();
+    for e in 0..ev.n {
+        for j in 0..ev.jet_pt[e].len() {
+            let want =
+                ((ev.jet_id[e][j] & 4) != 0 && ev.jet_pt[e][j] > 30.0) || !(ev.jet_eta[e][j] < 0.0);
+            assert_eq!(got[e][j], want);
+        }
+    }
+    // Bit operators bind tighter than comparisons (Python), so the parentheses are optional.
+    assert_eq!(
+        eval(&chunk, "Jet_jetId & 4 != 0"),
+        eval(&chunk, "(Jet_jetId & 4) != 0")
+    );
+    let c = eval(
+        &chunk,
+        "(Jet_jetId | 1) ^ (Jet_jetId >> 1) ^ ~(Jet_jetId << 2)",
+    );
+    let got = c.to_lists::<i32>().unwrap();
+    for e in 0..ev.n {
+        for (j, &id) in ev.jet_id[e].iter().enumerate() {
+            assert_eq!(got[e][j], (id | 1) ^ (id >> 1) ^ !(id << 2));
+        }
+    }
+    let c = eval(
+        &chunk,
+        "Muon_tightId and not Muon_pt > 20 or Muon_charge == 1",
+    );
+    let got = c.to_lists::<bool>().unwrap();
+    for e in 0..ev.n {
+        for j in 0..ev.mu_pt[e].len() {
+            assert_eq!(
+                got[e][j],
+                (ev.mu_tight[e][j] && !(ev.mu_pt[e][j] > 20.0)) || ev.mu_charge[e][j] == 1
+            );
+        }
+    }
+}
+
+#[test]
+fn math_functions() {
+    let xs = vec![0.3f64, 1.7, -2.2, 10.0, 0.0];
+    let chunk = Chunk::new(xs.len())
+        .with("x", Column::flat(xs.clone()))
+        .unwrap();
+    type F = fn(f64) -> f64;
+    let cases: [(&str, F); 14] = [
+        ("abs(x)", f64::abs),
+        ("sqrt(abs(x))", |x| x.abs().sqrt()),
+        ("exp(x)", f64::exp),
+        ("log(abs(x) + 1)", |x| (x.abs() + 1.0).ln()),
+        ("sin(x)", f64::sin),
+        ("cos(x)", f64::cos),
+        ("tan(x)", f64::tan),
+        ("sinh(x)", f64::sinh),
+        ("cosh(x)", f64::cosh),
+        ("atan2(x, 2)", |x| x.atan2(2.0)),
+        ("hypot(x, 3)", |x| x.hypot(3.0)),
+        ("pow(abs(x), 1.5)", |x| x.abs().powf(1.5)),
+        ("clip(x, -1, 1.5)", |x| x.clamp(-1.0, 1.5)),
+        ("min(x, 1) + max(x, 0, 2)", |x| x.min(1.0) + x.max(2.0)),
+    ];
+    for (expr, f) in cases {
+        let got = f64s(&eval(&chunk, expr));
+        for (g, x) in got.iter().zip(&xs) {
+            assert!(same(*g, f(*x)), "{expr} at {x}: {g} vs {}", f(*x));
+        }
+    }
+    // float32 in, float32 out.
+    let chunk = Chunk::new(2)
+        .with("y", Column::flat(vec![0.5f32, 2.0]))
+        .unwrap();
+    let c = eval(&chunk, "sqrt(y) + cos(y)");
+    assert_eq!(
+        c.as_slice::<f32>().unwrap(),
+        &[0.5f32.sqrt() + 0.5f32.cos(), 2f32.sqrt() + 2f32.cos()]
+    );
+    let c = eval(&chunk, "where(y > 1, y, -y)");
+    assert_eq!(c.as_slice::<f32>().unwrap(), &[-0.5, 2.0]);
+    let c = eval(&chunk, "isnan(log(y - 1))");
+    assert_eq!(c.as_slice::<bool>().unwrap(), &[true, false]);
+}
+
+#[test]
+fn gaussian_quantile() {
+    let chunk = Chunk::new(3)
+        .with("p", Column::flat(vec![0.975f64, 0.5, 0.0005]))
+        .unwrap();
+    let c = eval(&chunk, "normal_ppf(p)");
+    let v = c.as_slice::<f64>().unwrap();
+    assert!((v[0] - 1.959_963_984_540_054).abs() < 4e-15);
+    assert_eq!(v[1], 0.0);
+    assert!((v[2] + 3.290_526_731_491_894_8).abs() < 7e-15);
+    assert_eq!(eval(&chunk, "ndtri(p)"), c);
+}
+
+#[test]
+fn broadcasting_per_event_values_over_lists() {
+    let ev = events(200, 3);
+    let chunk = ev.chunk();
+    let c = eval(&chunk, "Jet_pt - MET_pt + run");
+    let got = c.to_lists::<f64>().unwrap();
+    for e in 0..ev.n {
+        for j in 0..ev.jet_pt[e].len() {
+            // float32 - float32 stays float32, then + uint32 widens to float64.
+            let want = (ev.jet_pt[e][j] - ev.met_pt[e]) as f64 + ev.run[e] as f64;
+            assert_eq!(got[e][j], want);
+        }
+    }
+    let c = eval(&chunk, "Jet_pt[Jet_pt > MET_pt]");
+    let want: Vec<Vec<f32>> = (0..ev.n)
+        .map(|e| {
+            ev.jet_pt[e]
+                .iter()
+                .copied()
+                .filter(|&p| p > ev.met_pt[e])
+                .collect()
+        })
+        .collect();
+    assert_lists_f32(&c, &want);
+    // A per-event condition as a mask keeps or drops the whole list.
+    let c = eval(&chunk, "Jet_pt[run == 2]");
+    let want: Vec<Vec<f32>> = (0..ev.n)
+        .map(|e| {
+            if ev.run[e] == 2 {
+                ev.jet_pt[e].clone()
+            } else {
+                vec![]
+            }
+        })
+        .collect();
+    assert_lists_f32(&c, &want);
+}
+
+#[test]
+fn masks_and_reductions() {
+    let ev = events(500, 4);
+    let chunk = ev.chunk();
+    let defs =
+        "good = Jet_pt > 30 && abs(Jet_eta) < 2.4 && (Jet_jetId & 4) != 0\npt = Jet_pt[good]";
+    let sel: Vec<Vec<f32>> = (0..ev.n)
+        .map(|e| {
+            (0..ev.jet_pt[e].len())
+                .filter(|&j| {
+                    ev.jet_pt[e][j] > 30.0
+                        && ev.jet_eta[e][j].abs() < 2.4
+                        && (ev.jet_id[e][j] & 4) != 0
+                })
+                .map(|j| ev.jet_pt[e][j])
+                .collect()
+        })
+        .collect();
+    assert_lists_f32(&eval_with(&chunk, defs, "pt"), &sel);
+    let check = |expr: &str, f: &dyn Fn(&[f32]) -> f64| {
+        let c = eval_with(&chunk, defs, expr);
+        assert!(!c.is_jagged());
+        for e in 0..ev.n {
+            assert!(
+                same(c.values().get_f64(e), f(&sel[e])),
+                "{expr} event {e}: {} vs {}",
+                c.values().get_f64(e),
+                f(&sel[e])
+            );
+        }
+    };
+    check("sum(pt)", &|l| l.iter().map(|&x| x as f64).sum());
+    check("prod(pt / 100)", &|l| {
+        l.iter().map(|&x| (x / 100.0f32) as f64).product()
+    });
+    check("count(pt)", &|l| l.len() as f64);
+    check("num(pt > 50)", &|l| l.len() as f64);
+    check("count(pt > 50)", &|l| {
+        l.iter().filter(|&&x| x > 50.0).count() as f64
+    });
+    check("sum(pt > 50)", &|l| {
+        l.iter().filter(|&&x| x > 50.0).count() as f64
+    });
+    check("any(pt > 100)", &|l| {
+        l.iter().any(|&x| x > 100.0) as u8 as f64
+    });
+    check("all(pt > 40)", &|l| {
+        l.iter().all(|&x| x > 40.0) as u8 as f64
+    });
+    check("min(pt)", &|l| {
+        l.iter()
+            .map(|&x| x as f64)
+            .reduce(f64::min)
+            .unwrap_or(f64::NAN)
+    });
+    check("max(pt)", &|l| {
+        l.iter()
+            .map(|&x| x as f64)
+            .reduce(f64::max)
+            .unwrap_or(f64::NAN)
+    });
+    check("first(pt)", &|l| l.first().map_or(f64::NAN, |&x| x as f64));
+    check("last(pt)", &|l| l.last().map_or(f64::NAN, |&x| x as f64));
+    check("mean(pt)", &|l| {
+        if l.is_empty() {
+            f64::NAN
+        } else {
+            l.iter().map(|&x| x as f64).sum::<f64>() / l.len() as f64
+        }
+    });
+    let argext = |l: &[f32], max: bool| -> f64 {
+        if l.is_empty() {
+            return -1.0;
+        }
+        let mut b = 0;
+        for i in 1..l.len() {
+            if (max && l[i] > l[b]) || (!max && l[i] < l[b]) {
+                b = i;
+            }
+        }
+        b as f64
+    };
+    check("argmax(pt)", &|l| argext(l, true));
+    check("argmin(pt)", &|l| argext(l, false));
+    assert_eq!(eval_with(&chunk, defs, "sum(pt)").dtype(), DType::F64);
+    assert_eq!(eval_with(&chunk, defs, "min(pt)").dtype(), DType::F32);
+    assert_eq!(eval(&chunk, "sum(Jet_jetId)").dtype(), DType::I64);
+    assert_eq!(eval(&chunk, "max(Jet_jetId)").dtype(), DType::F64);
+}
+
+#[test]
+fn indexing_with_missing_values() {
+    let ev = events(300, 5);
+    let chunk = ev.chunk();
+    for (expr, pos) in [
+        ("Jet_pt[0]", 0i64),
+        ("Jet_pt[2]", 2),
+        ("Jet_pt[-1]", -1),
+        ("Jet_pt[-2]", -2),
+    ] {
+        let c = eval(&chunk, expr);
+        assert_eq!(c.dtype(), DType::F32);
+        for e in 0..ev.n {
+            let l = &ev.jet_pt[e];
+            let i = if pos < 0 { pos + l.len() as i64 } else { pos };
+            let want = if i >= 0 && (i as usize) < l.len() {
+                l[i as usize]
+            } else {
+                f32::NAN
+            };
+            assert!(same(c.values().get_f64(e), want as f64), "{expr} {e}");
+        }
+    }
+    // Index by a per-event index column; integers come back as float64 (NaN when missing).
+    let c = eval(&chunk, "Jet_jetId[argmax(Jet_eta)]");
+    assert_eq!(c.dtype(), DType::F64);
+    for e in 0..ev.n {
+        let l = &ev.jet_eta[e];
+        let want = if l.is_empty() {
+            f64::NAN
+        } else {
+            let mut b = 0;
+            for i in 1..l.len() {
+                if l[i] > l[b] {
+                    b = i;
+                }
+            }
+            ev.jet_id[e][b] as f64
+        };
+        assert!(same(c.values().get_f64(e), want));
+    }
+    // Objects: one per event, with every field.
+    let c = eval_with(&chunk, "lead = Jet[0]", "lead.eta * 2");
+    for e in 0..ev.n {
+        let want = ev.jet_eta[e].first().map_or(f32::NAN, |&x| x * 2.0);
+        assert!(same(c.values().get_f64(e), want as f64));
+    }
+}
+
+#[test]
+fn sorting_by_a_key() {
+    let ev = events(300, 6);
+    let chunk = ev.chunk();
+    let c = eval_with(&chunk, "s = sort(Jet, by=Jet.eta, descending=true)", "s.pt");
+    let c2 = eval(&chunk, "sort(Jet_eta)");
+    let c3 = eval(&chunk, "argsort(Jet_eta, descending=true)");
+    for e in 0..ev.n {
+        let mut idx: Vec<usize> = (0..ev.jet_eta[e].len()).collect();
+        idx.sort_by(|&a, &b| ev.jet_eta[e][b].partial_cmp(&ev.jet_eta[e][a]).unwrap());
+        let want: Vec<f64> = idx.iter().map(|&i| ev.jet_pt[e][i] as f64).collect();
+        assert_eq!(c.event_f64(e), want);
+        assert_eq!(
+            c3.event_f64(e),
+            idx.iter().map(|&i| i as f64).collect::<Vec<_>>()
+        );
+        let mut s = ev.jet_eta[e].clone();
+        s.sort_by(|a, b| a.partial_cmp(b).unwrap());
+        assert_eq!(
+            c2.event_f64(e),
+            s.iter().map(|&x| x as f64).collect::<Vec<_>>()
+        );
+    }
+    assert_eq!(
+        eval(&chunk, "local_index(Jet_pt)").event_f64(3),
+        (0..ev.jet_pt[3].len())
+            .map(|i| i as f64)
+            .collect::<Vec<_>>()
+    );
+}
+
+fn p4(pt: f32, eta: f32, phi: f32, m: f32) -> [f64; 4] {
+    let (pt, eta, phi, m) = (pt as f64, eta as f64, phi as f64, m as f64);
+    let (px, py, pz) = (pt * phi.cos(), pt * phi.sin(), pt * eta.sinh());
+    [px, py, pz, (px * px + py * py + pz * pz + m * m).sqrt()]
+}
+
+#[test]
+fn combinations_with_indices_and_four_vectors() {
+    let ev = events(400, 7);
+    let chunk = ev.chunk();
+    let defs = "tri = combinations(Jet, 3)\npairs = combinations(Jet, 2)";
+    let m3 = eval_with(&chunk, defs, "mass(tri.0, tri.1, tri.2)");
+    let pt3 = eval_with(&chunk, defs, "pt(tri.0, tri.1, tri.2)");
+    let i1 = eval_with(&chunk, defs, "tri.1.index");
+    let m2 = eval_with(&chunk, defs, "mass(pairs.0, pairs.1)");
+    let dr = eval_with(&chunk, defs, "delta_r(pairs.0, pairs.1)");
+    let np = eval_with(&chunk, defs, "count(pairs)");
+    for e in 0..ev.n {
+        let n = ev.jet_pt[e].len();
+        let j = |i: usize| {
+            p4(
+                ev.jet_pt[e][i],
+                ev.jet_eta[e][i],
+                ev.jet_phi[e][i],
+                ev.jet_mass[e][i],
+            )
+        };
+        let (mut wm, mut wpt, mut wi) = (vec![], vec![], vec![]);
+        for a in 0..n {
+            for b in a + 1..n {
+                for c in b + 1..n {
+                    let (x, y, z) = (j(a), j(b), j(c));
+                    let s: Vec<f64> = (0..4).map(|k| x[k] + y[k] + z[k]).collect();
+                    wm.push((s[3] * s[3] - s[0] * s[0] - s[1] * s[1] - s[2] * s[2]).sqrt());
+                    wpt.push((s[0] * s[0] + s[1] * s[1]).sqrt());
+                    wi.push(b as f64);
+                }
+            }
+        }
+        assert_eq!(m3.event_f64(e), wm, "event {e}");
+        assert_eq!(pt3.event_f64(e), wpt);
+        assert_eq!(i1.event_f64(e), wi);
+        let (mut wm2, mut wdr) = (vec![], vec![]);
+        for a in 0..n {
+            for b in a + 1..n {
+                let (x, y) = (j(a), j(b));
+                let s: Vec<f64> = (0..4).map(|k| x[k] + y[k]).collect();
+                wm2.push((s[3] * s[3] - s[0] * s[0] - s[1] * s[1] - s[2] * s[2]).sqrt());
+                let deta = (ev.jet_eta[e][a] - ev.jet_eta[e][b]) as f64;
+                let mut dphi = ev.jet_phi[e][a] as f64 - ev.jet_phi[e][b] as f64;
+                while dphi >= std::f64::consts::PI {
+                    dphi -= 2.0 * std::f64::consts::PI;
+                }
+                while dphi < -std::f64::consts::PI {
+                    dphi += 2.0 * std::f64::consts::PI;
+                }
+                wdr.push((deta * deta + dphi * dphi).sqrt());
+            }
+        }
+        assert_eq!(m2.event_f64(e), wm2);
+        for (g, w) in dr.event_f64(e).iter().zip(&wdr) {
+            assert!((g - w).abs() < 1e-6, "{g} {w}");
+        }
+        assert_eq!(np.values().get_f64(e), (n * n.saturating_sub(1) / 2) as f64);
+    }
+}
+
+#[test]
+fn transverse_mass_and_delta_phi() {
+    let ev = events(300, 8);
+    let chunk = ev.chunk();
+    let mt = eval_with(
+        &chunk,
+        "mu = Muon[Muon_tightId]\nmet = object(pt=MET_pt, phi=MET_phi)",
+        "mt(mu, met)",
+    );
+    let mt2 = eval(&chunk, "mt(Muon_pt, Muon_phi, MET_pt, MET_phi)");
+    let dphi = eval(&chunk, "delta_phi(Muon_phi, MET_phi)");
+    for e in 0..ev.n {
+        let mut w = vec![];
+        for k in 0..ev.mu_pt[e].len() {
+            let d = ev.mu_phi[e][k] as f64 - ev.met_phi[e] as f64;
+            let d = (d + std::f64::consts::PI).rem_euclid(2.0 * std::f64::consts::PI)
+                - std::f64::consts::PI;
+            assert!((dphi.event_f64(e)[k] - d).abs() < 1e-12);
+            let m = (2.0 * ev.mu_pt[e][k] as f64 * ev.met_pt[e] as f64 * (1.0 - d.cos())).sqrt();
+            if ev.mu_tight[e][k] {
+                w.push(m);
+            }
+            assert!((mt2.event_f64(e)[k] - m).abs() <= 1e-12 * m.max(1.0));
+        }
+        assert_eq!(mt.event_f64(e).len(), w.len());
+        for (g, x) in mt.event_f64(e).iter().zip(&w) {
+            assert!((g - x).abs() <= 1e-12 * x.max(1.0), "{g} {x}");
+        }
+    }
+}
+
+#[test]
+fn four_vectors_from_cartesian_components() {
+    let chunk = Chunk::new(2)
+        .with(
+            "Muon_Px",
+            Column::from_lists(&[vec![10.0f32, -20.0], vec![5.0]]),
+        )
+        .unwrap()
+        .with(
+            "Muon_Py",
+            Column::from_lists(&[vec![0.0f32, 5.0], vec![1.0]]),
+        )
+        .unwrap()
+        .with(
+            "Muon_Pz",
+            Column::from_lists(&[vec![30.0f32, 2.0], vec![3.0]]),
+        )
+        .unwrap()
+        .with(
+            "Muon_E",
+            Column::from_lists(&[vec![40.0f32, 25.0], vec![7.0]]),
+        )
+        .unwrap();
+    let c = eval_with(&chunk, "p = combinations(Muon, 2)", "mass(p.0, p.1)");
+    let (px, py, pz, e) = (-10.0f64, 5.0, 32.0, 65.0);
+    assert_eq!(
+        c.event_f64(0),
+        vec![(e * e - px * px - py * py - pz * pz).sqrt()]
+    );
+    assert!(c.event_f64(1).is_empty());
+    let m = eval(&chunk, "mass(Muon)");
+    assert_eq!(m.event_f64(1), vec![(49.0f64 - 25.0 - 1.0 - 9.0).sqrt()]);
+}
+
+#[test]
+fn definitions_shadow_inputs_for_variations() {
+    let ev = events(200, 9);
+    let chunk = ev.chunk();
+    let defs = "Jet_pt = Jet_pt * 1.03\njets = Jet[Jet_pt > 30]\nHT = sum(jets.pt)";
+    let c = eval_with(&chunk, defs, "HT");
+    for e in 0..ev.n {
+        let want: f64 = ev.jet_pt[e]
+            .iter()
+            .map(|&p| p * 1.03f32)
+            .filter(|&p| p > 30.0)
+            .map(|p| p as f64)
+            .sum();
+        assert_eq!(c.values().get_f64(e), want);
+    }
+    let c2 = eval_with(
+        &chunk,
+        "jets = with(Jet, pt=Jet_pt * 1.03)\ngood = jets[jets.pt > 30]",
+        "sum(good.pt)",
+    );
+    assert_eq!(c, c2);
+}
+
+#[test]
+fn collections_and_best_combination() {
+    // The AGC m_bjj recipe on synthetic jets: trijet with the largest pT among those with a b-tag.
+    let ev = events(400, 10);
+    let chunk = ev.chunk();
+    let defs = "
+        jets = Jet[Jet_pt > 30 && abs(Jet_eta) < 2.4 && (Jet_jetId & 4) != 0]
+        tri = combinations(jets, 3)
+        tri_pt = pt(tri.0, tri.1, tri.2)
+        btag_ok = max(tri.0.btagCSVV2, tri.1.btagCSVV2, tri.2.btagCSVV2) > 0.5
+        best = tri[btag_ok][argmax(tri_pt[btag_ok])]
+        m_bjj = mass(best.0, best.1, best.2)
+    ";
+    let c = eval_with(&chunk, defs, "m_bjj");
+    assert_eq!(c.dtype(), DType::F64);
+    let mut n_valid = 0;
+    for e in 0..ev.n {
+        let sel: Vec<usize> = (0..ev.jet_pt[e].len())
+            .filter(|&j| {
+                ev.jet_pt[e][j] > 30.0 && ev.jet_eta[e][j].abs() < 2.4 && (ev.jet_id[e][j] & 4) != 0
+            })
+            .collect();
+        let j = |i: usize| {
+            p4(
+                ev.jet_pt[e][i],
+                ev.jet_eta[e][i],
+                ev.jet_phi[e][i],
+                ev.jet_mass[e][i],
+            )
+        };
+        let mut best: Option<(f64, f64)> = None;
+        for a in 0..sel.len() {
+            for b in a + 1..sel.len() {
+                for k in b + 1..sel.len() {
+                    let ids = [sel[a], sel[b], sel[k]];
+                    if !ids.iter().any(|&i| ev.jet_btag[e][i] > 0.5) {
+                        continue;
+                    }
+                    let s: Vec<f64> = (0..4).map(|q| ids.iter().map(|&i| j(i)[q]).sum()).collect();
+                    let pt = (s[0] * s[0] + s[1] * s[1]).sqrt();
+                    let m = (s[3] * s[3] - s[0] * s[0] - s[1] * s[1] - s[2] * s[2]).sqrt();
+                    if best.is_none_or(|(p, _)| pt > p) {
+                        best = Some((pt, m));
+                    }
+                }
+            }
+        }
+        let want = best.map_or(f64::NAN, |(_, m)| m);
+        n_valid += best.is_some() as usize;
+        assert!(
+            same(c.values().get_f64(e), want),
+            "event {e}: {} vs {want}",
+            c.values().get_f64(e)
+        );
+    }
+    assert!(n_valid > 20, "too few events with a trijet: {n_valid}");
+}
+
+#[test]
+fn errors_point_at_the_source() {
+    let ev = events(5, 11);
+    let schema = Schema::from_chunk(&ev.chunk());
+    let mut b = ProgramBuilder::new(schema);
+    let e = b.output("x", "sum(Jet_pT)").unwrap_err();
+    assert_eq!(e.kind, ErrorKind::UnknownName);
+    assert_eq!(e.span.unwrap().column, 5);
+    assert_eq!(e.hint.as_deref(), Some("did you mean `Jet_pt`?"));
+    let e = b.output("x", "Jet.btag > 0.5").unwrap_err();
+    assert_eq!(e.hint.as_deref(), Some("did you mean `btagCSVV2`?"));
+    let e = b.output("x", "Jet_eta & 4").unwrap_err();
+    assert_eq!(e.kind, ErrorKind::Type);
+    assert_eq!((e.span.unwrap().start, e.span.unwrap().end), (0, 7));
+    let e = b.output("x", "Jet_pt > 30 && Jet_eta").unwrap_err();
+    assert_eq!(e.span.unwrap().column, 16);
+    let e = b.output("x", "MET_pt[0]").unwrap_err();
+    assert_eq!(e.kind, ErrorKind::Type);
+    let e = b.output("x", "Jet").unwrap_err();
+    assert!(e.hint.unwrap().contains("pt"));
+    let e = b.output("x", "sqrtt(MET_pt)").unwrap_err();
+    assert_eq!(e.hint.as_deref(), Some("did you mean `sqrt`?"));
+    let e = b.output("x", "sum(MET_pt)").unwrap_err();
+    assert_eq!(e.kind, ErrorKind::Type);
+    let e = b.define_all("a = 1\nb = a +\nc = 2").unwrap_err();
+    assert_eq!((e.kind, e.span.unwrap().line), (ErrorKind::Syntax, 2));
+    let rendered =
+        b.output("x", "MET_pt +  foo")
+            .unwrap_err()
+            .render("MET_pt +  foo", "ana.toml", 10);
+    assert!(
+        rendered.starts_with("ana.toml:11:11: unknown name `foo`"),
+        "{rendered}"
+    );
+    assert!(rendered.contains("          ^^^"), "{rendered}");
+}
+
+#[test]
+fn runtime_errors_for_mismatched_lists_and_bad_data() {
+    let ev = events(50, 12);
+    let chunk = ev.chunk();
+    let mut b = ProgramBuilder::new(Schema::from_chunk(&chunk));
+    b.output("x", "Jet_pt + Muon_pt").unwrap();
+    assert!(b.build().evaluate(&chunk).is_err());
+    let mut b = ProgramBuilder::new(Schema::new().with("x", Type::flat(DType::F32)));
+    b.output("y", "x * 2").unwrap();
+    let wrong = Chunk::new(1).with("x", Column::flat(vec![1.0f64])).unwrap();
+    let e = b.build().evaluate(&wrong).unwrap_err();
+    assert!(e.message.contains("schema"), "{e}");
+    assert!(b
+        .build()
+        .evaluate(&Chunk::new(1))
+        .unwrap_err()
+        .message
+        .contains("missing"));
+}
+
+#[test]
+fn shared_subexpressions_run_once() {
+    let ev = events(10, 13);
+    let mut b = ProgramBuilder::new(Schema::from_chunk(&ev.chunk()));
+    b.define("jets", "Jet[Jet_pt > 30]").unwrap();
+    b.output("a", "sum(jets.pt)").unwrap();
+    b.output("b", "sum(Jet[Jet_pt > 30].pt)").unwrap();
+    b.output("c", "count(jets)").unwrap();
+    let p = b.build();
+    // Jet_pt, 30, compare, mask offsets, mask, sum, count: shared by all three outputs.
+    assert_eq!(p.n_kernels(), 7);
+    let out = p.evaluate(&ev.chunk()).unwrap();
+    assert_eq!(out[0], out[1]);
+    assert_eq!(p.inputs(), vec!["Jet_pt"]);
+}
+
+#[test]
+fn variations_share_unvaried_work_in_one_program() {
+    let ev = events(300, 14);
+    let chunk = ev.chunk();
+    let objects =
+        "mu = Muon[Muon_pt > 20 && Muon_tightId]\njets = Jet[Jet_pt > 30]\nHT = sum(jets.pt)";
+    let mut b = ProgramBuilder::new(Schema::from_chunk(&chunk));
+    b.define_all(objects).unwrap();
+    b.output("HT", "HT").unwrap();
+    b.output("n_mu", "count(mu)").unwrap();
+    let nominal_kernels = b.build().n_kernels();
+    let saved = b.save_definitions();
+    b.define("Jet_pt", "Jet_pt * 1.03").unwrap();
+    b.define_all(objects).unwrap();
+    b.output("HT_up", "HT").unwrap();
+    b.output("n_mu_up", "count(mu)").unwrap();
+    b.restore_definitions(saved);
+    b.output("HT_again", "HT").unwrap();
+    let p = b.build();
+    // The varied HT adds its own kernels; the muon selection is shared (same nodes).
+    assert!(
+        p.n_kernels() < 2 * nominal_kernels,
+        "{} vs {nominal_kernels}",
+        p.n_kernels()
+    );
+    let out = p.evaluate(&chunk).unwrap();
+    assert_eq!(out[1], out[3]);
+    assert_eq!(out[0], out[4]);
+    for e in 0..ev.n {
+        let up: f64 = ev.jet_pt[e]
+            .iter()
+            .map(|&p| p * 1.03f32)
+            .filter(|&p| p > 30.0)
+            .map(|p| p as f64)
+            .sum();
+        assert_eq!(out[2].values().get_f64(e), up);
+    }
+}
