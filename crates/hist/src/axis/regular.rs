@@ -1,0 +1,81 @@
+//! Equal-width bins, with boost-histogram's exact index and edge arithmetic.
+
+use crate::error::{HistError, Result};
+
+/// `bins` equal-width bins over `[low, high)`.
+///
+/// The bin index is computed exactly as boost-histogram (and therefore `hist`, coffea) does it in float64:
+/// `z = (x - low) / (high - low)`; `z < 0` is underflow, `z >= 1` or NaN is overflow, otherwise the bin is
+/// `trunc(z * bins)`. This is not the same as `floor((x - low) / width)` for values within rounding of an edge,
+/// and matching it bit for bit is what lets hepkey reproduce reference histograms bin for bin.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RegularAxis {
+    bins: usize,
+    low: f64,
+    high: f64,
+    delta: f64,
+}
+
+impl RegularAxis {
+    /// A regular axis; `bins >= 1`, finite `low < high`.
+    pub fn new(bins: usize, low: f64, high: f64) -> Result<Self> {
+        if bins == 0 {
+            return Err(HistError::InvalidAxis(
+                "a regular axis needs at least one bin".into(),
+            ));
+        }
+        if !(low.is_finite() && high.is_finite() && low < high) {
+            return Err(HistError::InvalidAxis(format!(
+                "a regular axis needs finite low < high, got [{low}, {high}]"
+            )));
+        }
+        Ok(Self {
+            bins,
+            low,
+            high,
+            delta: high - low,
+        })
+    }
+
+    /// Number of bins without flow.
+    pub fn bins(&self) -> usize {
+        self.bins
+    }
+
+    /// Lower end of the range.
+    pub fn low(&self) -> f64 {
+        self.low
+    }
+
+    /// Upper end of the range.
+    pub fn high(&self) -> f64 {
+        self.high
+    }
+
+    /// Flow-inclusive index: 0 underflow, 1..=bins the bins, bins + 1 overflow (also for NaN).
+    #[inline(always)]
+    pub fn index(&self, x: f64) -> usize {
+        let z = (x - self.low) / self.delta;
+        if z < 1.0 {
+            if z >= 0.0 {
+                // z * bins can round up to bins; then this is the overflow index, as in boost.
+                (z * self.bins as f64) as usize + 1
+            } else {
+                0
+            }
+        } else {
+            self.bins + 1
+        }
+    }
+
+    /// Edge `i` (0..=bins), computed as boost-histogram does: `(1 - z) low + z high`, `z = i / bins`.
+    pub fn edge(&self, i: usize) -> f64 {
+        let z = i as f64 / self.bins as f64;
+        (1.0 - z) * self.low + z * (self.low + self.delta)
+    }
+
+    /// All `bins + 1` edges.
+    pub fn edges(&self) -> Vec<f64> {
+        (0..=self.bins).map(|i| self.edge(i)).collect()
+    }
+}
