@@ -13,7 +13,7 @@ use std::process::ExitCode;
     name = "hepkey",
     version,
     about = "Particle-physics open data in one small, fast, offline program",
-    after_help = "Examples:\n  hepkey inspect ../shared/data/root/uproot-HZZ.root\n  hepkey scan ../shared/data/root/uproot-HZZ.root:events -b NJet,Jet_Px -n 5"
+    after_help = "Examples:\n  hepkey inspect ../shared/data/root/uproot-HZZ.root\n  hepkey scan ../shared/data/root/uproot-HZZ.root:events -b NJet,Jet_Px -n 5\n  hepkey run examples/zmumu/zmumu.toml -o out/zmumu"
 )]
 struct Cli {
     #[command(subcommand)]
@@ -26,6 +26,8 @@ enum Command {
     Inspect(commands::inspect::Args),
     /// Print branch values entry by entry, like TTree::Scan.
     Scan(commands::scan::Args),
+    /// Run an analysis file: histograms with systematics, cutflow, plots.
+    Run(commands::run::Args),
 }
 
 fn main() -> ExitCode {
@@ -39,6 +41,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Inspect(args) => commands::inspect::run(args),
         Command::Scan(args) => commands::scan::run(args),
+        Command::Run(args) => commands::run::run(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

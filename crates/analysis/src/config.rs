@@ -1,0 +1,215 @@
+//! The analysis file: what a user writes, as TOML.
+//!
+//! ```toml
+//! # Definitions come first (a TOML key before any [table]).
+//! definitions = """
+//! mu = Muon[Muon_pt > 25]
+//! """
+//!
+//! [analysis]
+//! name = "Z to mu mu"
+//! tree = "events"
+//! luminosity = 10064.0          # pb^-1, for the normalisation of simulation
+//!
+//! [[samples]]
+//! name = "data"
+//! kind = "data"
+//! files = ["data/*.root"]
+//!
+//! [[selections]]
+//! name = "two muons"
+//! cut = "count(mu) == 2"
+//!
+//! [[histograms]]
+//! name = "m_mumu"
+//! expression = "mass(mu[0], mu[1])"
+//! bins = 60
+//! range = [60.0, 120.0]
+//! ```
+
+use serde::Deserialize;
+use std::collections::BTreeMap;
+use toml::Spanned;
+
+/// An expression with its place in the analysis file.
+pub type Expr = Spanned<String>;
+
+/// The whole file.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AnalysisFile {
+    pub analysis: Settings,
+    pub samples: Vec<SampleConfig>,
+    /// Named definitions, one `name = expression` per line, in order.
+    #[serde(default)]
+    pub definitions: Option<Expr>,
+    /// Event selections applied in order; each is a cutflow step.
+    #[serde(default)]
+    pub selections: Vec<Cut>,
+    /// Regions, each a further cut after all selections. Without regions,
+    /// histograms are filled for every selected event (region "all").
+    #[serde(default)]
+    pub regions: Vec<Cut>,
+    pub histograms: Vec<HistogramConfig>,
+    #[serde(default)]
+    pub systematics: Vec<Systematic>,
+    /// Plot settings.
+    #[serde(default)]
+    pub plots: PlotSettings,
+}
+
+/// `[analysis]`: general settings.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Settings {
+    pub name: String,
+    /// Default tree name for samples that do not give one.
+    #[serde(default)]
+    pub tree: Option<String>,
+    /// Integrated luminosity in pb⁻¹, for simulation.
+    #[serde(default)]
+    pub luminosity: Option<f64>,
+    /// Entries per chunk (memory is bounded by this).
+    #[serde(default)]
+    pub chunk_size: Option<u64>,
+}
+
+/// What a sample is.
+#[derive(Clone, Copy, Debug, Deserialize, PartialEq, Eq, PartialOrd, Ord)]
+#[serde(rename_all = "lowercase")]
+pub enum SampleKind {
+    Data,
+    Background,
+    Signal,
+}
+
+/// How the number of generated events (or their weight sum) is known.
+#[derive(Debug, Deserialize, Clone)]
+#[serde(untagged)]
+pub enum SumWeights {
+    /// A number given by the user.
+    Value(f64),
+    /// `"entries"`: the number of entries of the files read.
+    Keyword(String),
+}
+
+/// `[[samples]]`.
+#[derive(Debug, Deserialize, Clone)]
+#[serde(deny_unknown_fields)]
+pub struct SampleConfig {
+    pub name: String,
+    pub kind: SampleKind,
+    /// Paths or glob patterns, relative to the analysis file.
+    pub files: Vec<String>,
+    #[serde(default)]
+    pub tree: Option<String>,
+    /// Cross-section in pb.
+    #[serde(default)]
+    pub xsec: Option<f64>,
+    #[serde(default)]
+    pub kfactor: Option<f64>,
+    #[serde(default)]
+    pub filter_eff: Option<f64>,
+    /// Sum of generator weights (or number of events) the cross-section is spread over.
+    #[serde(default)]
+    pub sum_weights: Option<SumWeights>,
+    /// Per-event weight expression (multiplied with the normalisation).
+    #[serde(default)]
+    pub weight: Option<Expr>,
+    /// For alternative samples: the nominal sample this one is a variation of,
+    /// and the variation name its histograms are filed under.
+    #[serde(default)]
+    pub variation_of: Option<String>,
+    #[serde(default)]
+    pub variation: Option<String>,
+    /// Plot group (samples of a group are stacked together), label and colour.
+    #[serde(default)]
+    pub group: Option<String>,
+    #[serde(default)]
+    pub label: Option<String>,
+    #[serde(default)]
+    pub color: Option<String>,
+}
+
+/// A named cut.
+#[derive(Debug, Deserialize, Clone)]
+#[serde(deny_unknown_fields)]
+pub struct Cut {
+    pub name: String,
+    pub cut: Expr,
+}
+
+/// `[[histograms]]`.
+#[derive(Debug, Deserialize, Clone)]
+#[serde(deny_unknown_fields)]
+pub struct HistogramConfig {
+    pub name: String,
+    pub expression: Expr,
+    /// Regular binning: number of bins and range.
+    #[serde(default)]
+    pub bins: Option<usize>,
+    #[serde(default)]
+    pub range: Option<[f64; 2]>,
+    /// Variable binning: the edges.
+    #[serde(default)]
+    pub edges: Option<Vec<f64>>,
+    /// Extra weight factor (expression) for this histogram.
+    #[serde(default)]
+    pub weight: Option<Expr>,
+    /// Regions to fill (default: all).
+    #[serde(default)]
+    pub regions: Option<Vec<String>>,
+    #[serde(default)]
+    pub title: Option<String>,
+    /// Axis label for plots.
+    #[serde(default)]
+    pub xlabel: Option<String>,
+    #[serde(default)]
+    pub log_y: bool,
+}
+
+/// How a systematic variation is made.
+#[derive(Debug, Deserialize, Clone, Copy, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum SystematicKind {
+    /// The event weight times a factor (`up`/`down`, or one `factor`).
+    Weight,
+    /// Input columns replaced (`replace`), the selection rerun.
+    Kinematic,
+}
+
+/// `[[systematics]]`.
+#[derive(Debug, Deserialize, Clone)]
+#[serde(deny_unknown_fields)]
+pub struct Systematic {
+    pub name: String,
+    pub kind: SystematicKind,
+    /// Weight factors.
+    #[serde(default)]
+    pub up: Option<Expr>,
+    #[serde(default)]
+    pub down: Option<Expr>,
+    #[serde(default)]
+    pub factor: Option<Expr>,
+    /// Kinematic replacements: column → expression, applied in order of the names.
+    #[serde(default)]
+    pub replace: BTreeMap<String, Expr>,
+    /// Samples it applies to (default: every simulated nominal sample).
+    #[serde(default)]
+    pub samples: Option<Vec<String>>,
+}
+
+/// `[plots]`.
+#[derive(Debug, Deserialize, Clone, Default)]
+#[serde(deny_unknown_fields)]
+pub struct PlotSettings {
+    /// "ATLAS Open Data", "CMS Open Data" or free text.
+    #[serde(default)]
+    pub experiment: Option<String>,
+    /// Centre-of-mass energy in TeV.
+    #[serde(default)]
+    pub energy: Option<f64>,
+    /// Whether to draw plots at all (default true).
+    #[serde(default)]
+    pub enabled: Option<bool>,
+}

@@ -1,0 +1,100 @@
+//! # hepkey-analysis
+//!
+//! A declarative analysis, from one TOML file to weighted histograms with
+//! systematic variations, cutflows and plots: [`config`] (the file),
+//! [`plan`] (compiling every expression before reading events), [`run`]
+//! (the parallel executor) and [`output`] (JSON, ROOT, plots, provenance).
+
+pub mod bridge;
+pub mod config;
+pub mod error;
+pub mod output;
+pub mod plan;
+pub mod run;
+
+pub use error::{Error, Result};
+
+use std::path::{Path, PathBuf};
+
+/// A parsed and compiled analysis, ready to run.
+pub struct Analysis {
+    pub path: PathBuf,
+    pub text: String,
+    pub file: config::AnalysisFile,
+    pub plans: Vec<plan::SamplePlan>,
+}
+
+impl Analysis {
+    /// Reads and compiles an analysis file: every expression is parsed and
+    /// type-checked against the samples' trees before any event is read.
+    pub fn load(path: &Path) -> Result<Analysis> {
+        let text = std::fs::read_to_string(path).map_err(|source| Error::Io {
+            path: path.display().to_string(),
+            source,
+        })?;
+        let source = error::SourceFile {
+            path: path.display().to_string(),
+            text: text.clone(),
+        };
+        let file: config::AnalysisFile = toml::from_str(&text).map_err(|e| {
+            let at = e
+                .span()
+                .map(|s| {
+                    let before = &text[..s.start.min(text.len())];
+                    let line = before.matches('\n').count() + 1;
+                    let col = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+                    format!("{line}:{col}: ")
+                })
+                .unwrap_or_default();
+            Error::Config(format!("{}:{at}{}", path.display(), e.message()))
+        })?;
+        let base = path.parent().unwrap_or(Path::new("."));
+        let plans = plan::compile(&file, &source, base)?;
+        Ok(Analysis {
+            path: path.to_path_buf(),
+            text,
+            file,
+            plans,
+        })
+    }
+
+    /// Total entries of every sample.
+    pub fn entries(&self) -> u64 {
+        self.plans.iter().map(|p| p.entries).sum()
+    }
+
+    /// Runs the analysis; `progress` receives the entries of each finished chunk.
+    pub fn run(&self, progress: &(dyn Fn(u64) + Sync)) -> Result<run::RunResult> {
+        run::execute(&self.file, &self.plans, progress)
+    }
+
+    /// Writes every output into `dir` (created if needed).
+    pub fn write_outputs(&self, result: &run::RunResult, dir: &Path, plots: bool) -> Result<()> {
+        std::fs::create_dir_all(dir).map_err(|source| Error::Io {
+            path: dir.display().to_string(),
+            source,
+        })?;
+        output::write_atomic(
+            &dir.join("histograms.json"),
+            &output::histograms_json(result),
+        )?;
+        output::write_atomic(&dir.join("cutflow.json"), &output::cutflow_json(result))?;
+        output::write_root(result, &dir.join("histograms.root"))?;
+        output::write_atomic(
+            &dir.join("provenance.json"),
+            &output::provenance_json(&self.path, &self.text, &self.plans)?,
+        )?;
+        if plots && self.file.plots.enabled.unwrap_or(true) {
+            output::write_plots(&self.file, &self.plans, result, &dir.join("plots"))?;
+        }
+        Ok(())
+    }
+}
+
+/// Sets the number of worker threads (before the first run).
+pub fn set_threads(n: usize) -> std::result::Result<(), String> {
+    rayon::ThreadPoolBuilder::new()
+        .num_threads(n.max(1))
+        .build_global()
+        .map_err(|e| e.to_string())
+}

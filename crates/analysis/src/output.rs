@@ -1,0 +1,262 @@
+//! What a run writes: histograms (JSON and ROOT), the cutflow, plots and
+//! provenance. Every file is written under a temporary name and renamed.
+
+use crate::config::{AnalysisFile, SampleKind};
+use crate::error::{Error, Result};
+use crate::plan::{SamplePlan, NOMINAL};
+use crate::run::{key, region_names, RunResult};
+use hepkey_hist::Hist1D;
+use sha2::{Digest, Sha256};
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
+fn io_err(path: &Path) -> impl Fn(std::io::Error) -> Error + '_ {
+    move |source| Error::Io {
+        path: path.display().to_string(),
+        source,
+    }
+}
+
+/// Writes `bytes` to `path` through a temporary file in the same directory.
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
+    let tmp = path.with_file_name(format!(
+        ".{}.tmp{}",
+        path.file_name()
+            .map_or("out".into(), |n| n.to_string_lossy().into_owned()),
+        std::process::id()
+    ));
+    std::fs::write(&tmp, bytes).map_err(io_err(&tmp))?;
+    std::fs::rename(&tmp, path).map_err(io_err(path))
+}
+
+/// `histograms.json`: key → histogram (edges, values, variances, flow).
+pub fn histograms_json(result: &RunResult) -> Vec<u8> {
+    let map: serde_json::Map<String, serde_json::Value> = result
+        .histograms
+        .iter()
+        .map(|(k, h)| {
+            (
+                k.clone(),
+                serde_json::to_value(h).expect("histograms serialise"),
+            )
+        })
+        .collect();
+    let mut text = serde_json::to_vec_pretty(&map).expect("JSON");
+    text.push(b'\n');
+    text
+}
+
+/// `cutflow.json`.
+pub fn cutflow_json(result: &RunResult) -> Vec<u8> {
+    let map: serde_json::Map<String, serde_json::Value> = result
+        .cutflows
+        .iter()
+        .map(|(s, steps)| (s.clone(), serde_json::to_value(steps).expect("cutflow")))
+        .collect();
+    let mut text = serde_json::to_vec_pretty(&map).expect("JSON");
+    text.push(b'\n');
+    text
+}
+
+/// The cutflow as a table for the terminal.
+pub fn cutflow_table(result: &RunResult) -> String {
+    let mut out = String::new();
+    for (sample, steps) in &result.cutflows {
+        out.push_str(&format!("{sample}\n"));
+        let width = steps
+            .iter()
+            .map(|s| s.name.chars().count())
+            .max()
+            .unwrap_or(0);
+        let first = steps.first().map_or(0, |s| s.events).max(1);
+        for s in steps {
+            out.push_str(&format!(
+                "  {:<width$}  {:>10}  {:>7.2}%  {:>14.4}\n",
+                s.name,
+                s.events,
+                100.0 * s.events as f64 / first as f64,
+                s.weighted
+            ));
+        }
+    }
+    out
+}
+
+/// `histograms.root`: one directory per region and histogram, one per
+/// sample, and a TH1D per variation (`region/histogram/sample/variation`).
+pub fn write_root(result: &RunResult, path: &Path) -> Result<()> {
+    use hepkey_root::write::{Compression, FileWriter};
+    let mut f = FileWriter::create(path, Compression::Zlib(1))?;
+    for (k, h) in &result.histograms {
+        let (dir, name) = k.rsplit_once('/').expect("keys have four parts");
+        let d = f.mkdirs(dir)?;
+        f.write_histogram(d, &to_root(h, name))?;
+    }
+    f.close()?;
+    Ok(())
+}
+
+fn to_root(h: &Hist1D, name: &str) -> hepkey_root::Histogram {
+    hepkey_root::Histogram {
+        class: "TH1D".into(),
+        name: name.to_string(),
+        title: h.title.clone(),
+        axes: vec![hepkey_root::hist::Axis {
+            title: h.axis().title.clone(),
+            edges: h.edges(),
+        }],
+        values: h.values_with_flow().to_vec(),
+        errors: Vec::new(),
+        sumw2: h.variances_with_flow().to_vec(),
+        entries: h.entries() as f64,
+    }
+}
+
+/// Checksum and size of a file.
+fn checksum(path: &Path) -> Result<(u64, String)> {
+    let mut f = std::fs::File::open(path).map_err(io_err(path))?;
+    let mut hasher = Sha256::new();
+    let mut buf = vec![0u8; 1 << 20];
+    let mut size = 0u64;
+    loop {
+        let n = f.read(&mut buf).map_err(io_err(path))?;
+        if n == 0 {
+            break;
+        }
+        size += n as u64;
+        hasher.update(&buf[..n]);
+    }
+    Ok((size, format!("{:x}", hasher.finalize())))
+}
+
+/// `provenance.json`: what produced the outputs, to rerun it identically.
+pub fn provenance_json(
+    analysis_path: &Path,
+    analysis_text: &str,
+    plans: &[SamplePlan],
+) -> Result<Vec<u8>> {
+    let mut inputs = Vec::new();
+    for p in plans {
+        for f in &p.files {
+            let (size, sha) = checksum(f)?;
+            inputs.push(serde_json::json!({
+                "sample": p.config.name,
+                "path": f.display().to_string(),
+                "tree": p.tree,
+                "entries": p.trees[p.files.iter().position(|x| x == f).unwrap_or(0)].entries(),
+                "size": size,
+                "sha256": sha,
+            }));
+        }
+    }
+    let doc = serde_json::json!({
+        "hepkey_version": env!("CARGO_PKG_VERSION"),
+        "analysis_file": analysis_path.display().to_string(),
+        "analysis_sha256": format!("{:x}", Sha256::digest(analysis_text.as_bytes())),
+        "inputs": inputs,
+    });
+    let mut text = serde_json::to_vec_pretty(&doc).expect("JSON");
+    text.push(b'\n');
+    Ok(text)
+}
+
+/// Data-vs-simulation plots of every histogram in every region (nominal).
+pub fn write_plots(
+    file: &AnalysisFile,
+    plans: &[SamplePlan],
+    result: &RunResult,
+    dir: &Path,
+) -> Result<Vec<PathBuf>> {
+    use hepkey_plot::{save_png, save_svg, Colour, DataVsMc, ExperimentLabel, StackEntry};
+    std::fs::create_dir_all(dir).map_err(io_err(dir))?;
+    let energy = file.plots.energy.unwrap_or(13.0);
+    let lumi_fb = file.analysis.luminosity.map(|l| l / 1000.0).unwrap_or(0.0);
+    let mut label = match file.plots.experiment.as_deref() {
+        Some(e) if e.to_lowercase().contains("cms") => ExperimentLabel::cms(energy, lumi_fb),
+        _ => ExperimentLabel::atlas(energy, lumi_fb),
+    };
+    if file.analysis.luminosity.is_none() {
+        label.luminosity_fb = None;
+    }
+    let mut written = Vec::new();
+    for region in region_names(file) {
+        for h in &file.histograms {
+            let nominal = |sample: &str| {
+                result
+                    .histograms
+                    .get(&key(&region, &h.name, sample, NOMINAL))
+            };
+            // Stack simulation by group, in analysis-file order.
+            let mut groups: Vec<(String, Option<String>, Hist1D)> = Vec::new();
+            let mut data: Option<Hist1D> = None;
+            for p in plans.iter().filter(|p| p.config.variation_of.is_none()) {
+                let Some(hist) = nominal(&p.config.name) else {
+                    continue;
+                };
+                if p.config.kind == SampleKind::Data {
+                    match &mut data {
+                        Some(d) => d.add(hist).map_err(|e| Error::Data(e.to_string()))?,
+                        None => data = Some(hist.clone()),
+                    }
+                    continue;
+                }
+                let group = p
+                    .config
+                    .group
+                    .clone()
+                    .or_else(|| p.config.label.clone())
+                    .unwrap_or_else(|| p.config.name.clone());
+                match groups.iter_mut().find(|(g, _, _)| *g == group) {
+                    Some((_, _, acc)) => acc.add(hist).map_err(|e| Error::Data(e.to_string()))?,
+                    None => groups.push((group, p.config.color.clone(), hist.clone())),
+                }
+            }
+            if groups.is_empty() && data.is_none() {
+                continue;
+            }
+            let stack = groups
+                .into_iter()
+                .enumerate()
+                .map(|(i, (label, colour, hist))| StackEntry {
+                    label,
+                    colour: colour
+                        .and_then(|c| Colour::parse(&c).ok())
+                        .unwrap_or_else(|| Colour::palette(i)),
+                    hist,
+                })
+                .collect();
+            let fig = DataVsMc {
+                stack,
+                data: data.map(|d| ("Data".to_string(), d)),
+                x_label: h.xlabel.clone().unwrap_or_else(|| h.name.clone()),
+                label: label.clone().with_line(if region == "all" {
+                    file.analysis.name.clone()
+                } else {
+                    format!("{} — {region}", file.analysis.name)
+                }),
+                log_y: h.log_y,
+                ..DataVsMc::default()
+            };
+            let stem = format!("{}_{}", sanitize(&region), sanitize(&h.name));
+            let png = dir.join(format!("{stem}.png"));
+            let svg = dir.join(format!("{stem}.svg"));
+            save_png(&fig, &png, 900, 900).map_err(|e| Error::Data(format!("plot {stem}: {e}")))?;
+            save_svg(&fig, &svg, 900, 900).map_err(|e| Error::Data(format!("plot {stem}: {e}")))?;
+            written.push(png);
+            written.push(svg);
+        }
+    }
+    Ok(written)
+}
+
+fn sanitize(s: &str) -> String {
+    s.chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect()
+}

@@ -1,0 +1,371 @@
+//! Compiling an analysis: for every sample, one program computing the
+//! selections, regions, histogram values and weights of every variation,
+//! type-checked before any event is read.
+
+use crate::bridge::schema_of;
+use crate::config::{AnalysisFile, Expr, SampleConfig, SampleKind, SumWeights, SystematicKind};
+use crate::error::{Error, Result, SourceFile};
+use hepkey_columnar::{DType, Program, ProgramBuilder, Type};
+use hepkey_root::{RootFile, Tree};
+use std::path::{Path, PathBuf};
+
+/// The name of the nominal variation.
+pub const NOMINAL: &str = "nominal";
+
+/// Output positions of one kinematic variation (the nominal one included).
+#[derive(Debug, Clone)]
+pub struct VariationOutputs {
+    /// The variation's name in output keys.
+    pub name: String,
+    pub selections: Vec<usize>,
+    pub regions: Vec<usize>,
+    /// Per histogram: value output and optional weight-factor output.
+    pub hist_values: Vec<usize>,
+    pub hist_weights: Vec<Option<usize>>,
+    pub event_weight: Option<usize>,
+    /// Weight systematics (nominal kinematics only): variation name, factor output.
+    pub weight_factors: Vec<(String, usize)>,
+}
+
+/// One sample, compiled.
+pub struct SamplePlan {
+    pub config: SampleConfig,
+    /// Name its histograms are filed under (the nominal sample for alternative samples).
+    pub histogram_sample: String,
+    pub files: Vec<PathBuf>,
+    pub tree: String,
+    pub trees: Vec<Tree>,
+    pub entries: u64,
+    /// Cross-section × luminosity / Σw (1 for data and samples without metadata).
+    pub norm: f64,
+    pub program: Program,
+    pub variations: Vec<VariationOutputs>,
+}
+
+/// Resolves the file patterns of a sample, relative to the analysis file.
+fn resolve_files(base: &Path, sample: &SampleConfig) -> Result<Vec<PathBuf>> {
+    let mut out = Vec::new();
+    for pattern in &sample.files {
+        let full = if Path::new(pattern).is_absolute() {
+            PathBuf::from(pattern)
+        } else {
+            base.join(pattern)
+        };
+        let text = full.to_string_lossy().into_owned();
+        let mut matched: Vec<PathBuf> = glob::glob(&text)
+            .map_err(|e| {
+                Error::Config(format!(
+                    "sample {:?}: bad file pattern {pattern:?}: {e}",
+                    sample.name
+                ))
+            })?
+            .filter_map(|p| p.ok())
+            .collect();
+        matched.sort();
+        if matched.is_empty() {
+            return Err(Error::Config(format!(
+                "sample {:?}: no file matches {pattern:?} (looked for {text})",
+                sample.name
+            )));
+        }
+        out.extend(matched);
+    }
+    Ok(out)
+}
+
+fn bool_per_event(t: Type) -> bool {
+    t.dtype == DType::Bool && !t.jagged
+}
+
+/// Compiles every sample of an analysis.
+pub fn compile(file: &AnalysisFile, source: &SourceFile, base: &Path) -> Result<Vec<SamplePlan>> {
+    let mut seen = std::collections::HashSet::new();
+    for s in &file.samples {
+        if !seen.insert(&s.name) {
+            return Err(Error::Config(format!(
+                "{}: two samples are named {:?}",
+                source.path, s.name
+            )));
+        }
+    }
+    let mut plans = Vec::new();
+    for sample in &file.samples {
+        plans.push(compile_sample(file, source, base, sample)?);
+    }
+    Ok(plans)
+}
+
+fn compile_sample(
+    file: &AnalysisFile,
+    source: &SourceFile,
+    base: &Path,
+    sample: &SampleConfig,
+) -> Result<SamplePlan> {
+    let files = resolve_files(base, sample)?;
+    let tree_name = sample
+        .tree
+        .clone()
+        .or_else(|| file.analysis.tree.clone())
+        .ok_or_else(|| {
+            Error::Config(format!(
+                "sample {:?}: no tree named (set `tree` in [analysis] or the sample)",
+                sample.name
+            ))
+        })?;
+    let mut trees = Vec::new();
+    for f in &files {
+        let rf = RootFile::open(f)?;
+        trees.push(Tree::open(&rf, &tree_name)?);
+    }
+    let entries: u64 = trees.iter().map(Tree::entries).sum();
+    let is_alternative = sample.variation_of.is_some();
+    if is_alternative != sample.variation.is_some() {
+        return Err(Error::Config(format!(
+            "sample {:?}: `variation_of` and `variation` go together",
+            sample.name
+        )));
+    }
+    if let Some(nominal) = &sample.variation_of {
+        if !file
+            .samples
+            .iter()
+            .any(|s| &s.name == nominal && s.variation_of.is_none())
+        {
+            return Err(Error::Config(format!(
+                "sample {:?} is a variation of {nominal:?}, which is not a nominal sample of this analysis",
+                sample.name
+            )));
+        }
+    }
+    let norm = normalisation(file, sample, entries)?;
+
+    let mut b = ProgramBuilder::new(schema_of(&trees[0]));
+    let base_defs = b.save_definitions();
+    let mut variations = Vec::new();
+    let mut n_outputs = 0usize;
+    let kinematic: Vec<&crate::config::Systematic> = file
+        .systematics
+        .iter()
+        .filter(|s| s.kind == SystematicKind::Kinematic && applies(s, sample))
+        .collect();
+    let names = std::iter::once(None).chain(kinematic.iter().map(|s| Some(*s)));
+    for (k, syst) in names.enumerate() {
+        b.restore_definitions(base_defs.clone());
+        if let Some(s) = syst {
+            if s.replace.is_empty() {
+                return Err(Error::Config(format!(
+                    "{}: kinematic systematic {:?} replaces no column (add `replace = {{ Jet_pt = \"Jet_pt * 1.03\" }}`)",
+                    source.path, s.name
+                )));
+            }
+            for (column, expr) in &s.replace {
+                b.define(column, expr.get_ref()).map_err(|e| {
+                    source.expression_error(expr, &format!("systematic {:?}, {column}", s.name), &e)
+                })?;
+            }
+        }
+        if let Some(defs) = &file.definitions {
+            b.define_all(defs.get_ref())
+                .map_err(|e| source.expression_error(defs, "definitions", &e))?;
+        }
+        let mut out = |b: &mut ProgramBuilder,
+                       name: String,
+                       expr: &Expr,
+                       what: &str|
+         -> Result<(usize, Type)> {
+            let t = b
+                .output(&name, expr.get_ref())
+                .map_err(|e| source.expression_error(expr, what, &e))?;
+            n_outputs += 1;
+            Ok((n_outputs - 1, t))
+        };
+        let mut v = VariationOutputs {
+            name: syst.map_or(NOMINAL.to_string(), |s| s.name.clone()),
+            selections: Vec::new(),
+            regions: Vec::new(),
+            hist_values: Vec::new(),
+            hist_weights: Vec::new(),
+            event_weight: None,
+            weight_factors: Vec::new(),
+        };
+        for (i, c) in file.selections.iter().enumerate() {
+            let (idx, t) = out(
+                &mut b,
+                format!("{k}/selection/{i}"),
+                &c.cut,
+                &format!("selection {:?}", c.name),
+            )?;
+            if !bool_per_event(t) {
+                return Err(source.error_at(
+                    &c.cut,
+                    format!(
+                        "selection {:?} must be true or false per event, but is {t}",
+                        c.name
+                    ),
+                ));
+            }
+            v.selections.push(idx);
+        }
+        for (i, c) in file.regions.iter().enumerate() {
+            let (idx, t) = out(
+                &mut b,
+                format!("{k}/region/{i}"),
+                &c.cut,
+                &format!("region {:?}", c.name),
+            )?;
+            if !bool_per_event(t) {
+                return Err(source.error_at(
+                    &c.cut,
+                    format!(
+                        "region {:?} must be true or false per event, but is {t}",
+                        c.name
+                    ),
+                ));
+            }
+            v.regions.push(idx);
+        }
+        for (i, h) in file.histograms.iter().enumerate() {
+            let (idx, _) = out(
+                &mut b,
+                format!("{k}/hist/{i}"),
+                &h.expression,
+                &format!("histogram {:?}", h.name),
+            )?;
+            v.hist_values.push(idx);
+            v.hist_weights.push(match &h.weight {
+                Some(w) => {
+                    let (idx, t) = out(
+                        &mut b,
+                        format!("{k}/hist-weight/{i}"),
+                        w,
+                        &format!("weight of histogram {:?}", h.name),
+                    )?;
+                    if t.jagged {
+                        return Err(
+                            source.error_at(w, "a histogram weight must be one number per event")
+                        );
+                    }
+                    Some(idx)
+                }
+                None => None,
+            });
+        }
+        if let Some(w) = &sample.weight {
+            let (idx, t) = out(
+                &mut b,
+                format!("{k}/weight"),
+                w,
+                &format!("weight of sample {:?}", sample.name),
+            )?;
+            if t.jagged {
+                return Err(source.error_at(w, "a sample weight must be one number per event"));
+            }
+            v.event_weight = Some(idx);
+        }
+        if syst.is_none() {
+            for s in file
+                .systematics
+                .iter()
+                .filter(|s| s.kind == SystematicKind::Weight && applies(s, sample))
+            {
+                let sides: Vec<(String, &Expr)> = match (&s.up, &s.down, &s.factor) {
+                    (Some(u), Some(d), None) => vec![(format!("{}_up", s.name), u), (format!("{}_down", s.name), d)],
+                    (Some(u), None, None) => vec![(format!("{}_up", s.name), u)],
+                    (None, None, Some(f)) => vec![(s.name.clone(), f)],
+                    _ => {
+                        return Err(Error::Config(format!(
+                            "{}: weight systematic {:?} needs `up` and `down`, `up` alone, or one `factor`",
+                            source.path, s.name
+                        )))
+                    }
+                };
+                for (name, expr) in sides {
+                    let (idx, t) = out(
+                        &mut b,
+                        format!("weight-syst/{name}"),
+                        expr,
+                        &format!("systematic {name:?}"),
+                    )?;
+                    if t.jagged {
+                        return Err(
+                            source.error_at(expr, "a weight factor must be one number per event")
+                        );
+                    }
+                    v.weight_factors.push((name, idx));
+                }
+            }
+        }
+        variations.push(v);
+    }
+    let histogram_sample = sample
+        .variation_of
+        .clone()
+        .unwrap_or_else(|| sample.name.clone());
+    if let Some(alt) = &sample.variation {
+        variations[0].name = alt.clone();
+    }
+    Ok(SamplePlan {
+        config: sample.clone(),
+        histogram_sample,
+        files,
+        tree: tree_name,
+        trees,
+        entries,
+        norm,
+        program: b.build(),
+        variations,
+    })
+}
+
+/// Whether a systematic applies to a sample: simulated nominal samples,
+/// restricted to the listed ones when `samples` is given.
+fn applies(s: &crate::config::Systematic, sample: &SampleConfig) -> bool {
+    if sample.kind == SampleKind::Data || sample.variation_of.is_some() {
+        return false;
+    }
+    s.samples
+        .as_ref()
+        .is_none_or(|list| list.iter().any(|n| n == &sample.name))
+}
+
+/// xsec · k · ε · L / Σw for simulation with a cross-section; 1 otherwise.
+fn normalisation(file: &AnalysisFile, sample: &SampleConfig, entries: u64) -> Result<f64> {
+    let Some(xsec) = sample.xsec else {
+        return Ok(1.0);
+    };
+    if sample.kind == SampleKind::Data {
+        return Err(Error::Config(format!(
+            "sample {:?} is data but has a cross-section",
+            sample.name
+        )));
+    }
+    let lumi = file.analysis.luminosity.ok_or_else(|| {
+        Error::Config(format!(
+            "sample {:?} has a cross-section, so [analysis] needs `luminosity` (pb^-1)",
+            sample.name
+        ))
+    })?;
+    let sumw = match &sample.sum_weights {
+        Some(SumWeights::Value(v)) => *v,
+        Some(SumWeights::Keyword(k)) if k == "entries" => entries as f64,
+        Some(SumWeights::Keyword(k)) => {
+            return Err(Error::Config(format!(
+                "sample {:?}: sum_weights = {k:?}; give a number or \"entries\"",
+                sample.name
+            )))
+        }
+        None => {
+            return Err(Error::Config(format!(
+                "sample {:?} has a cross-section but no `sum_weights` (a number, or \"entries\")",
+                sample.name
+            )))
+        }
+    };
+    if !(sumw.is_finite() && sumw != 0.0) {
+        return Err(Error::Config(format!(
+            "sample {:?}: sum of weights is {sumw}",
+            sample.name
+        )));
+    }
+    Ok(xsec * sample.kfactor.unwrap_or(1.0) * sample.filter_eff.unwrap_or(1.0) * lumi / sumw)
+}

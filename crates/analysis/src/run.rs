@@ -1,0 +1,324 @@
+//! Running a compiled analysis: chunks of every file of every sample are
+//! processed in parallel; their histograms and cutflows are merged in a fixed
+//! order, so the result does not depend on the number of threads.
+
+use crate::bridge::column;
+use crate::config::{AnalysisFile, HistogramConfig};
+use crate::error::{Error, Result};
+use crate::plan::{SamplePlan, NOMINAL};
+use hepkey_columnar::{Chunk, Column, DType};
+use hepkey_hist::Hist1D;
+use rayon::prelude::*;
+use std::collections::BTreeMap;
+use std::ops::Range;
+
+/// Histograms by key `{region}/{histogram}/{sample}/{variation}`.
+pub type Histograms = BTreeMap<String, Hist1D>;
+
+/// One step of a cutflow: events passing and their summed weight.
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+pub struct CutflowStep {
+    pub name: String,
+    pub events: u64,
+    pub weighted: f64,
+}
+
+/// What a run produced.
+pub struct RunResult {
+    pub histograms: Histograms,
+    /// Per sample (in analysis-file order): the cutflow under nominal conditions.
+    pub cutflows: Vec<(String, Vec<CutflowStep>)>,
+    pub events_read: u64,
+}
+
+struct Task {
+    plan: usize,
+    file: usize,
+    range: Range<u64>,
+}
+
+/// The region names histograms are filed under.
+pub fn region_names(file: &AnalysisFile) -> Vec<String> {
+    if file.regions.is_empty() {
+        vec!["all".to_string()]
+    } else {
+        file.regions.iter().map(|r| r.name.clone()).collect()
+    }
+}
+
+fn new_hist(h: &HistogramConfig) -> Result<Hist1D> {
+    let mut hist = match (&h.edges, h.bins, h.range) {
+        (Some(edges), None, None) => Hist1D::new(
+            hepkey_hist::Axis::variable(edges.clone())
+                .map_err(|e| Error::Config(format!("histogram {:?}: {e}", h.name)))?,
+        ),
+        (None, Some(bins), Some([lo, hi])) => Hist1D::regular(bins, lo, hi)
+            .map_err(|e| Error::Config(format!("histogram {:?}: {e}", h.name)))?,
+        _ => {
+            return Err(Error::Config(format!(
+                "histogram {:?}: give either `bins` and `range`, or `edges`",
+                h.name
+            )))
+        }
+    };
+    if let Some(t) = &h.title {
+        hist = hist.with_title(t.clone());
+    }
+    if let Some(x) = &h.xlabel {
+        *hist.axis_title_mut() = x.clone();
+    }
+    Ok(hist)
+}
+
+/// Runs every sample; `progress` is called with the entries of each finished chunk.
+pub fn execute(
+    file: &AnalysisFile,
+    plans: &[SamplePlan],
+    progress: &(dyn Fn(u64) + Sync),
+) -> Result<RunResult> {
+    let chunk = file.analysis.chunk_size.unwrap_or(100_000).max(1);
+    let templates: Vec<Hist1D> = file
+        .histograms
+        .iter()
+        .map(new_hist)
+        .collect::<Result<_>>()?;
+    let regions = region_names(file);
+    // Every histogram exists in the output, empty ones included.
+    let mut histograms = Histograms::new();
+    for p in plans {
+        for v in &p.variations {
+            let mut names = vec![v.name.clone()];
+            names.extend(v.weight_factors.iter().map(|(n, _)| n.clone()));
+            for (h, template) in file.histograms.iter().zip(&templates) {
+                for r in regions.iter().filter(|r| fills(h, r)) {
+                    for n in &names {
+                        histograms
+                            .insert(key(r, &h.name, &p.histogram_sample, n), template.clone());
+                    }
+                }
+            }
+        }
+    }
+    let mut tasks = Vec::new();
+    for (pi, p) in plans.iter().enumerate() {
+        for (fi, t) in p.trees.iter().enumerate() {
+            let n = t.entries();
+            let mut start = 0;
+            while start < n {
+                let stop = (start + chunk).min(n);
+                tasks.push(Task {
+                    plan: pi,
+                    file: fi,
+                    range: start..stop,
+                });
+                start = stop;
+            }
+        }
+    }
+    let results: Vec<Result<TaskResult>> = tasks
+        .par_iter()
+        .map(|t| {
+            let r = process(file, &plans[t.plan], t, &templates, &regions);
+            progress(t.range.end - t.range.start);
+            r
+        })
+        .collect();
+    let mut cutflows: Vec<(String, Vec<CutflowStep>)> = plans
+        .iter()
+        .map(|p| (p.config.name.clone(), cutflow_steps(file, &regions)))
+        .collect();
+    let mut events_read = 0;
+    for (t, r) in tasks.iter().zip(results) {
+        let r = r?;
+        for (k, h) in r.histograms {
+            histograms
+                .get_mut(&k)
+                .expect("declared above")
+                .add(&h)
+                .map_err(|e| Error::Data(format!("merging {k}: {e}")))?;
+        }
+        for (step, (n, w)) in cutflows[t.plan].1.iter_mut().zip(r.cutflow) {
+            step.events += n;
+            step.weighted += w;
+        }
+        events_read += t.range.end - t.range.start;
+    }
+    Ok(RunResult {
+        histograms,
+        cutflows,
+        events_read,
+    })
+}
+
+fn cutflow_steps(file: &AnalysisFile, regions: &[String]) -> Vec<CutflowStep> {
+    let step = |name: &str| CutflowStep {
+        name: name.to_string(),
+        events: 0,
+        weighted: 0.0,
+    };
+    let mut v = vec![step("all events")];
+    v.extend(file.selections.iter().map(|s| step(&s.name)));
+    if !file.regions.is_empty() {
+        v.extend(regions.iter().map(|r| step(&format!("region {r}"))));
+    }
+    v
+}
+
+fn fills(h: &HistogramConfig, region: &str) -> bool {
+    h.regions
+        .as_ref()
+        .is_none_or(|rs| rs.iter().any(|r| r == region))
+}
+
+/// The output key of a histogram.
+pub fn key(region: &str, hist: &str, sample: &str, variation: &str) -> String {
+    format!("{region}/{hist}/{sample}/{variation}")
+}
+
+struct TaskResult {
+    histograms: Histograms,
+    /// (events, weighted) per cutflow step.
+    cutflow: Vec<(u64, f64)>,
+}
+
+fn as_f64(c: &Column) -> Vec<f64> {
+    match c.values().cast(DType::F64) {
+        hepkey_columnar::Values::F64(v) => v,
+        _ => unreachable!("cast to float64"),
+    }
+}
+
+fn as_bool(c: &Column) -> Vec<bool> {
+    match c.values().cast(DType::Bool) {
+        hepkey_columnar::Values::Bool(v) => v,
+        _ => unreachable!("cast to bool"),
+    }
+}
+
+fn process(
+    file: &AnalysisFile,
+    plan: &SamplePlan,
+    task: &Task,
+    templates: &[Hist1D],
+    regions: &[String],
+) -> Result<TaskResult> {
+    let tree = &plan.trees[task.file];
+    let where_ = || {
+        format!(
+            "{} (entries {}..{})",
+            plan.files[task.file].display(),
+            task.range.start,
+            task.range.end
+        )
+    };
+    let names = plan.program.inputs();
+    let arrays = tree
+        .read_many(&names, task.range.clone())
+        .map_err(|e| e.context(format!("sample {:?}", plan.config.name)))?;
+    let n = (task.range.end - task.range.start) as usize;
+    let mut chunk = Chunk::new(n);
+    for (name, a) in names.iter().zip(arrays) {
+        let c = column(name, a).map_err(|e| Error::Data(format!("{}: {e}", where_())))?;
+        chunk
+            .insert(*name, c)
+            .map_err(|e| Error::Data(format!("{}: {e}", where_())))?;
+    }
+    let cols = plan
+        .program
+        .evaluate(&chunk)
+        .map_err(|e| Error::Data(format!("{}: sample {:?}: {e}", where_(), plan.config.name)))?;
+
+    let mut out = TaskResult {
+        histograms: Histograms::new(),
+        cutflow: Vec::new(),
+    };
+    for v in &plan.variations {
+        let base_weight: Vec<f64> = match v.event_weight {
+            Some(i) => as_f64(&cols[i])
+                .into_iter()
+                .map(|w| w * plan.norm)
+                .collect(),
+            None => vec![plan.norm; n],
+        };
+        let mut pass = vec![true; n];
+        let nominal =
+            v.name == NOMINAL || plan.config.variation.as_deref() == Some(v.name.as_str());
+        let mut steps: Vec<(u64, f64)> = Vec::new();
+        let count = |mask: &[bool]| -> (u64, f64) {
+            mask.iter()
+                .zip(&base_weight)
+                .filter(|(m, _)| **m)
+                .fold((0, 0.0), |(c, s), (_, w)| (c + 1, s + w))
+        };
+        steps.push(count(&pass));
+        for &s in &v.selections {
+            for (p, ok) in pass.iter_mut().zip(as_bool(&cols[s])) {
+                *p &= ok;
+            }
+            steps.push(count(&pass));
+        }
+        let region_masks: Vec<Vec<bool>> = if v.regions.is_empty() {
+            vec![pass.clone()]
+        } else {
+            v.regions
+                .iter()
+                .map(|&r| {
+                    pass.iter()
+                        .zip(as_bool(&cols[r]))
+                        .map(|(a, b)| *a && b)
+                        .collect()
+                })
+                .collect()
+        };
+        if !file.regions.is_empty() {
+            steps.extend(region_masks.iter().map(|m| count(m)));
+        }
+        if nominal {
+            out.cutflow = steps;
+        }
+        let factors: Vec<(String, Vec<f64>)> = v
+            .weight_factors
+            .iter()
+            .map(|(name, i)| (name.clone(), as_f64(&cols[*i])))
+            .collect();
+        for (hi, h) in file.histograms.iter().enumerate() {
+            let values = &cols[v.hist_values[hi]];
+            let mut weights = base_weight.clone();
+            if let Some(wi) = v.hist_weights[hi] {
+                for (w, f) in weights.iter_mut().zip(as_f64(&cols[wi])) {
+                    *w *= f;
+                }
+            }
+            let x = as_f64(values);
+            let offsets: Option<&[u32]> = values.offsets().map(|o| o.as_slice());
+            for (ri, region) in regions.iter().enumerate() {
+                if !fills(h, region) {
+                    continue;
+                }
+                let mask = &region_masks[ri];
+                let mut fill = |variation: &str, factor: Option<&[f64]>| {
+                    let hist = out
+                        .histograms
+                        .entry(key(region, &h.name, &plan.histogram_sample, variation))
+                        .or_insert_with(|| templates[hi].clone());
+                    for i in (0..n).filter(|&i| mask[i]) {
+                        let w = weights[i] * factor.map_or(1.0, |f| f[i]);
+                        match offsets {
+                            None => hist.fill_one(x[i], w),
+                            Some(o) => {
+                                for &xi in &x[o[i] as usize..o[i + 1] as usize] {
+                                    hist.fill_one(xi, w);
+                                }
+                            }
+                        }
+                    }
+                };
+                fill(&v.name, None);
+                for (name, f) in &factors {
+                    fill(name, Some(f));
+                }
+            }
+        }
+    }
+    Ok(out)
+}

@@ -1,0 +1,64 @@
+//! `hepkey run ANALYSIS.toml -o OUT`: an analysis from samples to histograms.
+
+use anyhow::Result;
+use hepkey_analysis::Analysis;
+use std::path::PathBuf;
+
+#[derive(clap::Args)]
+#[command(
+    after_help = "Examples:\n  hepkey run examples/zmumu/zmumu.toml -o out/zmumu\n  hepkey run examples/agc/ttbar.toml -o out/agc --threads 2 --no-plots\n\nOutputs in OUT: histograms.json, histograms.root, cutflow.json, provenance.json, plots/*.png and *.svg"
+)]
+pub struct Args {
+    /// The analysis file (TOML).
+    pub analysis: PathBuf,
+    /// Output directory.
+    #[arg(short, long, default_value = "hepkey-out")]
+    pub output: PathBuf,
+    /// Worker threads (default: all cores).
+    #[arg(long)]
+    pub threads: Option<usize>,
+    /// Skip the plots.
+    #[arg(long)]
+    pub no_plots: bool,
+    /// No progress bar or cutflow table.
+    #[arg(short, long)]
+    pub quiet: bool,
+}
+
+pub fn run(args: Args) -> Result<()> {
+    if let Some(n) = args.threads {
+        hepkey_analysis::set_threads(n).map_err(|e| anyhow::anyhow!(e))?;
+    }
+    let analysis = Analysis::load(&args.analysis)?;
+    let total = analysis.entries();
+    let bar = if args.quiet {
+        indicatif::ProgressBar::hidden()
+    } else {
+        let b = indicatif::ProgressBar::new(total);
+        b.set_style(
+            indicatif::ProgressStyle::with_template(
+                "{spinner} {msg} [{bar:30}] {pos}/{len} events ({per_sec}, {eta})",
+            )
+            .expect("template")
+            .progress_chars("=> "),
+        );
+        b.set_message(analysis.file.analysis.name.clone());
+        b
+    };
+    let start = std::time::Instant::now();
+    let result = analysis.run(&|n| bar.inc(n))?;
+    bar.finish_and_clear();
+    let secs = start.elapsed().as_secs_f64();
+    analysis.write_outputs(&result, &args.output, !args.no_plots)?;
+    if !args.quiet {
+        print!("{}", hepkey_analysis::output::cutflow_table(&result));
+        println!(
+            "{} events in {:.2} s ({:.0} events/s); outputs in {}",
+            result.events_read,
+            secs,
+            result.events_read as f64 / secs.max(1e-9),
+            args.output.display()
+        );
+    }
+    Ok(())
+}
