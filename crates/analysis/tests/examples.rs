@@ -1,0 +1,278 @@
+//! The example analyses, run on the shared files and checked against
+//! references: the AGC test vectors, and event loops written by hand.
+
+use hepkey_analysis::Analysis;
+use hepkey_hist::Hist1D;
+use hepkey_root::{RootFile, Tree, Values};
+use serde_json::Value;
+use std::path::{Path, PathBuf};
+
+fn repo(rel: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../..")
+        .join(rel)
+}
+
+fn shared(rel: &str) -> PathBuf {
+    repo("../shared").join(rel)
+}
+
+fn run(example: &str) -> hepkey_analysis::run::RunResult {
+    let a = Analysis::load(&repo(example)).unwrap_or_else(|e| panic!("{e}"));
+    a.run(&|_| {}).unwrap()
+}
+
+fn close(a: f64, b: f64) -> bool {
+    a == b || (a - b).abs() <= 1e-6 * a.abs().max(b.abs())
+}
+
+fn with_flow(h: &Hist1D) -> (Vec<f64>, Vec<f64>) {
+    (
+        h.values_with_flow().to_vec(),
+        h.variances_with_flow().to_vec(),
+    )
+}
+
+fn check_agc(example: &str, reference: &str) {
+    let result = run(example);
+    let reference: Value =
+        serde_json::from_str(&std::fs::read_to_string(shared(reference)).unwrap()).unwrap();
+    let reference = reference.as_object().unwrap();
+    assert_eq!(
+        result.histograms.len(),
+        reference.len(),
+        "one histogram per reference key"
+    );
+    for (name, r) in reference {
+        // `{region}_{process}[_{variation}]`
+        let (region, rest) = name.split_once('_').unwrap();
+        let variation = rest.strip_prefix("ttbar").unwrap().trim_start_matches('_');
+        let variation = if variation.is_empty() {
+            "nominal"
+        } else {
+            variation
+        };
+        let hist = if region == "4j1b" { "HT" } else { "m_bjj" };
+        let key = format!("{region}/{hist}/ttbar/{variation}");
+        let h = result
+            .histograms
+            .get(&key)
+            .unwrap_or_else(|| panic!("missing {key}"));
+        let (values, sumw2) = with_flow(h);
+        let f = |v: &Value| {
+            v.as_array()
+                .unwrap()
+                .iter()
+                .map(|x| x.as_f64().unwrap())
+                .collect::<Vec<f64>>()
+        };
+        let edges = f(&r["edges"]);
+        assert!(
+            h.edges()
+                .iter()
+                .zip(&edges)
+                .all(|(a, b)| (a - b).abs() < 1e-9),
+            "{key}: edges"
+        );
+        for (mine, theirs, what) in [
+            (&values, f(&r["contents"]), "contents"),
+            (&sumw2, f(&r["sumw2"]), "sumw2"),
+        ] {
+            assert_eq!(mine.len(), theirs.len());
+            assert!(
+                mine.iter().zip(&theirs).all(|(a, b)| close(*a, *b)),
+                "{key} {what}:\n mine   {mine:?}\n theirs {theirs:?}"
+            );
+        }
+    }
+}
+
+#[test]
+fn agc_reproduces_the_test_vectors() {
+    check_agc(
+        "examples/agc/ttbar.toml",
+        "reference/agc/hists_exact_tree200.json",
+    );
+}
+
+#[test]
+fn agc_without_the_lepton_requirement_reproduces_the_test_vectors() {
+    check_agc(
+        "examples/agc/ttbar_relaxed_lepton.toml",
+        "reference/agc/hists_relaxed_lepton_tree200.json",
+    );
+}
+
+fn read_f64(tree: &Tree, name: &str) -> Vec<f64> {
+    match tree.read_all(name).unwrap() {
+        hepkey_root::Array::Flat(v) => (0..v.len()).map(|i| v.get_f64(i).unwrap()).collect(),
+        _ => panic!("{name} is not flat"),
+    }
+}
+
+#[test]
+fn zmumu_matches_a_loop_written_by_hand() {
+    let result = run("examples/zmumu/zmumu.toml");
+    let file = RootFile::open(shared("data/root/uproot-Zmumu.root")).unwrap();
+    let tree = Tree::open(&file, "events").unwrap();
+    let col = |n: &str| read_f64(&tree, n);
+    let (e1, px1, py1, pz1, e2, px2, py2, pz2) = (
+        col("E1"),
+        col("px1"),
+        col("py1"),
+        col("pz1"),
+        col("E2"),
+        col("px2"),
+        col("py2"),
+        col("pz2"),
+    );
+    let (q1, q2, pt1, pt2) = (col("Q1"), col("Q2"), col("pt1"), col("pt2"));
+    let mut expected = Hist1D::regular(60, 60.0, 120.0).unwrap();
+    let (mut opposite, mut both_pt, mut window) = (0, 0, 0);
+    for i in 0..e1.len() {
+        if q1[i] * q2[i] >= 0.0 {
+            continue;
+        }
+        opposite += 1;
+        if !(pt1[i] > 20.0 && pt2[i] > 20.0) {
+            continue;
+        }
+        both_pt += 1;
+        let (e, x, y, z) = (
+            e1[i] + e2[i],
+            px1[i] + px2[i],
+            py1[i] + py2[i],
+            pz1[i] + pz2[i],
+        );
+        let m2 = e * e - x * x - y * y - z * z;
+        let m = if m2 >= 0.0 { m2.sqrt() } else { f64::NAN };
+        if m > 60.0 && m < 120.0 {
+            window += 1;
+            expected.fill_one(m, 1.0);
+        }
+    }
+    let h = &result.histograms["Z window/m_mumu/data/nominal"];
+    assert_eq!(h.values(), expected.values());
+    let steps: Vec<u64> = result.cutflows[0].1.iter().map(|s| s.events).collect();
+    assert_eq!(steps, vec![2304, opposite, both_pt, window]);
+    // The Z peak: the fullest bin is within 2 GeV of the Z mass.
+    let peak = h
+        .values()
+        .iter()
+        .enumerate()
+        .max_by(|a, b| a.1.total_cmp(b.1))
+        .unwrap()
+        .0;
+    let centre = 60.5 + peak as f64;
+    assert!((centre - 91.19).abs() < 2.0, "peak at {centre} GeV");
+}
+
+#[test]
+fn hzz_matches_a_loop_written_by_hand() {
+    let result = run("examples/hzz/hzz.toml");
+    let file = RootFile::open(shared("data/root/uproot-HZZ.root")).unwrap();
+    let tree = Tree::open(&file, "events").unwrap();
+    let jag = |n: &str| match tree.read_all(n).unwrap() {
+        hepkey_root::Array::List { offsets, content } => match *content {
+            hepkey_root::Array::Flat(Values::F32(v)) => {
+                (offsets, v.into_iter().map(f64::from).collect::<Vec<_>>())
+            }
+            hepkey_root::Array::Flat(Values::I32(v)) => {
+                (offsets, v.into_iter().map(f64::from).collect())
+            }
+            _ => panic!("{n}"),
+        },
+        _ => panic!("{n}"),
+    };
+    let w = read_f64(&tree, "EventWeight");
+    let (mo, mpx) = jag("Muon_Px");
+    let (_, mpy) = jag("Muon_Py");
+    let (_, mpz) = jag("Muon_Pz");
+    let (_, me) = jag("Muon_E");
+    let (_, mq) = jag("Muon_Charge");
+    let (eo, epx) = jag("Electron_Px");
+    let (_, epy) = jag("Electron_Py");
+    let (_, epz) = jag("Electron_Pz");
+    let (_, ee) = jag("Electron_E");
+    let (_, eq) = jag("Electron_Charge");
+    let mut expected = Hist1D::regular(40, 100.0, 500.0).unwrap();
+    for i in 0..w.len() {
+        let (m0, m1, e0, e1) = (
+            mo[i] as usize,
+            mo[i + 1] as usize,
+            eo[i] as usize,
+            eo[i + 1] as usize,
+        );
+        if m1 - m0 < 2 || e1 - e0 < 2 || mq[m0] + mq[m0 + 1] != 0.0 || eq[e0] + eq[e0 + 1] != 0.0 {
+            continue;
+        }
+        let idx_m = [m0, m0 + 1];
+        let idx_e = [e0, e0 + 1];
+        let sum = |m: &[f64], e: &[f64]| {
+            idx_m.iter().map(|&k| m[k]).sum::<f64>() + idx_e.iter().map(|&k| e[k]).sum::<f64>()
+        };
+        let (e, x, y, z) = (
+            sum(&me, &ee),
+            sum(&mpx, &epx),
+            sum(&mpy, &epy),
+            sum(&mpz, &epz),
+        );
+        expected.fill_one((e * e - x * x - y * y - z * z).sqrt(), w[i]);
+    }
+    let h = &result.histograms["2e2mu/m4l_2e2mu/hzz/nominal"];
+    for (a, b) in h.values_with_flow().iter().zip(expected.values_with_flow()) {
+        assert!(
+            close(*a, *b),
+            "{:?}\n{:?}",
+            h.values_with_flow(),
+            expected.values_with_flow()
+        );
+    }
+    assert!(h.sum(true) > 0.0);
+}
+
+fn load_err(toml: &str) -> String {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("bad.toml");
+    let text = toml.replace(
+        "DATA",
+        &shared("data/root/uproot-Zmumu.root").display().to_string(),
+    );
+    std::fs::write(&path, text).unwrap();
+    match Analysis::load(&path) {
+        Ok(_) => panic!("expected an error"),
+        Err(e) => e.to_string(),
+    }
+}
+
+const HEAD: &str = "[analysis]\nname = \"t\"\ntree = \"events\"\n\n[[samples]]\nname = \"d\"\nkind = \"data\"\nfiles = [\"DATA\"]\n\n";
+
+#[test]
+fn mistakes_are_reported_with_their_place_before_reading_events() {
+    // An unknown branch: file, line, column and a suggestion.
+    let e = load_err(&format!("{HEAD}[[histograms]]\nname = \"h\"\nexpression = \"sqrt(px1**2 + pyy1**2)\"\nbins = 10\nrange = [0.0, 1.0]\n"));
+    assert!(
+        e.contains("bad.toml:12:29:") && e.contains("pyy1") && e.contains("py1"),
+        "{e}"
+    );
+    // A selection that is not true/false per event.
+    let e = load_err(&format!("{HEAD}[[selections]]\nname = \"s\"\ncut = \"pt1 + 1\"\n[[histograms]]\nname = \"h\"\nexpression = \"pt1\"\nbins = 10\nrange = [0.0, 1.0]\n"));
+    assert!(
+        e.contains("bad.toml:12:8:") && e.contains("true or false"),
+        "{e}"
+    );
+    // Malformed TOML and unknown keys.
+    let e = load_err(&format!(
+        "{HEAD}[[histograms]]\nname = \"h\"\nexpresion = \"pt1\"\n"
+    ));
+    assert!(e.contains("bad.toml:12") && e.contains("expresion"), "{e}");
+    // Files that do not exist.
+    let e = load_err(&format!(
+        "{}[[histograms]]\nname = \"h\"\nexpression = \"pt1\"\nbins = 10\nrange = [0.0, 1.0]\n",
+        HEAD.replace("DATA", "/nonexistent/*.root")
+    ));
+    assert!(
+        e.contains("no file matches") && e.contains("/nonexistent/*.root"),
+        "{e}"
+    );
+}
