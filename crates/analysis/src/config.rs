@@ -56,6 +56,10 @@ pub struct AnalysisFile {
     /// Plot settings.
     #[serde(default)]
     pub plots: PlotSettings,
+    /// Defaults of `${NAME}` variables used in file patterns (overridden by
+    /// `hepkey run --set NAME=VALUE`, then by the environment).
+    #[serde(default)]
+    pub variables: BTreeMap<String, String>,
 }
 
 /// `[analysis]`: general settings.
@@ -101,6 +105,10 @@ pub struct SampleConfig {
     pub kind: SampleKind,
     /// Paths or glob patterns, relative to the analysis file.
     pub files: Vec<String>,
+    /// Skip the sample (with a warning) when no file matches, e.g. when
+    /// only part of a release was downloaded.
+    #[serde(default)]
+    pub optional: bool,
     #[serde(default)]
     pub tree: Option<String>,
     /// Cross-section in pb.

@@ -22,12 +22,19 @@ pub struct Analysis {
     pub text: String,
     pub file: config::AnalysisFile,
     pub plans: Vec<plan::SamplePlan>,
+    /// Notes for the user (optional samples skipped).
+    pub warnings: Vec<String>,
 }
 
 impl Analysis {
     /// Reads and compiles an analysis file: every expression is parsed and
     /// type-checked against the samples' trees before any event is read.
     pub fn load(path: &Path) -> Result<Analysis> {
+        Self::load_with(path, &[])
+    }
+
+    /// [`Analysis::load`] with `${NAME}` values for the file patterns.
+    pub fn load_with(path: &Path, variables: &[(String, String)]) -> Result<Analysis> {
         let text = std::fs::read_to_string(path).map_err(|source| Error::Io {
             path: path.display().to_string(),
             source,
@@ -49,12 +56,13 @@ impl Analysis {
             Error::Config(format!("{}:{at}{}", path.display(), e.message()))
         })?;
         let base = path.parent().unwrap_or(Path::new("."));
-        let plans = plan::compile(&file, &source, base)?;
+        let (plans, warnings) = plan::compile(&file, &source, base, variables)?;
         Ok(Analysis {
             path: path.to_path_buf(),
             text,
             file,
             plans,
+            warnings,
         })
     }
 

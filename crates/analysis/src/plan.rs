@@ -7,6 +7,7 @@ use crate::config::{AnalysisFile, Expr, SampleConfig, SampleKind, SumWeights, Sy
 use crate::error::{Error, Result, SourceFile};
 use hepkey_columnar::{DType, Program, ProgramBuilder, Type};
 use hepkey_root::{RootFile, Tree};
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 /// The name of the nominal variation.
@@ -42,10 +43,52 @@ pub struct SamplePlan {
     pub variations: Vec<VariationOutputs>,
 }
 
+/// Replaces `${NAME}` in a file pattern: values given on the command line
+/// first, then the environment, then the analysis file's `[variables]`.
+pub fn substitute(
+    pattern: &str,
+    overrides: &[(String, String)],
+    defaults: &BTreeMap<String, String>,
+) -> Result<String> {
+    let mut out = String::new();
+    let mut rest = pattern;
+    while let Some(i) = rest.find("${") {
+        out.push_str(&rest[..i]);
+        let Some(j) = rest[i..].find('}') else {
+            return Err(Error::Config(format!(
+                "file pattern {pattern:?}: `${{` without `}}`"
+            )));
+        };
+        let name = &rest[i + 2..i + j];
+        let value = overrides
+            .iter()
+            .rev()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.clone())
+            .or_else(|| std::env::var(name).ok())
+            .or_else(|| defaults.get(name).cloned())
+            .ok_or_else(|| {
+                Error::Config(format!(
+                    "file pattern {pattern:?} uses ${{{name}}}, which is not set: pass `--set {name}=DIR`, set the environment variable, or add it to [variables]"
+                ))
+            })?;
+        out.push_str(&value);
+        rest = &rest[i + j + 1..];
+    }
+    out.push_str(rest);
+    Ok(out)
+}
+
 /// Resolves the file patterns of a sample, relative to the analysis file.
-fn resolve_files(base: &Path, sample: &SampleConfig) -> Result<Vec<PathBuf>> {
+fn resolve_files(
+    base: &Path,
+    sample: &SampleConfig,
+    overrides: &[(String, String)],
+    defaults: &BTreeMap<String, String>,
+) -> Result<Vec<PathBuf>> {
     let mut out = Vec::new();
     for pattern in &sample.files {
+        let pattern = &substitute(pattern, overrides, defaults)?;
         let full = if Path::new(pattern).is_absolute() {
             PathBuf::from(pattern)
         } else {
@@ -78,7 +121,13 @@ fn bool_per_event(t: Type) -> bool {
 }
 
 /// Compiles every sample of an analysis.
-pub fn compile(file: &AnalysisFile, source: &SourceFile, base: &Path) -> Result<Vec<SamplePlan>> {
+/// Compiled samples, and the optional samples skipped for lack of files.
+pub fn compile(
+    file: &AnalysisFile,
+    source: &SourceFile,
+    base: &Path,
+    overrides: &[(String, String)],
+) -> Result<(Vec<SamplePlan>, Vec<String>)> {
     let mut seen = std::collections::HashSet::new();
     for s in &file.samples {
         if !seen.insert(&s.name) {
@@ -89,10 +138,24 @@ pub fn compile(file: &AnalysisFile, source: &SourceFile, base: &Path) -> Result<
         }
     }
     let mut plans = Vec::new();
+    let mut skipped = Vec::new();
     for sample in &file.samples {
-        plans.push(compile_sample(file, source, base, sample)?);
+        if sample.optional && resolve_files(base, sample, overrides, &file.variables).is_err() {
+            skipped.push(format!(
+                "sample {:?} skipped: no file matches {:?}",
+                sample.name, sample.files
+            ));
+            continue;
+        }
+        plans.push(compile_sample(file, source, base, sample, overrides)?);
     }
-    Ok(plans)
+    if plans.is_empty() {
+        return Err(Error::Config(format!(
+            "{}: no sample has files",
+            source.path
+        )));
+    }
+    Ok((plans, skipped))
 }
 
 fn compile_sample(
@@ -100,8 +163,9 @@ fn compile_sample(
     source: &SourceFile,
     base: &Path,
     sample: &SampleConfig,
+    overrides: &[(String, String)],
 ) -> Result<SamplePlan> {
-    let files = resolve_files(base, sample)?;
+    let files = resolve_files(base, sample, overrides, &file.variables)?;
     let tree_name = sample
         .tree
         .clone()

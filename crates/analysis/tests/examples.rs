@@ -276,3 +276,42 @@ fn mistakes_are_reported_with_their_place_before_reading_events() {
         "{e}"
     );
 }
+
+#[test]
+fn atlas_2020_hzz_passes_27_86_146_events_on_the_real_files() {
+    // The release layout, with the three real data files of ../shared.
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("4lep/Data");
+    std::fs::create_dir_all(&data).unwrap();
+    for p in ["A", "B", "C"] {
+        let name = format!("data_{p}.4lep.root");
+        std::fs::copy(shared(&format!("data/atlas/{name}")), data.join(&name)).unwrap();
+    }
+    let vars = [("ATLAS_2020".to_string(), dir.path().display().to_string())];
+    let a = Analysis::load_with(&repo("examples/atlas/hzz_2020.toml"), &vars).unwrap();
+    assert_eq!(
+        a.plans.len(),
+        3,
+        "data_D and the simulation are absent: {:?}",
+        a.warnings
+    );
+    let r = a.run(&|_| {}).unwrap();
+    let passed: Vec<(String, u64)> = r
+        .cutflows
+        .iter()
+        .map(|(s, steps)| (s.clone(), steps.last().unwrap().events))
+        .collect();
+    assert_eq!(
+        passed,
+        vec![
+            ("data_A".into(), 27),
+            ("data_B".into(), 86),
+            ("data_C".into(), 146)
+        ]
+    );
+    let total: f64 = ["data_A", "data_B", "data_C"]
+        .iter()
+        .map(|s| r.histograms[&format!("all/m4l/{s}/nominal")].sum(true))
+        .sum();
+    assert_eq!(total, 27.0 + 86.0 + 146.0);
+}

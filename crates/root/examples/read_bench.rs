@@ -124,6 +124,17 @@ fn peak_rss_mb() -> Option<f64> {
     Some(kb / 1024.0)
 }
 
+/// CPU time (user + system) of this process in seconds, from /proc (Linux;
+/// None elsewhere). Kernel clock ticks are 1/100 s on Linux.
+fn cpu_seconds() -> Option<f64> {
+    let stat = std::fs::read_to_string("/proc/self/stat").ok()?;
+    // Fields after the parenthesised command name; utime and stime are 14 and 15.
+    let rest = &stat[stat.rfind(')')? + 2..];
+    let fields: Vec<&str> = rest.split_whitespace().collect();
+    let ticks: f64 = fields.get(11)?.parse::<f64>().ok()? + fields.get(12)?.parse::<f64>().ok()?;
+    Some(ticks / 100.0)
+}
+
 /// Reads with the public API: one `read_many`, or chunk by chunk.
 fn read_full(tree: &Tree, names: &[&str], chunk: Option<u64>) -> hepkey_root::Result<(u64, f64)> {
     let mut checksum = 0.0;
@@ -196,6 +207,7 @@ fn run(opts: &Options) -> Result<String, String> {
     let names: Vec<&str> = opts.branches.iter().map(String::as_str).collect();
     pool.install(|| {
         let start = Instant::now();
+        let cpu_start = cpu_seconds();
         let file = RootFile::open(&opts.file).map_err(|e| e.to_string())?;
         let tree = Tree::open(&file, &opts.tree).map_err(|e| e.to_string())?;
         let (mut zipped, mut unzipped) = (0i64, 0i64);
@@ -210,6 +222,7 @@ fn run(opts: &Options) -> Result<String, String> {
         }
         .map_err(|e| e.to_string())?;
         let seconds = start.elapsed().as_secs_f64();
+        let cpu = cpu_seconds().zip(cpu_start).map(|(end, start)| end - start);
         let mb = 1e6;
         let stage = match opts.stage {
             Stage::Full => "full",
@@ -226,6 +239,7 @@ fn run(opts: &Options) -> Result<String, String> {
             "branches": names.len(),
             "entries": entries,
             "seconds": seconds,
+            "cpu_seconds": cpu,
             "events_per_s": entries as f64 / seconds,
             "compressed_bytes": zipped,
             "uncompressed_bytes": unzipped,

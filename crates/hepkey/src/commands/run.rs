@@ -20,6 +20,9 @@ pub struct Args {
     /// Skip the plots.
     #[arg(long)]
     pub no_plots: bool,
+    /// Set a `${NAME}` used in the analysis file's file patterns (repeatable).
+    #[arg(long = "set", value_name = "NAME=VALUE")]
+    pub set: Vec<String>,
     /// No progress bar or cutflow table.
     #[arg(short, long)]
     pub quiet: bool,
@@ -29,7 +32,19 @@ pub fn run(args: Args) -> Result<()> {
     if let Some(n) = args.threads {
         hepkey_analysis::set_threads(n).map_err(|e| anyhow::anyhow!(e))?;
     }
-    let analysis = Analysis::load(&args.analysis)?;
+    let variables = args
+        .set
+        .iter()
+        .map(|kv| {
+            kv.split_once('=')
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .ok_or_else(|| anyhow::anyhow!("--set {kv:?}: expected NAME=VALUE"))
+        })
+        .collect::<Result<Vec<_>>>()?;
+    let analysis = Analysis::load_with(&args.analysis, &variables)?;
+    for w in &analysis.warnings {
+        eprintln!("warning: {w}");
+    }
     let total = analysis.entries();
     let bar = if args.quiet {
         indicatif::ProgressBar::hidden()
