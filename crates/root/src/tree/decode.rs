@@ -78,15 +78,58 @@ pub fn decode_basket(
             })?;
             Ok(Array::Flat(Values::Str(out)))
         }
+        Interpretation::LeafList(fields) => decode_leaf_list(fields, data, entries, what),
+        Interpretation::Group(_) => Err(Error::Unsupported(format!(
+            "{what}: a split object is read from its sub-branches"
+        ))),
         Interpretation::Container(ty) => {
             if let (Some(offs), Some(prim)) = (offsets, simple_list_of(ty)) {
                 return decode_list_of_numbers(prim, data, offs, what);
             }
             let mut builder = Builder::new(ty);
-            for_each_entry(data, offsets, entries, what, |c| builder.read(c, ty, true))?;
+            // A class stored whole in its own branch is written member by
+            // member, without the byte count and version containers carry.
+            let header = !matches!(ty, CppType::Struct(..));
+            for_each_entry(data, offsets, entries, what, |c| {
+                builder.read(c, ty, header)
+            })?;
             Ok(builder.finish())
         }
     }
+}
+
+/// Leaf lists are stored entry by entry, each entry all its fields.
+fn decode_leaf_list(
+    fields: &[(String, Prim, usize)],
+    data: &[u8],
+    entries: usize,
+    what: &str,
+) -> Result<Array> {
+    let stride: usize = fields.iter().map(|(_, p, k)| p.size() * k).sum();
+    let need = stride.saturating_mul(entries);
+    if data.len() < need {
+        return Err(Error::format(format!(
+            "{what}: needed {need} bytes for {entries} entries of {stride} bytes but the basket has {}",
+            data.len()
+        )));
+    }
+    let mut out = Vec::new();
+    let mut at = 0;
+    for (name, prim, k) in fields {
+        let width = prim.size() * k;
+        let mut values = prim.with_capacity(entries * k);
+        for e in 0..entries {
+            let start = e * stride + at;
+            append_be(&mut values, &data[start..start + width]);
+        }
+        let dims = if *k > 1 { vec![*k] } else { vec![] };
+        out.push((
+            name.clone(),
+            wrap_fixed(Array::Flat(values), &dims, entries),
+        ));
+        at += width;
+    }
+    Ok(Array::Record(out))
 }
 
 fn check_offsets(o: &[u32], len: usize, entries: usize, what: &str) -> Result<()> {
@@ -331,6 +374,8 @@ enum Builder {
         keys: Box<Builder>,
         values: Box<Builder>,
     },
+    /// A class: one builder per member.
+    Struct(Vec<(String, Builder)>),
 }
 
 impl Builder {
@@ -348,6 +393,16 @@ impl Builder {
                 keys: Box::new(Builder::new(k)),
                 values: Box::new(Builder::new(v)),
             },
+            CppType::Array(t, _) => Builder::List {
+                offsets: vec![0],
+                content: Box::new(Builder::new(t)),
+            },
+            CppType::Struct(_, fields) => Builder::Struct(
+                fields
+                    .iter()
+                    .map(|(n, t)| (n.clone(), Builder::new(t)))
+                    .collect(),
+            ),
         }
     }
 
@@ -369,6 +424,14 @@ impl Builder {
                     ("values".into(), values.finish()),
                 ])),
             },
+            // Base classes without members of their own (TObject) leave no field.
+            Builder::Struct(fields) => Array::Record(
+                fields
+                    .into_iter()
+                    .map(|(n, b)| (n, b.finish()))
+                    .filter(|(_, a)| !matches!(a, Array::Record(f) if f.is_empty()))
+                    .collect(),
+            ),
         }
     }
 
@@ -376,6 +439,7 @@ impl Builder {
         match self {
             Builder::Flat(v) => v.len(),
             Builder::List { offsets, .. } | Builder::Map { offsets, .. } => offsets.len() - 1,
+            Builder::Struct(fields) => fields.first().map_or(0, |(_, b)| b.len()),
         }
     }
 
@@ -465,6 +529,36 @@ impl Builder {
                 }
                 let total = u32::try_from(keys.len()).map_err(|_| c.error("too many values"))?;
                 offsets.push(total);
+            }
+            (Builder::List { offsets, content }, CppType::Array(t, n)) => {
+                for _ in 0..*n {
+                    content.read(c, t, false)?;
+                }
+                let total = u32::try_from(content.len()).map_err(|_| c.error("too many values"))?;
+                offsets.push(total);
+            }
+            (Builder::Struct(_), CppType::Struct(name, _)) if name == "TObject" => c.tobject()?,
+            (Builder::Struct(_), CppType::Struct(name, _)) if name == "TNamed" => {
+                c.tnamed()?;
+            }
+            (Builder::Struct(builders), CppType::Struct(_, fields)) => {
+                let v = if header { Some(c.version()?) } else { None };
+                for ((_, b), (_, t)) in builders.iter_mut().zip(fields) {
+                    // Objects and STL members carry their own byte count and version.
+                    let own_header = matches!(
+                        t,
+                        CppType::Struct(..)
+                            | CppType::Vector(_)
+                            | CppType::RVec(_)
+                            | CppType::Set(_)
+                            | CppType::Map(..)
+                            | CppType::StdString
+                    );
+                    b.read(c, t, own_header)?;
+                }
+                if let Some(v) = v {
+                    c.finish(v)?;
+                }
             }
             (_, ty) => {
                 return Err(c.error(format!("internal: builder does not match {}", ty.name())))

@@ -4,6 +4,7 @@
 use super::model::{BranchModel, Leaf};
 use super::types::{CppType, Prim};
 use crate::error::{Error, Result};
+use crate::streamers::{StreamerElement, StreamerInfo};
 
 /// The range and precision of a Float16_t / Double32_t (from `[min,max,nbits]`).
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -40,8 +41,13 @@ pub enum Interpretation {
     },
     /// One string per entry.
     Strings(StringKind),
-    /// An STL container or RVec, streamed object by object.
+    /// An STL container, RVec or class, streamed object by object.
     Container(CppType),
+    /// Several leaves in one branch (`a/I:b/F:c/D`): one record per entry,
+    /// stored field after field.
+    LeafList(Vec<(String, Prim, usize)>),
+    /// A split object: its value is the record of its sub-branches.
+    Group(String),
 }
 
 impl Interpretation {
@@ -71,12 +77,35 @@ impl Interpretation {
             Interpretation::Strings(StringKind::StdString) => "std::string".into(),
             Interpretation::Strings(StringKind::TString) => "TString".into(),
             Interpretation::Container(t) => t.name(),
+            Interpretation::LeafList(fields) => {
+                let f: Vec<String> = fields
+                    .iter()
+                    .map(|(n, p, k)| {
+                        if *k > 1 {
+                            format!("{} {n}[{k}];", p.name())
+                        } else {
+                            format!("{} {n};", p.name())
+                        }
+                    })
+                    .collect();
+                format!("struct {{{}}}", f.join(" "))
+            }
+            Interpretation::Group(name) => name.clone(),
         }
     }
 }
 
+/// What the file's streamer infos say about a branch: the class member it
+/// holds (for members of split objects), and every class description.
+#[derive(Clone, Copy, Default)]
+pub struct StreamerContext<'a> {
+    pub member: Option<&'a StreamerElement>,
+    pub infos: &'a [StreamerInfo],
+    pub top_level: bool,
+}
+
 /// Decides how to read a branch, or says why it cannot be read.
-pub fn interpret(branch: &BranchModel) -> Result<Interpretation> {
+pub fn interpret(branch: &BranchModel, ctx: StreamerContext) -> Result<Interpretation> {
     let unsupported = |why: String| {
         Err(Error::Unsupported(format!(
             "branch {:?} ({}): {why}",
@@ -84,16 +113,29 @@ pub fn interpret(branch: &BranchModel) -> Result<Interpretation> {
             describe(branch)
         )))
     };
+    if let Some(el) = &branch.element {
+        if el.class_name == "TClonesArray" && !branch.branches.is_empty() {
+            // The parent of a split TClonesArray holds the count per entry.
+            return Ok(Interpretation::Fixed {
+                prim: Prim::I32,
+                dims: vec![],
+            });
+        }
+    }
     if !branch.branches.is_empty() {
-        return unsupported(
-            "it is a split object; read its sub-branches (e.g. `branch/member`) instead".into(),
-        );
+        let name = match (&branch.element, ctx.member) {
+            (Some(el), _) if ctx.top_level && !el.class_name.is_empty() => el.class_name.clone(),
+            (_, Some(m)) => m.type_name.clone(),
+            (Some(el), None) => el.class_name.clone(),
+            (None, _) => branch.name.clone(),
+        };
+        return Ok(Interpretation::Group(name));
+    }
+    if branch.leaves.len() > 1 && branch.element.is_none() {
+        return leaf_list(branch);
     }
     if branch.leaves.len() != 1 {
-        return unsupported(format!(
-            "{} leaves in one branch (leaf lists are not supported yet)",
-            branch.leaves.len()
-        ));
+        return unsupported(format!("{} leaves in one branch", branch.leaves.len()));
     }
     let leaf = &branch.leaves[0];
     let (fixed, jagged) = leaf_dims(leaf);
@@ -105,11 +147,14 @@ pub fn interpret(branch: &BranchModel) -> Result<Interpretation> {
         }
         match leaf.element_type {
             Some(code @ (9 | 19)) => {
-                return Ok(Interpretation::Truncated {
-                    trunc: truncation(code == 19, leaf, branch),
-                    dims: fixed,
+                return Ok(truncated(
+                    code == 19,
+                    leaf,
+                    branch,
+                    ctx.member,
+                    fixed,
                     jagged,
-                })
+                ));
             }
             Some(code) if (1..=18).contains(&code) => {
                 let prim = Prim::from_code(code).expect("basic type code");
@@ -128,34 +173,92 @@ pub fn interpret(branch: &BranchModel) -> Result<Interpretation> {
             }
             _ => {}
         }
-        let class_name = if el.class_name.is_empty() {
-            leaf.title.clone()
-        } else {
-            el.class_name.clone()
+        // The member's own type for members of split objects, else the class.
+        let class_name = match ctx.member {
+            Some(m) if !ctx.top_level => m.type_name.clone(),
+            _ if el.class_name.is_empty() => leaf.title.clone(),
+            _ => el.class_name.clone(),
         };
         return match CppType::parse(&class_name) {
             Some(CppType::StdString) => Ok(Interpretation::Strings(StringKind::StdString)),
             Some(CppType::TString) => Ok(Interpretation::Strings(StringKind::TString)),
             Some(CppType::Prim(prim)) => Ok(Interpretation::Fixed { prim, dims: fixed }),
             Some(t) => Ok(Interpretation::Container(t)),
-            None => unsupported(format!(
-                "class {class_name:?} is not a number, string or STL container of them"
-            )),
+            None => match super::layout::class_layout(&class_name, ctx.infos) {
+                Some(t) => Ok(Interpretation::Container(t)),
+                None => unsupported(format!(
+                    "class {class_name:?} is not a number, string, STL container or class described in the file's streamers"
+                )),
+            },
         };
     }
     match leaf.class.as_str() {
         "TLeafC" => Ok(Interpretation::Strings(StringKind::CharStar)),
-        "TLeafF16" | "TLeafD32" => Ok(Interpretation::Truncated {
-            trunc: truncation(leaf.class == "TLeafF16", leaf, branch),
-            dims: fixed,
+        "TLeafF16" | "TLeafD32" => Ok(truncated(
+            leaf.class == "TLeafF16",
+            leaf,
+            branch,
+            None,
+            fixed,
             jagged,
-        }),
+        )),
         class => match Prim::from_leaf_class(class, leaf.is_unsigned) {
             Some(prim) if jagged => Ok(Interpretation::Jagged { prim, inner: fixed }),
             Some(prim) => Ok(Interpretation::Fixed { prim, dims: fixed }),
             None => unsupported(format!("leaf class {class} is not supported")),
         },
     }
+}
+
+/// Float16_t / Double32_t; a Double32_t without a range is stored as a float.
+fn truncated(
+    float16: bool,
+    leaf: &Leaf,
+    branch: &BranchModel,
+    member: Option<&StreamerElement>,
+    dims: Vec<usize>,
+    jagged: bool,
+) -> Interpretation {
+    let trunc = truncation(float16, leaf, branch, member);
+    if !float16 && !trunc.has_range {
+        return if jagged {
+            Interpretation::Jagged {
+                prim: Prim::F32,
+                inner: dims,
+            }
+        } else {
+            Interpretation::Fixed {
+                prim: Prim::F32,
+                dims,
+            }
+        };
+    }
+    Interpretation::Truncated {
+        trunc,
+        dims,
+        jagged,
+    }
+}
+
+/// Several leaves of fixed size in one branch.
+fn leaf_list(branch: &BranchModel) -> Result<Interpretation> {
+    let mut fields = Vec::new();
+    for leaf in &branch.leaves {
+        let (dims, jagged) = leaf_dims(leaf);
+        let prim = Prim::from_leaf_class(&leaf.class, leaf.is_unsigned);
+        match prim {
+            Some(p) if !jagged => {
+                fields.push((leaf.name.clone(), p, dims.iter().product::<usize>().max(1)))
+            }
+            _ => {
+                return Err(Error::Unsupported(format!(
+                    "branch {:?}: leaf {:?} ({}) in a leaf list is not supported",
+                    branch.name, leaf.name, leaf.class
+                )))
+            }
+        }
+    }
+    Ok(Interpretation::LeafList(fields))
 }
 
 /// A short description of a branch's stored type for messages.
@@ -196,8 +299,14 @@ fn leaf_dims(leaf: &Leaf) -> (Vec<usize>, bool) {
     (dims, jagged)
 }
 
-/// Reads `[min,max]` or `[min,max,nbits]` from the leaf or branch title.
-fn truncation(float16: bool, leaf: &Leaf, branch: &BranchModel) -> Truncation {
+/// Reads `[min,max]` or `[min,max,nbits]` from the member's, the leaf's or
+/// the branch's title.
+fn truncation(
+    float16: bool,
+    leaf: &Leaf,
+    branch: &BranchModel,
+    member: Option<&StreamerElement>,
+) -> Truncation {
     let mut t = Truncation {
         float16,
         min: 0.0,
@@ -205,7 +314,8 @@ fn truncation(float16: bool, leaf: &Leaf, branch: &BranchModel) -> Truncation {
         nbits: if float16 { 12 } else { 32 },
         has_range: false,
     };
-    for title in [&leaf.title, &branch.title] {
+    let member_title = member.map(|m| &m.title);
+    for title in member_title.into_iter().chain([&leaf.title, &branch.title]) {
         if let Some(range) = find_range(title) {
             t.min = range.0;
             t.max = range.1;

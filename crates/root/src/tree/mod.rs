@@ -3,6 +3,7 @@
 pub mod basket;
 pub mod decode;
 pub mod interpretation;
+pub mod layout;
 pub mod model;
 pub mod types;
 
@@ -26,6 +27,8 @@ pub struct Branch {
     /// How to decode it, or why it cannot be read.
     pub interpretation: std::result::Result<Interpretation, String>,
     baskets: Vec<BasketRef>,
+    /// Indices (in the tree's branch list) of the direct sub-branches.
+    children: Vec<usize>,
 }
 
 impl Branch {
@@ -79,8 +82,11 @@ impl Tree {
         let what = format!("{}: TTree {}", file.name(), key.name);
         let mut c = Cursor::new(&data, key.keylen as u32, &what);
         let model = model::read_tree(&mut c, &key.class_name).map_err(|e| e.context(&what))?;
+        // Streamer infos describe members of split objects; a file without
+        // readable ones still gives every branch that does not need them.
+        let infos = file.streamer_infos().unwrap_or(&[]);
         let mut branches = Vec::new();
-        flatten(&model.branches, "", &mut branches);
+        flatten(&model.branches, "", &mut branches, infos, true);
         Ok(Tree {
             source: file.source().clone(),
             file_name: file.name().to_string(),
@@ -173,6 +179,25 @@ impl Tree {
             .interpretation
             .as_ref()
             .map_err(|e| Error::Unsupported(e.clone()))?;
+        if let Interpretation::Group(_) = interp {
+            // A split object: the record of its members' columns.
+            let fields = branch
+                .children
+                .iter()
+                .map(|&i| {
+                    let child = &self.branches[i];
+                    let name = child
+                        .model
+                        .name
+                        .rsplit('.')
+                        .next()
+                        .unwrap_or(&child.model.name)
+                        .to_string();
+                    self.read_branch(child, range.clone()).map(|a| (name, a))
+                })
+                .collect::<Result<Vec<_>>>()?;
+            return Ok(Array::Record(fields));
+        }
         let stop = range.end.min(self.entries()).max(range.start);
         let start = range.start.min(stop);
         let wanted: Vec<&BasketRef> = branch
@@ -219,20 +244,63 @@ fn empty_array(interp: &Interpretation, what: &str) -> Result<Array> {
     decode::decode_basket(interp, &[], Some(&[0]), 0, what)
 }
 
-fn flatten(models: &[BranchModel], prefix: &str, out: &mut Vec<Branch>) {
+/// Lists branches depth first; returns the indices of those at this level.
+fn flatten(
+    models: &[BranchModel],
+    prefix: &str,
+    out: &mut Vec<Branch>,
+    infos: &[crate::streamers::StreamerInfo],
+    top_level: bool,
+) -> Vec<usize> {
+    let mut here = Vec::new();
     for m in models {
         let path = format!("{prefix}{}", m.name);
+        let ctx = interpretation::StreamerContext {
+            member: member_of(m, infos),
+            infos,
+            top_level,
+        };
+        here.push(out.len());
         out.push(Branch {
             path: path.clone(),
-            interpretation: interpret(m).map_err(|e| e.to_string()),
+            interpretation: interpret(m, ctx).map_err(|e| e.to_string()),
             baskets: basket_refs(m),
             model: BranchModel {
                 branches: Vec::new(),
                 ..m.clone()
             },
+            children: Vec::new(),
         });
-        flatten(&m.branches, &format!("{path}/"), out);
+        let me = out.len() - 1;
+        let children = flatten(&m.branches, &format!("{path}/"), out, infos, false);
+        out[me].children = children;
     }
+    here
+}
+
+/// The class member a TBranchElement holds, from the streamer infos.
+fn member_of<'a>(
+    m: &BranchModel,
+    infos: &'a [crate::streamers::StreamerInfo],
+) -> Option<&'a crate::streamers::StreamerElement> {
+    let el = m.element.as_ref()?;
+    let id = usize::try_from(el.id).ok()?;
+    let class = if el.parent_name.is_empty() {
+        &el.class_name
+    } else {
+        &el.parent_name
+    };
+    infos
+        .iter()
+        .find(|i| &i.class_name == class)
+        .and_then(|i| i.elements.get(id))
+        .or_else(|| {
+            infos
+                .iter()
+                .find(|i| i.class_name == el.class_name)?
+                .elements
+                .get(id)
+        })
 }
 
 fn similar(candidate: &str, name: &str) -> bool {

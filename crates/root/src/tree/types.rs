@@ -106,6 +106,10 @@ pub enum CppType {
     RVec(Box<CppType>),
     Set(Box<CppType>),
     Map(Box<CppType>, Box<CppType>),
+    /// A class described by the file's streamer infos: named members in order.
+    Struct(String, Vec<(String, CppType)>),
+    /// A fixed-size array member (`float arr[3]`).
+    Array(Box<CppType>, usize),
 }
 
 impl CppType {
@@ -127,6 +131,8 @@ impl CppType {
             CppType::RVec(t) => format!("RVec<{}>", t.name()),
             CppType::Set(t) => format!("std::set<{}>", t.name()),
             CppType::Map(k, v) => format!("std::map<{}, {}>", k.name(), v.name()),
+            CppType::Struct(name, _) => name.clone(),
+            CppType::Array(t, n) => format!("{}[{n}]", t.name()),
         }
     }
 }
