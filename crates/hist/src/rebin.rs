@@ -99,13 +99,11 @@ impl Hist1D {
             binning,
             title: self.axis().title.clone(),
         };
-        // Moments describe the filled values, which rebinning does not change (as ROOT's Rebin).
         Ok(Hist1D::from_raw(
             axis,
             sumw,
             sumw2,
             self.entries(),
-            self.moments(),
             self.title.clone(),
         ))
     }

@@ -90,10 +90,13 @@ fn weighted_storage_and_moments() {
     assert_eq!(h.overflow(), 3.0);
     assert_eq!(h.entries(), 3);
     let m = h.moments();
-    // Only in-range fills enter ROOT's moments.
+    // ROOT's statistics sums from the in-range bins at their centres (as TH1::ResetStats, uproot).
     assert_eq!(m.sumw, 1.5);
-    assert_eq!(m.sumwx, 2.0 * 60.0 - 0.5 * 65.0);
-    assert!((m.mean() - 87.5 / 1.5).abs() < 1e-12);
+    assert_eq!(m.sumw2, 4.25);
+    assert_eq!(m.sumwx, 1.5 * 60.0);
+    assert_eq!(m.sumwx2, 1.5 * 3600.0);
+    assert_eq!(m.mean(), 60.0);
+    assert_eq!(m.std_dev(), 0.0);
     h.scale(2.0);
     assert_eq!(h.values()[0], 3.0);
     assert_eq!(h.variances()[0], 17.0);
@@ -310,6 +313,13 @@ fn two_d_round_trip_merge_and_root_numbering() {
     assert!(twice.add(&other).is_err());
     let px = h.project_x();
     assert_eq!(px.values_with_flow(), &[4.0, 1.0, 5.0, 0.0]);
+    // Statistics from in-range bins at their centres: (0.5, 5.5) with w = 1 and (1.5, 0.5) with w = 2.
+    let m = h.moments();
+    assert_eq!((m.sumw, m.sumw2), (3.0, 5.0));
+    assert_eq!(
+        (m.sumwx, m.sumwy, m.sumwxy),
+        (0.5 + 3.0, 5.5 + 1.0, 0.5 * 5.5 + 2.0 * 1.5 * 0.5)
+    );
     let e = Hist2D::from_json(
         r#"{"x_edges":[0,1],"y_edges":[0,1],"values":[[1]],"variances":[[1]],
         "values_with_flow":[[0,0,0],[0,1,0]],"variances_with_flow":[[0,0,0],[0,1,0],[0,0,0]]}"#,
