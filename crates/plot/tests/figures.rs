@@ -255,3 +255,31 @@ fn colours_parse() {
     assert!(e.contains("\"#12345\""), "{e}");
     assert!(Colour::parse("chartreuse-ish").is_err());
 }
+
+#[test]
+fn empty_negative_and_nan_contents_still_draw() {
+    for log_y in [false, true] {
+        let zeros = hist(&[0.0; 5]);
+        let mut odd = hist(&[3.0, -2.0, 0.0, 1e-9, 5.0]);
+        odd.fill(&[25.0], Some(&[f64::NAN])).unwrap();
+        let fig = DataVsMc {
+            stack: vec![
+                StackEntry {
+                    label: "empty".into(),
+                    colour: Colour::palette(0),
+                    hist: zeros.clone(),
+                },
+                StackEntry {
+                    label: "odd".into(),
+                    colour: Colour::palette(1),
+                    hist: odd,
+                },
+            ],
+            data: Some(("Data".into(), zeros)),
+            log_y,
+            ..DataVsMc::default()
+        };
+        let png = render_png(&fig, 400, 400).unwrap();
+        assert_eq!(png_size(&png), (400, 400));
+    }
+}
