@@ -71,10 +71,16 @@ impl RegularAxis {
         }
     }
 
-    /// Edge `i` (0..=bins), computed as boost-histogram does: `(1 - z) low + z high`, `z = i / bins`.
+    /// Edge `i` (0..=bins) as `numpy.linspace(low, high, bins + 1)` computes it (`low + i * width`, last
+    /// edge exactly `high`), which is also what uproot reports for a ROOT TH1 and what the AGC references
+    /// store: 190 rather than boost-histogram's `(1 - z) low + z high` = 190.00000000000003. Edges are
+    /// for display and output only; the bin index never uses them.
     pub fn edge(&self, i: usize) -> f64 {
-        let z = i as f64 / self.bins as f64;
-        (1.0 - z) * self.low + z * (self.low + self.delta)
+        if i >= self.bins {
+            self.high
+        } else {
+            i as f64 * (self.delta / self.bins as f64) + self.low
+        }
     }
 
     /// All `bins + 1` edges.
