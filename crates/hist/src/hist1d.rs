@@ -200,12 +200,58 @@ impl Hist1D {
         } = self;
         // Dispatch on the axis once, so the per-value loop is monomorphic and inlined.
         match &axis.binning {
-            Binning::Regular(a) => kernel(|x| a.index(x), xs, weights, sumw, sumw2),
-            Binning::Variable(a) => kernel(|x| a.index(x), xs, weights, sumw, sumw2),
-            Binning::Integer(a) => kernel(|x| a.index(x), xs, weights, sumw, sumw2),
+            Binning::Regular(a) => kernel(|x| a.index(x), xs, weights, None, sumw, sumw2),
+            Binning::Variable(a) => kernel(|x| a.index(x), xs, weights, None, sumw, sumw2),
+            Binning::Integer(a) => kernel(|x| a.index(x), xs, weights, None, sumw, sumw2),
             Binning::Category(_) => unreachable!("rejected above"),
         }
         *entries += xs.len() as u64;
+        Ok(())
+    }
+
+    /// Fills only the values whose `mask` entry is true (an event selection), without building the
+    /// selected columns first. Gives the sums of filling the selected values alone, bit for bit.
+    pub fn fill_masked<X: FillValue, W: FillValue>(
+        &mut self,
+        xs: &[X],
+        weights: Option<&[W]>,
+        mask: &[bool],
+    ) -> Result<()> {
+        if mask.len() != xs.len() {
+            return Err(HistError::LengthMismatch {
+                what: "mask",
+                got: mask.len(),
+                expected: xs.len(),
+            });
+        }
+        if let Some(ws) = weights {
+            if ws.len() != xs.len() {
+                return Err(HistError::LengthMismatch {
+                    what: "weights",
+                    got: ws.len(),
+                    expected: xs.len(),
+                });
+            }
+        }
+        if let Binning::Category(_) = self.axis.binning {
+            return Err(HistError::WrongValueKind(
+                "numbers cannot fill a category axis; use fill_labels".into(),
+            ));
+        }
+        let Self {
+            axis,
+            sumw,
+            sumw2,
+            entries,
+            ..
+        } = self;
+        match &axis.binning {
+            Binning::Regular(a) => kernel(|x| a.index(x), xs, weights, Some(mask), sumw, sumw2),
+            Binning::Variable(a) => kernel(|x| a.index(x), xs, weights, Some(mask), sumw, sumw2),
+            Binning::Integer(a) => kernel(|x| a.index(x), xs, weights, Some(mask), sumw, sumw2),
+            Binning::Category(_) => unreachable!("rejected above"),
+        }
+        *entries += mask.iter().filter(|&&m| m).count() as u64;
         Ok(())
     }
 
@@ -304,6 +350,7 @@ fn kernel<X: FillValue, W: FillValue>(
     index: impl Fn(f64) -> usize,
     xs: &[X],
     weights: Option<&[W]>,
+    mask: Option<&[bool]>,
     sumw: &mut [f64],
     sumw2: &mut [f64],
 ) {
@@ -313,9 +360,23 @@ fn kernel<X: FillValue, W: FillValue>(
             *slot = index(x.to_f64());
         }
         let idx = &idx[..xb.len()];
+        let range = block * BLOCK..block * BLOCK + xb.len();
+        if let Some(mask) = mask {
+            // Masked-out values get weight +0.0, which leaves every sum unchanged (x + 0.0 == x; only
+            // a sum of exactly -0.0 would become +0.0, which compares equal), so the result equals
+            // filling the selected values alone, without building the selected columns.
+            let mb = &mask[range.clone()];
+            for (k, &i) in idx.iter().enumerate() {
+                let w = weights.map_or(1.0, |ws| ws[range.start + k].to_f64());
+                let w = if mb[k] { w } else { 0.0 };
+                sumw[i] += w;
+                sumw2[i] += w * w;
+            }
+            continue;
+        }
         match weights {
             Some(ws) => {
-                let wb = &ws[block * BLOCK..block * BLOCK + xb.len()];
+                let wb = &ws[range];
                 for (&i, &w) in idx.iter().zip(wb) {
                     let w = w.to_f64();
                     sumw[i] += w;

@@ -331,3 +331,31 @@ fn two_d_round_trip_merge_and_root_numbering() {
         "{e}"
     );
 }
+
+#[test]
+fn masked_fill_equals_filling_the_selection() {
+    let xs: Vec<f64> = lcg(3000, 5).iter().map(|u| 30.0 + 560.0 * u).collect();
+    let ws: Vec<f64> = lcg(3000, 6).iter().map(|u| u - 0.3).collect();
+    let mask: Vec<bool> = lcg(3000, 7).iter().map(|u| *u < 0.4).collect();
+    let (sx, sw): (Vec<f64>, Vec<f64>) = xs
+        .iter()
+        .zip(&ws)
+        .zip(&mask)
+        .filter(|(_, &m)| m)
+        .map(|((&x, &w), _)| (x, w))
+        .unzip();
+    let mut a = agc();
+    a.fill(&sx, Some(&sw)).unwrap();
+    let mut b = agc();
+    b.fill_masked(&xs, Some(&ws), &mask).unwrap();
+    assert_eq!(a, b);
+    assert_eq!(b.entries(), sx.len() as u64);
+    let mut c = agc();
+    c.fill_masked::<f64, f64>(&xs, None, &mask).unwrap();
+    assert_eq!(c.sum(true), sx.len() as f64);
+    assert!(b.fill_masked(&xs, Some(&ws), &mask[1..]).is_err());
+    // Integer columns bin like their float64 values.
+    let mut i = Hist1D::new(Axis::integer(0, 4).unwrap());
+    i.fill_values::<i64, f64>(&[0, 3, 4, -1, 2], None).unwrap();
+    assert_eq!(i.values_with_flow(), &[1.0, 1.0, 0.0, 1.0, 1.0, 1.0]);
+}
