@@ -82,7 +82,7 @@ fn main() {
     let mut fig = DataVsMc {
         stack,
         data: Some(("Data".into(), data)),
-        x_label: "H_T [GeV]".into(),
+        x_label: "$H_T$ [GeV]".into(),
         y_label: "Events / 20 GeV".into(),
         label: ExperimentLabel::cms(13.0, 3.378).with_line("4j1b CR"),
         ..DataVsMc::default()
@@ -121,7 +121,7 @@ fn main() {
                 dashed: true,
             },
         ],
-        x_label: "H_T [GeV]".into(),
+        x_label: "$H_T$ [GeV]".into(),
         y_label: "Events / 20 GeV".into(),
         label: ExperimentLabel::cms(13.0, 3.378).with_line("ttbar, 4j1b CR"),
         ratio_to_first: true,

@@ -33,7 +33,7 @@ fn figure() -> DataVsMc {
             },
         ],
         data: Some(("Data 2016".into(), hist(&data))),
-        x_label: "m_ll [GeV]".into(),
+        x_label: "$m_{\\ell\\ell}$ [GeV]".into(),
         y_label: "Events / 10 GeV".into(),
         label: ExperimentLabel::atlas(13.0, 10.0).with_line("2 leptons"),
         ..DataVsMc::default()
@@ -89,7 +89,7 @@ fn data_vs_mc_png_and_svg_files() {
         "Open Data",
         "√s = 13 TeV, 10 fb⁻¹",
         "2 leptons",
-        "m_ll [GeV]",
+        "mℓℓ [GeV]",
         "Data / Pred.",
     ] {
         assert!(text.contains(label), "SVG lacks {label:?}");
@@ -127,7 +127,7 @@ fn the_ratio_panel_can_be_turned_off() {
     fig.ratio = false;
     let svg = render_svg(&fig, 800, 600).unwrap();
     assert!(!svg.contains("Data / Pred."));
-    assert!(svg.contains("m_ll [GeV]"));
+    assert!(svg.contains("mℓℓ [GeV]"));
 }
 
 #[test]
