@@ -130,5 +130,27 @@ fn main() {
     };
     save_png(&ov, &dir.join("variations.png"), 800, 800).unwrap();
     save_svg(&ov, &dir.join("variations.svg"), 800, 800).unwrap();
+    // Many groups, small figure: the legend must stay clear of the data.
+    let mut groups = Vec::new();
+    for (k, name) in ["ttbar", "single top", "W+jets", "Z+jets", "diboson", "ttV", "QCD multijet"].iter().enumerate() {
+        let mut r = Rng(100 + k as u64);
+        let h = filled(4000 / (k + 1), || r.falling(60.0 + 10.0 * k as f64, 120.0), 1.0);
+        groups.push(StackEntry { label: name.to_string(), colour: Colour::palette(k), hist: h });
+    }
+    groups.reverse();
+    let mut total = groups[0].hist.clone();
+    for g in &groups[1..] {
+        total.add(&g.hist).unwrap();
+    }
+    let many = DataVsMc {
+        stack: groups,
+        data: Some(("Data".into(), total)),
+        x_label: "$m_{bjj}$ [GeV]".into(),
+        y_label: "Events / 20 GeV".into(),
+        label: ExperimentLabel::atlas(13.0, 36.1).with_line("4j2b SR"),
+        log_y: true,
+        ..DataVsMc::default()
+    };
+    save_png(&many, &dir.join("many_groups_small.png"), 600, 500).unwrap();
     println!("wrote figures to {}", dir.display());
 }
