@@ -7,6 +7,8 @@
 //!   the simulation's statistical uncertainty as a hatched band, a data/simulation ratio panel, an
 //!   "ATLAS Open Data" or "CMS Open Data" label with √s and luminosity, a legend, linear or log y;
 //! * [`Overlay`]: several histograms as lines (nominal, up, down) with an optional ratio to the first;
+//! * [`DataWithCurves`]: data with fitted curves (signal + background, background) and a residual panel
+//!   (data − background), as in the H→γγ discovery plots;
 //! * [`poisson_interval`]: the Garwood interval used for the error bars;
 //! * labels may use a little LaTeX (`$m_{\mu\mu}$ [GeV]`), see [`tex_to_unicode`].
 //!
@@ -31,6 +33,7 @@
 //! ```
 
 mod colour;
+mod curves;
 mod error;
 mod figure;
 mod frame;
@@ -42,6 +45,7 @@ mod stack;
 mod tex;
 
 pub use colour::{Colour, PALETTE};
+pub use curves::{Curve, DataWithCurves};
 pub use error::{PlotError, Result};
 pub use figure::Figure;
 pub use garwood::{poisson_interval, ONE_SIGMA};

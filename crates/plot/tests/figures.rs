@@ -283,3 +283,44 @@ fn empty_negative_and_nan_contents_still_draw() {
         assert_eq!(png_size(&png), (400, 400));
     }
 }
+
+#[test]
+fn data_with_fitted_curves_and_residuals() {
+    use hepkey_plot::{Curve, DataWithCurves};
+    let data = hist(&[100.0, 90.0, 130.0, 70.0, 60.0]);
+    let bkg = Curve::sample("Bkg. fit", Colour::palette(2), 0.0, 50.0, 51, |x| {
+        100.0 - 0.8 * x
+    });
+    assert_eq!(bkg.at(25.0), 80.0);
+    assert_eq!(bkg.at(25.5), 100.0 - 0.8 * 25.5);
+    assert!(bkg.at(60.0).is_nan());
+    let sb = Curve::sample("Sig. + bkg. fit", Colour::palette(0), 0.0, 50.0, 201, |x| {
+        100.0 - 0.8 * x + 40.0 * (-0.5 * ((x - 25.0) / 3.0f64).powi(2)).exp()
+    });
+    let fig = DataWithCurves {
+        data: ("Data".into(), data),
+        curves: vec![sb, bkg],
+        residual_reference: Some(1),
+        x_label: "$m_{\\gamma\\gamma}$ [GeV]".into(),
+        label: ExperimentLabel::atlas(13.0, 10.0),
+        ..DataWithCurves::default()
+    };
+    let svg = render_svg(&fig, 700, 700).unwrap();
+    for t in ["Sig. + bkg. fit", "Bkg. fit", "Data − Bkg.", "mᵧᵧ [GeV]"] {
+        assert!(svg.contains(t), "SVG lacks {t:?}");
+    }
+    assert_eq!(png_size(&render_png(&fig, 500, 400).unwrap()), (500, 400));
+    let mut bad = fig.clone();
+    bad.residual_reference = Some(2);
+    assert!(matches!(
+        render_svg(&bad, 600, 600),
+        Err(PlotError::Invalid(_))
+    ));
+    let mut bad = fig;
+    bad.curves[0].points.swap(3, 4);
+    let e = render_svg(&bad, 600, 600).unwrap_err().to_string();
+    assert!(
+        e.contains("Sig. + bkg. fit") && e.contains("increase"),
+        "{e}"
+    );
+}
