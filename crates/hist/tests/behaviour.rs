@@ -359,3 +359,46 @@ fn masked_fill_equals_filling_the_selection() {
     i.fill_values::<i64, f64>(&[0, 3, 4, -1, 2], None).unwrap();
     assert_eq!(i.values_with_flow(), &[1.0, 1.0, 0.0, 1.0, 1.0, 1.0]);
 }
+
+#[test]
+fn two_d_rebinning_matches_rebinning_the_projections() {
+    let mut h = Hist2D::new(
+        Axis::regular(6, 0.0, 6.0).unwrap(),
+        Axis::variable(vec![0.0, 1.0, 2.0, 4.0, 8.0]).unwrap(),
+    );
+    let xs: Vec<f64> = lcg(2000, 11).iter().map(|u| -1.0 + 8.0 * u).collect();
+    let ys: Vec<f64> = lcg(2000, 12).iter().map(|u| -1.0 + 10.0 * u).collect();
+    let ws: Vec<f64> = lcg(2000, 13).to_vec();
+    h.fill(&xs, &ys, Some(&ws)).unwrap();
+    let r = h.rebin(4, 2).unwrap();
+    assert_eq!(r.x_axis().edges(), vec![0.0, 4.0]);
+    assert_eq!(r.y_axis().edges(), vec![0.0, 2.0, 8.0]);
+    let close = |a: &[f64], b: &[f64]| {
+        a.iter()
+            .zip(b)
+            .all(|(x, y)| (x - y).abs() <= 1e-12 * y.abs().max(1.0))
+    };
+    assert!(close(
+        r.project_x().values_with_flow(),
+        h.project_x().rebin(4).unwrap().values_with_flow()
+    ));
+    assert!(close(
+        r.project_y().values_with_flow(),
+        h.project_y().rebin(2).unwrap().values_with_flow()
+    ));
+    let total: f64 = h.values_with_flow().iter().sum();
+    assert!((r.values_with_flow().iter().sum::<f64>() - total).abs() < 1e-9);
+    let e = h.rebin_to_edges(Some(&[1.0, 3.0, 5.0]), None).unwrap();
+    assert_eq!(e.x_axis().edges(), vec![1.0, 3.0, 5.0]);
+    assert_eq!(e.y_axis(), h.y_axis());
+    // x underflow now holds old underflow and [0, 1); overflow holds [5, 6) and old overflow.
+    let under: f64 = (0..h.y_axis().bins_with_flow())
+        .map(|iy| h.value(0, iy) + h.value(1, iy))
+        .sum();
+    let got: f64 = (0..e.y_axis().bins_with_flow())
+        .map(|iy| e.value(0, iy))
+        .sum();
+    assert!((under - got).abs() < 1e-12);
+    assert!(h.rebin(7, 1).is_err());
+    assert!(h.rebin_to_edges(None, Some(&[0.0, 3.0])).is_err());
+}
