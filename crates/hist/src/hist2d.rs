@@ -197,13 +197,23 @@ impl Hist2D {
             }
         }
         let stride = self.y.bins_with_flow();
-        for k in 0..xs.len() {
-            let (x, y) = (xs[k].to_f64(), ys[k].to_f64());
-            let w = weights.map_or(1.0, |ws| ws[k].to_f64());
-            let (ix, iy) = (self.x.index(x), self.y.index(y));
-            let i = ix * stride + iy;
-            self.sumw[i] += w;
-            self.sumw2[i] += w * w;
+        // Blocked like the 1D fill: indices of a block first, then the sums in fill order.
+        const BLOCK: usize = 512;
+        let (mut ix, mut iy) = ([0usize; BLOCK], [0usize; BLOCK]);
+        for (block, (xb, yb)) in xs.chunks(BLOCK).zip(ys.chunks(BLOCK)).enumerate() {
+            for (slot, &x) in ix.iter_mut().zip(xb) {
+                *slot = self.x.index(x.to_f64());
+            }
+            for (slot, &y) in iy.iter_mut().zip(yb) {
+                *slot = self.y.index(y.to_f64());
+            }
+            let start = block * BLOCK;
+            for k in 0..xb.len() {
+                let w = weights.map_or(1.0, |ws| ws[start + k].to_f64());
+                let i = ix[k] * stride + iy[k];
+                self.sumw[i] += w;
+                self.sumw2[i] += w * w;
+            }
         }
         self.entries += xs.len() as u64;
         Ok(())
