@@ -203,7 +203,7 @@ impl Figure for DataWithCurves {
         draw_points(&mut chart, &edges, data.values(), &errs, &ys, (y0, y1), &sz)?;
         let frame_px = chart.plotting_area().get_pixel_range();
         let spec = frame::AxesSpec {
-            x: frame::linear_ticks(x0, x1, 6),
+            x: frame::x_ticks(data.axis(), x0, x1),
             y: if ys.log {
                 frame::log_ticks(y0, y1)
             } else {
@@ -312,7 +312,7 @@ impl Figure for DataWithCurves {
         )?;
         let frame_px = rc.plotting_area().get_pixel_range();
         let spec = frame::AxesSpec {
-            x: frame::linear_ticks(x0, x1, 6),
+            x: frame::x_ticks(data.axis(), x0, x1),
             y: frame::linear_ticks(-span, span, 3),
             x_title: Some(self.x_label.as_str()),
             y_title: &self.residual_label,

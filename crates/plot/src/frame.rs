@@ -588,3 +588,18 @@ pub(crate) fn draw_axes<DB: DrawingBackend>(
     }
     Ok(())
 }
+
+/// x ticks for a histogram's axis: category labels at bin centres, otherwise numbers.
+pub(crate) fn x_ticks(axis: &hepkey_hist::Axis, x0: f64, x1: f64) -> Ticks {
+    match axis.labels() {
+        Some(labels) => Ticks {
+            major: labels
+                .iter()
+                .enumerate()
+                .map(|(i, l)| (i as f64 + 0.5, l.clone()))
+                .collect(),
+            minor: vec![],
+        },
+        None => linear_ticks(x0, x1, 6),
+    }
+}

@@ -324,3 +324,28 @@ fn data_with_fitted_curves_and_residuals() {
         "{e}"
     );
 }
+
+#[test]
+fn category_axes_label_their_bins() {
+    let mut yields = Hist1D::new(hepkey_hist::Axis::category(["4j1b", "4j2b", "2l"]).unwrap());
+    yields
+        .fill_labels(
+            &["4j1b", "4j1b", "4j2b", "2l"],
+            Some(&[10.0, 5.0, 7.0, 1.0]),
+        )
+        .unwrap();
+    let fig = DataVsMc {
+        stack: vec![StackEntry {
+            label: "ttbar".into(),
+            colour: Colour::palette(0),
+            hist: yields.clone(),
+        }],
+        data: Some(("Data".into(), yields)),
+        ..DataVsMc::default()
+    };
+    let svg = render_svg(&fig, 600, 600).unwrap();
+    for l in ["4j1b", "4j2b", "2l"] {
+        // plotters writes each text element's content on its own line.
+        assert!(svg.contains(&format!(">\n{l}\n</text>")), "tick label {l}");
+    }
+}
