@@ -89,6 +89,7 @@ fn main() {
         ..DataVsMc::default()
     };
     save_png(&fig, &dir.join("data_vs_mc_cms.png"), 800, 800).unwrap();
+    save_png(&fig, &dir.join("data_vs_mc_cms_small.png"), 400, 400).unwrap();
     save_svg(&fig, &dir.join("data_vs_mc_cms.svg"), 800, 800).unwrap();
     fig.log_y = true;
     fig.label = ExperimentLabel::atlas(13.0, 10.0).with_line("4j1b CR");
