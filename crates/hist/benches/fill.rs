@@ -1,7 +1,7 @@
 //! Fill speed of a weighted 1D regular histogram (the AGC binning) from 10M float64 values.
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
-use hepkey_hist::Hist1D;
+use hepkey_hist::{Axis, Hist1D, Hist2D};
 
 /// Deterministic pseudo-random values over [0, 600) and weights around 1 (xorshift; no extra dependency).
 fn data(n: usize) -> (Vec<f64>, Vec<f64>) {
@@ -45,7 +45,21 @@ fn bench_fill(c: &mut Criterion) {
             h
         })
     });
+    let ys = ws_as_y(&ws);
+    g.bench_function("f64_weighted_2d_25x25_10M", |b| {
+        b.iter(|| {
+            let axis = Axis::regular(25, 50.0, 550.0).unwrap();
+            let mut h = Hist2D::new(axis.clone(), axis);
+            h.fill(&xs, &ys, Some(&ws)).unwrap();
+            h
+        })
+    });
     g.finish();
+}
+
+/// A second coordinate for the 2D case, spread over the axis like the first.
+fn ws_as_y(ws: &[f64]) -> Vec<f64> {
+    ws.iter().map(|w| 400.0 * w).collect()
 }
 
 criterion_group!(benches, bench_fill);

@@ -15,7 +15,6 @@ pub struct Hist1D {
     sumw: Vec<f64>,
     sumw2: Vec<f64>,
     entries: u64,
-    moments: Moments1D,
     /// Histogram title (for plots and ROOT's `fTitle`).
     pub title: String,
 }
@@ -29,7 +28,6 @@ impl Hist1D {
             sumw: vec![0.0; n],
             sumw2: vec![0.0; n],
             entries: 0,
-            moments: Moments1D::default(),
             title: String::new(),
         }
     }
@@ -45,8 +43,7 @@ impl Hist1D {
         self
     }
 
-    /// A histogram from flow-inclusive contents (`bins + 2` each), e.g. decoded from a file.
-    /// Entries are set to 0 and the moments are estimated from bin centres, as ROOT does when it lacks them.
+    /// A histogram from flow-inclusive contents (`bins + 2` each), e.g. decoded from a file; entries are 0.
     pub fn from_parts(
         axis: Axis,
         values_with_flow: Vec<f64>,
@@ -68,7 +65,6 @@ impl Hist1D {
         let mut h = Self::new(axis);
         h.sumw = values_with_flow;
         h.sumw2 = variances_with_flow;
-        h.moments = h.moments_from_bins();
         Ok(h)
     }
 
@@ -127,9 +123,24 @@ impl Hist1D {
         self.entries = entries;
     }
 
-    /// ROOT-style running moments of in-range fills.
+    /// ROOT's statistics sums (`fTsumw`, `fTsumw2`, `fTsumwx`, `fTsumwx2`) over the in-range bins, with
+    /// each bin's content at its centre: what `TH1::ResetStats` computes and what uproot writes for a
+    /// boost-histogram. Computing them from bins keeps the fill loop fast and the sums mergeable.
     pub fn moments(&self) -> Moments1D {
-        self.moments
+        let mut m = Moments1D::default();
+        for ((c, &w), &w2) in self
+            .axis
+            .centers()
+            .iter()
+            .zip(self.values())
+            .zip(self.variances())
+        {
+            m.sumw += w;
+            m.sumw2 += w2;
+            m.sumwx += w * c;
+            m.sumwx2 += w * c * c;
+        }
+        m
     }
 
     /// Σw of the ordinary bins, or of all bins with `flow`.
@@ -148,10 +159,6 @@ impl Hist1D {
         self.sumw[i] += w;
         self.sumw2[i] += w * w;
         self.entries += 1;
-        if i.wrapping_sub(1) < self.axis.bins() {
-            let xc = self.moment_coordinate(i, x);
-            self.moments.push(xc, w);
-        }
     }
 
     /// Fills a column of float64 values, with optional per-value weights (unit weights otherwise).
@@ -189,17 +196,62 @@ impl Hist1D {
             sumw,
             sumw2,
             entries,
-            moments,
             ..
         } = self;
         // Dispatch on the axis once, so the per-value loop is monomorphic and inlined.
         match &axis.binning {
-            Binning::Regular(a) => kernel(|x| a.index(x), xs, weights, sumw, sumw2, moments),
-            Binning::Variable(a) => kernel(|x| a.index(x), xs, weights, sumw, sumw2, moments),
-            Binning::Integer(a) => kernel(|x| a.index(x), xs, weights, sumw, sumw2, moments),
+            Binning::Regular(a) => kernel(|x| a.index(x), xs, weights, None, sumw, sumw2),
+            Binning::Variable(a) => kernel(|x| a.index(x), xs, weights, None, sumw, sumw2),
+            Binning::Integer(a) => kernel(|x| a.index(x), xs, weights, None, sumw, sumw2),
             Binning::Category(_) => unreachable!("rejected above"),
         }
         *entries += xs.len() as u64;
+        Ok(())
+    }
+
+    /// Fills only the values whose `mask` entry is true (an event selection), without building the
+    /// selected columns first. Gives the sums of filling the selected values alone, bit for bit.
+    pub fn fill_masked<X: FillValue, W: FillValue>(
+        &mut self,
+        xs: &[X],
+        weights: Option<&[W]>,
+        mask: &[bool],
+    ) -> Result<()> {
+        if mask.len() != xs.len() {
+            return Err(HistError::LengthMismatch {
+                what: "mask",
+                got: mask.len(),
+                expected: xs.len(),
+            });
+        }
+        if let Some(ws) = weights {
+            if ws.len() != xs.len() {
+                return Err(HistError::LengthMismatch {
+                    what: "weights",
+                    got: ws.len(),
+                    expected: xs.len(),
+                });
+            }
+        }
+        if let Binning::Category(_) = self.axis.binning {
+            return Err(HistError::WrongValueKind(
+                "numbers cannot fill a category axis; use fill_labels".into(),
+            ));
+        }
+        let Self {
+            axis,
+            sumw,
+            sumw2,
+            entries,
+            ..
+        } = self;
+        match &axis.binning {
+            Binning::Regular(a) => kernel(|x| a.index(x), xs, weights, Some(mask), sumw, sumw2),
+            Binning::Variable(a) => kernel(|x| a.index(x), xs, weights, Some(mask), sumw, sumw2),
+            Binning::Integer(a) => kernel(|x| a.index(x), xs, weights, Some(mask), sumw, sumw2),
+            Binning::Category(_) => unreachable!("rejected above"),
+        }
+        *entries += mask.iter().filter(|&&m| m).count() as u64;
         Ok(())
     }
 
@@ -229,15 +281,12 @@ impl Hist1D {
             let w = weights.map_or(1.0, |ws| ws[k]);
             self.sumw[i] += w;
             self.sumw2[i] += w * w;
-            if i.wrapping_sub(1) < self.axis.bins() {
-                self.moments.push(i as f64 - 0.5, w);
-            }
         }
         self.entries += labels.len() as u64;
         Ok(())
     }
 
-    /// Adds another histogram of identical binning, bin by bin (Σw and Σw² add; entries and moments too).
+    /// Adds another histogram of identical binning, bin by bin (Σw, Σw² and entries add).
     ///
     /// Floating-point addition is not associative, so `(a + b) + c` and `a + (b + c)` may differ in the last
     /// bits. For results that do not depend on thread count, merge per-chunk histograms in a fixed order
@@ -257,7 +306,6 @@ impl Hist1D {
             *a += b;
         }
         self.entries += other.entries;
-        self.moments.add(&other.moments);
         Ok(())
     }
 
@@ -265,7 +313,6 @@ impl Hist1D {
     pub fn scale(&mut self, factor: f64) {
         self.sumw.iter_mut().for_each(|v| *v *= factor);
         self.sumw2.iter_mut().for_each(|v| *v *= factor * factor);
-        self.moments.scale(factor);
     }
 
     /// Empties every bin, keeping the binning.
@@ -273,33 +320,6 @@ impl Hist1D {
         self.sumw.iter_mut().for_each(|v| *v = 0.0);
         self.sumw2.iter_mut().for_each(|v| *v = 0.0);
         self.entries = 0;
-        self.moments = Moments1D::default();
-    }
-
-    /// The coordinate that enters the moments: the value itself on numeric axes.
-    fn moment_coordinate(&self, i: usize, x: f64) -> f64 {
-        match self.axis.binning {
-            Binning::Category(_) => i as f64 - 0.5,
-            _ => x,
-        }
-    }
-
-    /// Moments estimated from bin centres and contents (in-range bins only).
-    pub(crate) fn moments_from_bins(&self) -> Moments1D {
-        let mut m = Moments1D::default();
-        for ((c, &w), &w2) in self
-            .axis
-            .centers()
-            .iter()
-            .zip(self.values())
-            .zip(self.variances())
-        {
-            m.sumw += w;
-            m.sumw2 += w2;
-            m.sumwx += w * c;
-            m.sumwx2 += w * c * c;
-        }
-        m
     }
 
     pub(crate) fn from_raw(
@@ -307,7 +327,6 @@ impl Hist1D {
         sumw: Vec<f64>,
         sumw2: Vec<f64>,
         entries: u64,
-        moments: Moments1D,
         title: String,
     ) -> Self {
         debug_assert_eq!(sumw.len(), axis.bins_with_flow());
@@ -316,11 +335,14 @@ impl Hist1D {
             sumw,
             sumw2,
             entries,
-            moments,
             title,
         }
     }
 }
+
+/// Values are binned in blocks: first the indices of a block (a branch-free loop the compiler can
+/// pipeline), then the bin sums in fill order, so Σw and Σw² equal a plain sequential fill bit for bit.
+const BLOCK: usize = 512;
 
 /// The fill loop, generic over the axis' index function (inlined per axis kind).
 #[inline(always)]
@@ -328,31 +350,43 @@ fn kernel<X: FillValue, W: FillValue>(
     index: impl Fn(f64) -> usize,
     xs: &[X],
     weights: Option<&[W]>,
+    mask: Option<&[bool]>,
     sumw: &mut [f64],
     sumw2: &mut [f64],
-    moments: &mut Moments1D,
 ) {
-    let in_range = sumw.len() - 2;
-    match weights {
-        Some(ws) => {
-            for (&x, &w) in xs.iter().zip(ws) {
-                let (x, w) = (x.to_f64(), w.to_f64());
-                let i = index(x);
+    let mut idx = [0usize; BLOCK];
+    for (block, xb) in xs.chunks(BLOCK).enumerate() {
+        for (slot, &x) in idx.iter_mut().zip(xb) {
+            *slot = index(x.to_f64());
+        }
+        let idx = &idx[..xb.len()];
+        let range = block * BLOCK..block * BLOCK + xb.len();
+        if let Some(mask) = mask {
+            // Masked-out values get weight +0.0, which leaves every sum unchanged (x + 0.0 == x; only
+            // a sum of exactly -0.0 would become +0.0, which compares equal), so the result equals
+            // filling the selected values alone, without building the selected columns.
+            let mb = &mask[range.clone()];
+            for (k, &i) in idx.iter().enumerate() {
+                let w = weights.map_or(1.0, |ws| ws[range.start + k].to_f64());
+                let w = if mb[k] { w } else { 0.0 };
                 sumw[i] += w;
                 sumw2[i] += w * w;
-                if i.wrapping_sub(1) < in_range {
-                    moments.push(x, w);
+            }
+            continue;
+        }
+        match weights {
+            Some(ws) => {
+                let wb = &ws[range];
+                for (&i, &w) in idx.iter().zip(wb) {
+                    let w = w.to_f64();
+                    sumw[i] += w;
+                    sumw2[i] += w * w;
                 }
             }
-        }
-        None => {
-            for &x in xs {
-                let x = x.to_f64();
-                let i = index(x);
-                sumw[i] += 1.0;
-                sumw2[i] += 1.0;
-                if i.wrapping_sub(1) < in_range {
-                    moments.push(x, 1.0);
+            None => {
+                for &i in idx {
+                    sumw[i] += 1.0;
+                    sumw2[i] += 1.0;
                 }
             }
         }

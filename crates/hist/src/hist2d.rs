@@ -3,7 +3,7 @@
 use crate::axis::{Axis, Binning};
 use crate::error::{HistError, Result};
 use crate::hist1d::Hist1D;
-use crate::moments::{Moments1D, Moments2D};
+use crate::moments::Moments2D;
 use crate::value::FillValue;
 
 /// A 2D histogram. Storage is row-major over flow-inclusive indices, `ix * (ny + 2) + iy`, which is
@@ -16,7 +16,6 @@ pub struct Hist2D {
     sumw: Vec<f64>,
     sumw2: Vec<f64>,
     entries: u64,
-    moments: Moments2D,
     /// Histogram title.
     pub title: String,
 }
@@ -31,7 +30,6 @@ impl Hist2D {
             sumw: vec![0.0; n],
             sumw2: vec![0.0; n],
             entries: 0,
-            moments: Moments2D::default(),
             title: String::new(),
         }
     }
@@ -136,9 +134,25 @@ impl Hist2D {
         self.entries = entries;
     }
 
-    /// ROOT-style running moments of fills inside both ranges.
+    /// ROOT's statistics sums over the bins inside both ranges, each bin's content at its centre
+    /// (as `TH1::ResetStats` and uproot compute them).
     pub fn moments(&self) -> Moments2D {
-        self.moments
+        let (cx, cy) = (self.x.centers(), self.y.centers());
+        let mut m = Moments2D::default();
+        for (ix, x) in cx.iter().enumerate() {
+            for (iy, y) in cy.iter().enumerate() {
+                let k = self.flat_index(ix + 1, iy + 1);
+                let (w, w2) = (self.sumw[k], self.sumw2[k]);
+                m.sumw += w;
+                m.sumw2 += w2;
+                m.sumwx += w * x;
+                m.sumwx2 += w * x * x;
+                m.sumwy += w * y;
+                m.sumwy2 += w * y * y;
+                m.sumwxy += w * x * y;
+            }
+        }
+        m
     }
 
     /// Fills pairs of float64 values with optional weights.
@@ -182,17 +196,23 @@ impl Hist2D {
                 )));
             }
         }
-        let (nx, ny) = (self.x.bins(), self.y.bins());
-        let stride = ny + 2;
-        for k in 0..xs.len() {
-            let (x, y) = (xs[k].to_f64(), ys[k].to_f64());
-            let w = weights.map_or(1.0, |ws| ws[k].to_f64());
-            let (ix, iy) = (self.x.index(x), self.y.index(y));
-            let i = ix * stride + iy;
-            self.sumw[i] += w;
-            self.sumw2[i] += w * w;
-            if ix.wrapping_sub(1) < nx && iy.wrapping_sub(1) < ny {
-                self.moments.push(x, y, w);
+        let stride = self.y.bins_with_flow();
+        // Blocked like the 1D fill: indices of a block first, then the sums in fill order.
+        const BLOCK: usize = 512;
+        let (mut ix, mut iy) = ([0usize; BLOCK], [0usize; BLOCK]);
+        for (block, (xb, yb)) in xs.chunks(BLOCK).zip(ys.chunks(BLOCK)).enumerate() {
+            for (slot, &x) in ix.iter_mut().zip(xb) {
+                *slot = self.x.index(x.to_f64());
+            }
+            for (slot, &y) in iy.iter_mut().zip(yb) {
+                *slot = self.y.index(y.to_f64());
+            }
+            let start = block * BLOCK;
+            for k in 0..xb.len() {
+                let w = weights.map_or(1.0, |ws| ws[start + k].to_f64());
+                let i = ix[k] * stride + iy[k];
+                self.sumw[i] += w;
+                self.sumw2[i] += w * w;
             }
         }
         self.entries += xs.len() as u64;
@@ -217,7 +237,6 @@ impl Hist2D {
             *a += b;
         }
         self.entries += other.entries;
-        self.moments.add(&other.moments);
         Ok(())
     }
 
@@ -225,7 +244,6 @@ impl Hist2D {
     pub fn scale(&mut self, factor: f64) {
         self.sumw.iter_mut().for_each(|v| *v *= factor);
         self.sumw2.iter_mut().for_each(|v| *v *= factor * factor);
-        self.moments.scale(factor);
     }
 
     /// Projection on x: sums over all y bins, flow included (as boost-histogram's `project(0)`).
@@ -239,21 +257,7 @@ impl Hist2D {
                 w2[ix] += self.sumw2[ix * nyf + iy];
             }
         }
-        let m = &self.moments;
-        let moments = Moments1D {
-            sumw: m.sumw,
-            sumw2: m.sumw2,
-            sumwx: m.sumwx,
-            sumwx2: m.sumwx2,
-        };
-        Hist1D::from_raw(
-            self.x.clone(),
-            w,
-            w2,
-            self.entries,
-            moments,
-            self.title.clone(),
-        )
+        Hist1D::from_raw(self.x.clone(), w, w2, self.entries, self.title.clone())
     }
 
     /// Projection on y: sums over all x bins, flow included.
@@ -267,20 +271,6 @@ impl Hist2D {
                 w2[iy] += self.sumw2[ix * nyf + iy];
             }
         }
-        let m = &self.moments;
-        let moments = Moments1D {
-            sumw: m.sumw,
-            sumw2: m.sumw2,
-            sumwx: m.sumwy,
-            sumwx2: m.sumwy2,
-        };
-        Hist1D::from_raw(
-            self.y.clone(),
-            w,
-            w2,
-            self.entries,
-            moments,
-            self.title.clone(),
-        )
+        Hist1D::from_raw(self.y.clone(), w, w2, self.entries, self.title.clone())
     }
 }

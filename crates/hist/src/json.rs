@@ -7,6 +7,9 @@
 //! bins/low/high, `variable`, `integer`, `category` with labels) so that decoding gives back the same
 //! histogram; when it is absent the edges define a variable axis. Decoding checks every length and names
 //! the offending field.
+//!
+//! JSON has no NaN or infinity: serde_json writes such contents (only possible with NaN or infinite
+//! weights) as `null`, which decoding then rejects with an error naming the field.
 
 use serde::{Deserialize, Serialize};
 

@@ -6,13 +6,18 @@
 //! * axes: [regular](axis::RegularAxis) (boost's float64 index arithmetic: `x = high` and NaN go to the
 //!   overflow), [variable](axis::VariableAxis), [integer](axis::IntegerAxis) and
 //!   [string category](axis::CategoryAxis);
-//! * [`Hist1D`] and [`Hist2D`] with Σw and Σw² per bin, under- and overflow, entry counts and ROOT-style
-//!   moments (what a TH1D/TH2D writer needs);
-//! * fast fills from float64, float32 or integer columns with optional weights;
+//! * [`Hist1D`] and [`Hist2D`] with Σw and Σw² per bin, under- and overflow, entry counts, titles, axis
+//!   titles and ROOT's statistics sums ([`Moments1D`]): what a TH1D/TH2D writer needs;
+//! * fast fills from float64, float32 or integer columns with optional weights, or through a selection
+//!   mask ([`Hist1D::fill_masked`]); Σw and Σw² are summed in fill order, so they equal boost-histogram's
+//!   to the last bit;
 //! * [`Hist1D::add`] / [`merge_in_order`] with an error for different binnings, [`Hist1D::rebin`],
 //!   [`Hist1D::rebin_to_edges`], [`Hist2D::project_x`] / [`Hist2D::project_y`];
 //! * JSON in the `histograms.json` layout (`edges`, `values`, `variances`, `underflow`, `overflow`, ...),
-//!   with a validating round trip ([`json`]).
+//!   with a validating round trip ([`json`]); a `BTreeMap<String, Hist1D>` serialises as a whole file.
+//!
+//! Regular-axis edges are reported as `numpy.linspace` and uproot give them (exactly 190, not
+//! boost-histogram's 190.00000000000003); bin indices never use edges.
 //!
 //! The crate uses no threads, no file system and no C code, and builds for `wasm32-unknown-unknown`.
 //!

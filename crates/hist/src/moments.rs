@@ -1,9 +1,11 @@
-//! Running moments of the filled values, as ROOT keeps them (`fTsumw`, `fTsumw2`, `fTsumwx`, `fTsumwx2`, ...).
+//! ROOT's statistics sums (`fTsumw`, `fTsumw2`, `fTsumwx`, `fTsumwx2`, and for 2D `fTsumwy`, `fTsumwy2`,
+//! `fTsumwxy`), which a TH1/TH2 writer stores and ROOT's mean and standard deviation come from.
 //!
-//! ROOT's mean and standard deviation come from these sums, not from the bin contents, and a TH1 writer
-//! needs them. As in ROOT, only fills that land in an ordinary bin (not under- or overflow) count.
+//! They are computed from the in-range bins with each content at its bin centre, as `TH1::ResetStats`
+//! does and as uproot does when it writes a boost-histogram. (ROOT's own `Fill` sums the exact values;
+//! the difference is below a bin width, and exact running sums would halve the fill speed.)
 
-/// Weighted sums over in-range fills of a 1D histogram.
+/// Statistics sums of a 1D histogram.
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
 pub struct Moments1D {
     /// Σw
@@ -17,41 +19,19 @@ pub struct Moments1D {
 }
 
 impl Moments1D {
-    #[inline(always)]
-    pub(crate) fn push(&mut self, x: f64, w: f64) {
-        self.sumw += w;
-        self.sumw2 += w * w;
-        self.sumwx += w * x;
-        self.sumwx2 += w * x * x;
-    }
-
-    pub(crate) fn add(&mut self, o: &Self) {
-        self.sumw += o.sumw;
-        self.sumw2 += o.sumw2;
-        self.sumwx += o.sumwx;
-        self.sumwx2 += o.sumwx2;
-    }
-
-    pub(crate) fn scale(&mut self, f: f64) {
-        self.sumw *= f;
-        self.sumw2 *= f * f;
-        self.sumwx *= f;
-        self.sumwx2 *= f;
-    }
-
-    /// Weighted mean of the in-range fills (NaN when Σw = 0).
+    /// Weighted mean (NaN when Σw = 0).
     pub fn mean(&self) -> f64 {
         self.sumwx / self.sumw
     }
 
-    /// Weighted standard deviation of the in-range fills, as ROOT's `GetStdDev`.
+    /// Weighted standard deviation, as ROOT's `GetStdDev`.
     pub fn std_dev(&self) -> f64 {
         let m = self.mean();
         (self.sumwx2 / self.sumw - m * m).max(0.0).sqrt()
     }
 }
 
-/// Weighted sums over fills of a 2D histogram that land in an ordinary bin on both axes.
+/// Statistics sums of a 2D histogram (bins inside both ranges).
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
 pub struct Moments2D {
     /// Σw
@@ -70,35 +50,4 @@ pub struct Moments2D {
     pub sumwxy: f64,
 }
 
-impl Moments2D {
-    #[inline(always)]
-    pub(crate) fn push(&mut self, x: f64, y: f64, w: f64) {
-        self.sumw += w;
-        self.sumw2 += w * w;
-        self.sumwx += w * x;
-        self.sumwx2 += w * x * x;
-        self.sumwy += w * y;
-        self.sumwy2 += w * y * y;
-        self.sumwxy += w * x * y;
-    }
-
-    pub(crate) fn add(&mut self, o: &Self) {
-        self.sumw += o.sumw;
-        self.sumw2 += o.sumw2;
-        self.sumwx += o.sumwx;
-        self.sumwx2 += o.sumwx2;
-        self.sumwy += o.sumwy;
-        self.sumwy2 += o.sumwy2;
-        self.sumwxy += o.sumwxy;
-    }
-
-    pub(crate) fn scale(&mut self, f: f64) {
-        self.sumw *= f;
-        self.sumw2 *= f * f;
-        self.sumwx *= f;
-        self.sumwx2 *= f;
-        self.sumwy *= f;
-        self.sumwy2 *= f;
-        self.sumwxy *= f;
-    }
-}
+impl Moments2D {}

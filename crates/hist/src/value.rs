@@ -28,3 +28,17 @@ impl FillValue for bool {
         }
     }
 }
+
+/// 64-bit integers (event numbers, counters) convert with rounding beyond 2^53, like numpy's
+/// `astype(float64)` does when boost-histogram bins them.
+macro_rules! rounding {
+    ($($t:ty),*) => {$(
+        impl FillValue for $t {
+            #[inline(always)]
+            fn to_f64(self) -> f64 {
+                self as f64
+            }
+        }
+    )*};
+}
+rounding!(i64, u64);

@@ -90,10 +90,13 @@ fn weighted_storage_and_moments() {
     assert_eq!(h.overflow(), 3.0);
     assert_eq!(h.entries(), 3);
     let m = h.moments();
-    // Only in-range fills enter ROOT's moments.
+    // ROOT's statistics sums from the in-range bins at their centres (as TH1::ResetStats, uproot).
     assert_eq!(m.sumw, 1.5);
-    assert_eq!(m.sumwx, 2.0 * 60.0 - 0.5 * 65.0);
-    assert!((m.mean() - 87.5 / 1.5).abs() < 1e-12);
+    assert_eq!(m.sumw2, 4.25);
+    assert_eq!(m.sumwx, 1.5 * 60.0);
+    assert_eq!(m.sumwx2, 1.5 * 3600.0);
+    assert_eq!(m.mean(), 60.0);
+    assert_eq!(m.std_dev(), 0.0);
     h.scale(2.0);
     assert_eq!(h.values()[0], 3.0);
     assert_eq!(h.variances()[0], 17.0);
@@ -310,6 +313,13 @@ fn two_d_round_trip_merge_and_root_numbering() {
     assert!(twice.add(&other).is_err());
     let px = h.project_x();
     assert_eq!(px.values_with_flow(), &[4.0, 1.0, 5.0, 0.0]);
+    // Statistics from in-range bins at their centres: (0.5, 5.5) with w = 1 and (1.5, 0.5) with w = 2.
+    let m = h.moments();
+    assert_eq!((m.sumw, m.sumw2), (3.0, 5.0));
+    assert_eq!(
+        (m.sumwx, m.sumwy, m.sumwxy),
+        (0.5 + 3.0, 5.5 + 1.0, 0.5 * 5.5 + 2.0 * 1.5 * 0.5)
+    );
     let e = Hist2D::from_json(
         r#"{"x_edges":[0,1],"y_edges":[0,1],"values":[[1]],"variances":[[1]],
         "values_with_flow":[[0,0,0],[0,1,0]],"variances_with_flow":[[0,0,0],[0,1,0],[0,0,0]]}"#,
@@ -320,4 +330,75 @@ fn two_d_round_trip_merge_and_root_numbering() {
             .contains("`values_with_flow` has 2 rows, expected 3"),
         "{e}"
     );
+}
+
+#[test]
+fn masked_fill_equals_filling_the_selection() {
+    let xs: Vec<f64> = lcg(3000, 5).iter().map(|u| 30.0 + 560.0 * u).collect();
+    let ws: Vec<f64> = lcg(3000, 6).iter().map(|u| u - 0.3).collect();
+    let mask: Vec<bool> = lcg(3000, 7).iter().map(|u| *u < 0.4).collect();
+    let (sx, sw): (Vec<f64>, Vec<f64>) = xs
+        .iter()
+        .zip(&ws)
+        .zip(&mask)
+        .filter(|(_, &m)| m)
+        .map(|((&x, &w), _)| (x, w))
+        .unzip();
+    let mut a = agc();
+    a.fill(&sx, Some(&sw)).unwrap();
+    let mut b = agc();
+    b.fill_masked(&xs, Some(&ws), &mask).unwrap();
+    assert_eq!(a, b);
+    assert_eq!(b.entries(), sx.len() as u64);
+    let mut c = agc();
+    c.fill_masked::<f64, f64>(&xs, None, &mask).unwrap();
+    assert_eq!(c.sum(true), sx.len() as f64);
+    assert!(b.fill_masked(&xs, Some(&ws), &mask[1..]).is_err());
+    // Integer columns bin like their float64 values.
+    let mut i = Hist1D::new(Axis::integer(0, 4).unwrap());
+    i.fill_values::<i64, f64>(&[0, 3, 4, -1, 2], None).unwrap();
+    assert_eq!(i.values_with_flow(), &[1.0, 1.0, 0.0, 1.0, 1.0, 1.0]);
+}
+
+#[test]
+fn two_d_rebinning_matches_rebinning_the_projections() {
+    let mut h = Hist2D::new(
+        Axis::regular(6, 0.0, 6.0).unwrap(),
+        Axis::variable(vec![0.0, 1.0, 2.0, 4.0, 8.0]).unwrap(),
+    );
+    let xs: Vec<f64> = lcg(2000, 11).iter().map(|u| -1.0 + 8.0 * u).collect();
+    let ys: Vec<f64> = lcg(2000, 12).iter().map(|u| -1.0 + 10.0 * u).collect();
+    let ws: Vec<f64> = lcg(2000, 13).to_vec();
+    h.fill(&xs, &ys, Some(&ws)).unwrap();
+    let r = h.rebin(4, 2).unwrap();
+    assert_eq!(r.x_axis().edges(), vec![0.0, 4.0]);
+    assert_eq!(r.y_axis().edges(), vec![0.0, 2.0, 8.0]);
+    let close = |a: &[f64], b: &[f64]| {
+        a.iter()
+            .zip(b)
+            .all(|(x, y)| (x - y).abs() <= 1e-12 * y.abs().max(1.0))
+    };
+    assert!(close(
+        r.project_x().values_with_flow(),
+        h.project_x().rebin(4).unwrap().values_with_flow()
+    ));
+    assert!(close(
+        r.project_y().values_with_flow(),
+        h.project_y().rebin(2).unwrap().values_with_flow()
+    ));
+    let total: f64 = h.values_with_flow().iter().sum();
+    assert!((r.values_with_flow().iter().sum::<f64>() - total).abs() < 1e-9);
+    let e = h.rebin_to_edges(Some(&[1.0, 3.0, 5.0]), None).unwrap();
+    assert_eq!(e.x_axis().edges(), vec![1.0, 3.0, 5.0]);
+    assert_eq!(e.y_axis(), h.y_axis());
+    // x underflow now holds old underflow and [0, 1); overflow holds [5, 6) and old overflow.
+    let under: f64 = (0..h.y_axis().bins_with_flow())
+        .map(|iy| h.value(0, iy) + h.value(1, iy))
+        .sum();
+    let got: f64 = (0..e.y_axis().bins_with_flow())
+        .map(|iy| e.value(0, iy))
+        .sum();
+    assert!((under - got).abs() < 1e-12);
+    assert!(h.rebin(7, 1).is_err());
+    assert!(h.rebin_to_edges(None, Some(&[0.0, 3.0])).is_err());
 }

@@ -113,11 +113,15 @@ fn agc_binning_unweighted_matches_boost() {
 }
 
 #[test]
-fn agc_edges_are_boosts_exactly() {
+fn agc_edges_are_clean_and_within_rounding_of_boosts() {
     let f = fixture();
-    let want = nums(&case(&f, "agc_weighted")["edges"]);
+    let boost = nums(&case(&f, "agc_weighted")["edges"]);
     let got = Axis::regular(25, 50.0, 550.0).unwrap().edges();
-    assert_eq!(got, want, "edges must be bit-identical");
+    let clean: Vec<f64> = (0..=25).map(|i| 50.0 + 20.0 * i as f64).collect();
+    assert_eq!(got, clean, "numpy.linspace edges, exact decimals");
+    // boost-histogram's own formula differs in the last bit for some edges (190.00000000000003).
+    assert!(boost.iter().zip(&clean).any(|(b, c)| b != c));
+    assert_close(&got, &boost, "edges");
 }
 
 #[test]

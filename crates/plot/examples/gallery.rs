@@ -5,7 +5,8 @@ use std::path::PathBuf;
 
 use hepkey_hist::Hist1D;
 use hepkey_plot::{
-    save_png, save_svg, Colour, DataVsMc, ExperimentLabel, LineEntry, Overlay, StackEntry,
+    save_png, save_svg, Colour, Curve, DataVsMc, DataWithCurves, ExperimentLabel, LineEntry,
+    Overlay, StackEntry,
 };
 
 /// Deterministic uniform numbers in [0, 1).
@@ -82,12 +83,13 @@ fn main() {
     let mut fig = DataVsMc {
         stack,
         data: Some(("Data".into(), data)),
-        x_label: "H_T [GeV]".into(),
+        x_label: "$H_T$ [GeV]".into(),
         y_label: "Events / 20 GeV".into(),
         label: ExperimentLabel::cms(13.0, 3.378).with_line("4j1b CR"),
         ..DataVsMc::default()
     };
     save_png(&fig, &dir.join("data_vs_mc_cms.png"), 800, 800).unwrap();
+    save_png(&fig, &dir.join("data_vs_mc_cms_small.png"), 400, 400).unwrap();
     save_svg(&fig, &dir.join("data_vs_mc_cms.svg"), 800, 800).unwrap();
     fig.log_y = true;
     fig.label = ExperimentLabel::atlas(13.0, 10.0).with_line("4j1b CR");
@@ -121,7 +123,7 @@ fn main() {
                 dashed: true,
             },
         ],
-        x_label: "H_T [GeV]".into(),
+        x_label: "$H_T$ [GeV]".into(),
         y_label: "Events / 20 GeV".into(),
         label: ExperimentLabel::cms(13.0, 3.378).with_line("ttbar, 4j1b CR"),
         ratio_to_first: true,
@@ -130,5 +132,84 @@ fn main() {
     };
     save_png(&ov, &dir.join("variations.png"), 800, 800).unwrap();
     save_svg(&ov, &dir.join("variations.svg"), 800, 800).unwrap();
+    // Many groups, small figure: the legend must stay clear of the data.
+    let mut groups = Vec::new();
+    for (k, name) in [
+        "ttbar",
+        "single top",
+        "W+jets",
+        "Z+jets",
+        "diboson",
+        "ttV",
+        "QCD multijet",
+    ]
+    .iter()
+    .enumerate()
+    {
+        let mut r = Rng(100 + k as u64);
+        let h = filled(
+            4000 / (k + 1),
+            || r.falling(60.0 + 10.0 * k as f64, 120.0),
+            1.0,
+        );
+        groups.push(StackEntry {
+            label: name.to_string(),
+            colour: Colour::palette(k),
+            hist: h,
+        });
+    }
+    groups.reverse();
+    let mut total = groups[0].hist.clone();
+    for g in &groups[1..] {
+        total.add(&g.hist).unwrap();
+    }
+    let many = DataVsMc {
+        stack: groups,
+        data: Some(("Data".into(), total)),
+        x_label: "$m_{bjj}$ [GeV]".into(),
+        y_label: "Events / 20 GeV".into(),
+        label: ExperimentLabel::atlas(13.0, 36.1).with_line("4j2b SR"),
+        log_y: true,
+        ..DataVsMc::default()
+    };
+    save_png(&many, &dir.join("many_groups_small.png"), 600, 500).unwrap();
+    // A diphoton mass spectrum with signal + background and background-only curves.
+    let mut r = Rng(42);
+    let mut myy = Hist1D::regular(55, 105.0, 160.0).unwrap();
+    let mut xs = Vec::new();
+    while xs.len() < 60000 {
+        let x = r.falling(105.0, 30.0);
+        if x < 160.0 {
+            xs.push(x);
+        }
+    }
+    for _ in 0..700 {
+        xs.push(r.gauss(125.0, 1.6));
+    }
+    myy.fill(&xs, None).unwrap();
+    let norm = 60000.0 / (30.0 * (1.0 - (-55.0f64 / 30.0).exp()));
+    let bkg = move |x: f64| norm * (-(x - 105.0) / 30.0).exp();
+    let sig = |x: f64| {
+        700.0 / (1.6 * (2.0 * std::f64::consts::PI).sqrt())
+            * (-0.5 * ((x - 125.0) / 1.6).powi(2)).exp()
+    };
+    let red = Colour::parse("tab:red").unwrap();
+    let mut bkg_curve = Curve::sample("Background", red, 105.0, 160.0, 300, bkg);
+    bkg_curve.dashed = true;
+    let fit = DataWithCurves {
+        data: ("Data".into(), myy),
+        curves: vec![
+            Curve::sample("Signal + background", red, 105.0, 160.0, 300, move |x| {
+                bkg(x) + sig(x)
+            }),
+            bkg_curve,
+        ],
+        residual_reference: Some(1),
+        x_label: "$m_{\\gamma\\gamma}$ [GeV]".into(),
+        y_label: "Events / GeV".into(),
+        label: ExperimentLabel::atlas(13.0, 10.0).with_line("H → γγ"),
+        ..DataWithCurves::default()
+    };
+    save_png(&fit, &dir.join("myy_fit.png"), 800, 800).unwrap();
     println!("wrote figures to {}", dir.display());
 }

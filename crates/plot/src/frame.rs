@@ -209,7 +209,7 @@ pub(crate) fn text<DB: DrawingBackend>(
     v: VPos,
 ) -> Result<()> {
     let style = TextStyle::from(f).color(&BLACK).pos(Pos::new(h, v));
-    area.draw(&Text::new(s.to_string(), at, style))
+    area.draw(&Text::new(crate::tex::tex_to_unicode(s), at, style))
         .map_err(draw_err)
 }
 
@@ -338,7 +338,7 @@ pub(crate) fn draw_legend<DB: DrawingBackend>(
     let mut text_w = 0;
     for (_, t) in rows {
         text_w = text_w.max(
-            area.estimate_text_size(t, &TextStyle::from(f.clone()))
+            area.estimate_text_size(&crate::tex::tex_to_unicode(t), &TextStyle::from(f.clone()))
                 .map_err(draw_err)?
                 .0 as i32,
         );
@@ -579,8 +579,27 @@ pub(crate) fn draw_axes<DB: DrawingBackend>(
             .color(&BLACK)
             .transform(FontTransform::Rotate270)
             .pos(Pos::new(HPos::Right, VPos::Top));
-        area.draw(&Text::new(spec.y_title.to_string(), (x, top), style))
-            .map_err(draw_err)?;
+        area.draw(&Text::new(
+            crate::tex::tex_to_unicode(spec.y_title),
+            (x, top),
+            style,
+        ))
+        .map_err(draw_err)?;
     }
     Ok(())
+}
+
+/// x ticks for a histogram's axis: category labels at bin centres, otherwise numbers.
+pub(crate) fn x_ticks(axis: &hepkey_hist::Axis, x0: f64, x1: f64) -> Ticks {
+    match axis.labels() {
+        Some(labels) => Ticks {
+            major: labels
+                .iter()
+                .enumerate()
+                .map(|(i, l)| (i as f64 + 0.5, l.clone()))
+                .collect(),
+            minor: vec![],
+        },
+        None => linear_ticks(x0, x1, 6),
+    }
 }

@@ -7,7 +7,10 @@
 //!   the simulation's statistical uncertainty as a hatched band, a data/simulation ratio panel, an
 //!   "ATLAS Open Data" or "CMS Open Data" label with √s and luminosity, a legend, linear or log y;
 //! * [`Overlay`]: several histograms as lines (nominal, up, down) with an optional ratio to the first;
-//! * [`poisson_interval`]: the Garwood interval used for the error bars.
+//! * [`DataWithCurves`]: data with fitted curves (signal + background, background) and a residual panel
+//!   (data − background), as in the H→γγ discovery plots;
+//! * [`poisson_interval`]: the Garwood interval used for the error bars;
+//! * labels may use a little LaTeX (`$m_{\mu\mu}$ [GeV]`), see [`tex_to_unicode`].
 //!
 //! Figures render to PNG or SVG in memory ([`render_png`], [`render_svg`]); only [`save_png`] and
 //! [`save_svg`] touch the file system, writing a temporary file and renaming it.
@@ -30,6 +33,7 @@
 //! ```
 
 mod colour;
+mod curves;
 mod error;
 mod figure;
 mod frame;
@@ -38,8 +42,10 @@ mod label;
 mod output;
 mod overlay;
 mod stack;
+mod tex;
 
 pub use colour::{Colour, PALETTE};
+pub use curves::{Curve, DataWithCurves};
 pub use error::{PlotError, Result};
 pub use figure::Figure;
 pub use garwood::{poisson_interval, ONE_SIGMA};
@@ -47,3 +53,4 @@ pub use label::{Experiment, ExperimentLabel};
 pub use output::{register_fonts, render_png, render_rgb, render_svg, save_png, save_svg};
 pub use overlay::Overlay;
 pub use stack::{DataVsMc, LineEntry, StackEntry};
+pub use tex::tex_to_unicode;

@@ -1,6 +1,7 @@
 //! Rendering figures to PNG and SVG: in memory, or to files written atomically (temporary file, then rename).
 
 use std::path::Path;
+#[cfg(not(target_arch = "wasm32"))]
 use std::sync::Once;
 
 use plotters::prelude::*;
@@ -8,10 +9,18 @@ use plotters::prelude::*;
 use crate::error::{draw_err, PlotError, Result};
 use crate::figure::Figure;
 
+#[cfg(not(target_arch = "wasm32"))]
 static FONTS: Once = Once::new();
 
 /// Registers the embedded DejaVu Sans faces as plotters' "sans-serif" (once per process); no system fonts
+/// are needed, so figures look the same everywhere. (On wasm32 plotters measures and draws text through
+/// the browser instead, so there is nothing to register.)
+#[cfg(target_arch = "wasm32")]
+pub fn register_fonts() {}
+
+/// Registers the embedded DejaVu Sans faces as plotters' "sans-serif" (once per process); no system fonts
 /// are needed, so figures look the same everywhere.
+#[cfg(not(target_arch = "wasm32"))]
 pub fn register_fonts() {
     FONTS.call_once(|| {
         let faces: [(FontStyle, &'static [u8]); 4] = [

@@ -148,7 +148,7 @@ impl Figure for Overlay {
         }
         let frame_px = chart.plotting_area().get_pixel_range();
         let spec = frame::AxesSpec {
-            x: frame::linear_ticks(edges[0], edges[n], 6),
+            x: frame::x_ticks(first.hist.axis(), edges[0], edges[n]),
             y: if ys.log {
                 frame::log_ticks(y0, y1)
             } else {
@@ -219,7 +219,7 @@ impl Figure for Overlay {
             draw_lines(&mut rc, &edges, &ratios, &lin, &sz)?;
             let frame_px = rc.plotting_area().get_pixel_range();
             let spec = frame::AxesSpec {
-                x: frame::linear_ticks(edges[0], edges[n], 6),
+                x: frame::x_ticks(first.hist.axis(), edges[0], edges[n]),
                 y: frame::linear_ticks(r0, r1, 3),
                 x_title: Some(self.x_label.as_str()),
                 y_title: &self.ratio_label,

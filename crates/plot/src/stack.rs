@@ -73,6 +73,16 @@ impl Default for DataVsMc {
 }
 
 impl DataVsMc {
+    /// The axis of the first histogram (all share their edges), for tick labels.
+    fn reference_axis(&self) -> &hepkey_hist::Axis {
+        self.stack
+            .first()
+            .map(|e| e.hist.axis())
+            .or_else(|| self.lines.first().map(|l| l.hist.axis()))
+            .or_else(|| self.data.as_ref().map(|(_, h)| h.axis()))
+            .expect("checked by edges()")
+    }
+
     /// Checks that there is something to draw and that every histogram has the same edges.
     fn edges(&self) -> Result<Vec<f64>> {
         let mut all: Vec<(&str, &Hist1D)> = self
@@ -267,7 +277,7 @@ impl Figure for DataVsMc {
         }
 
         let spec = frame::AxesSpec {
-            x: frame::linear_ticks(x0, x1, 6),
+            x: frame::x_ticks(self.reference_axis(), x0, x1),
             y: if ys.log {
                 frame::log_ticks(y0, y1)
             } else {
@@ -387,7 +397,7 @@ impl DataVsMc {
         draw_points(&mut chart, edges, &ratios, &errs, &ys, (r0, r1), sz)?;
         let frame_px = chart.plotting_area().get_pixel_range();
         let spec = frame::AxesSpec {
-            x: frame::linear_ticks(edges[0], edges[n], 6),
+            x: frame::x_ticks(data.axis(), edges[0], edges[n]),
             y: frame::linear_ticks(r0, r1, 3),
             x_title: Some(self.x_label.as_str()),
             y_title: &self.ratio_label,

@@ -33,7 +33,7 @@ fn figure() -> DataVsMc {
             },
         ],
         data: Some(("Data 2016".into(), hist(&data))),
-        x_label: "m_ll [GeV]".into(),
+        x_label: "$m_{\\ell\\ell}$ [GeV]".into(),
         y_label: "Events / 10 GeV".into(),
         label: ExperimentLabel::atlas(13.0, 10.0).with_line("2 leptons"),
         ..DataVsMc::default()
@@ -89,7 +89,7 @@ fn data_vs_mc_png_and_svg_files() {
         "Open Data",
         "√s = 13 TeV, 10 fb⁻¹",
         "2 leptons",
-        "m_ll [GeV]",
+        "mℓℓ [GeV]",
         "Data / Pred.",
     ] {
         assert!(text.contains(label), "SVG lacks {label:?}");
@@ -127,7 +127,7 @@ fn the_ratio_panel_can_be_turned_off() {
     fig.ratio = false;
     let svg = render_svg(&fig, 800, 600).unwrap();
     assert!(!svg.contains("Data / Pred."));
-    assert!(svg.contains("m_ll [GeV]"));
+    assert!(svg.contains("mℓℓ [GeV]"));
 }
 
 #[test]
@@ -254,4 +254,98 @@ fn colours_parse() {
     let e = Colour::parse("#12345").unwrap_err().to_string();
     assert!(e.contains("\"#12345\""), "{e}");
     assert!(Colour::parse("chartreuse-ish").is_err());
+}
+
+#[test]
+fn empty_negative_and_nan_contents_still_draw() {
+    for log_y in [false, true] {
+        let zeros = hist(&[0.0; 5]);
+        let mut odd = hist(&[3.0, -2.0, 0.0, 1e-9, 5.0]);
+        odd.fill(&[25.0], Some(&[f64::NAN])).unwrap();
+        let fig = DataVsMc {
+            stack: vec![
+                StackEntry {
+                    label: "empty".into(),
+                    colour: Colour::palette(0),
+                    hist: zeros.clone(),
+                },
+                StackEntry {
+                    label: "odd".into(),
+                    colour: Colour::palette(1),
+                    hist: odd,
+                },
+            ],
+            data: Some(("Data".into(), zeros)),
+            log_y,
+            ..DataVsMc::default()
+        };
+        let png = render_png(&fig, 400, 400).unwrap();
+        assert_eq!(png_size(&png), (400, 400));
+    }
+}
+
+#[test]
+fn data_with_fitted_curves_and_residuals() {
+    use hepkey_plot::{Curve, DataWithCurves};
+    let data = hist(&[100.0, 90.0, 130.0, 70.0, 60.0]);
+    let bkg = Curve::sample("Bkg. fit", Colour::palette(2), 0.0, 50.0, 51, |x| {
+        100.0 - 0.8 * x
+    });
+    assert_eq!(bkg.at(25.0), 80.0);
+    assert_eq!(bkg.at(25.5), 100.0 - 0.8 * 25.5);
+    assert!(bkg.at(60.0).is_nan());
+    let sb = Curve::sample("Sig. + bkg. fit", Colour::palette(0), 0.0, 50.0, 201, |x| {
+        100.0 - 0.8 * x + 40.0 * (-0.5 * ((x - 25.0) / 3.0f64).powi(2)).exp()
+    });
+    let fig = DataWithCurves {
+        data: ("Data".into(), data),
+        curves: vec![sb, bkg],
+        residual_reference: Some(1),
+        x_label: "$m_{\\gamma\\gamma}$ [GeV]".into(),
+        label: ExperimentLabel::atlas(13.0, 10.0),
+        ..DataWithCurves::default()
+    };
+    let svg = render_svg(&fig, 700, 700).unwrap();
+    for t in ["Sig. + bkg. fit", "Bkg. fit", "Data − Bkg.", "mᵧᵧ [GeV]"] {
+        assert!(svg.contains(t), "SVG lacks {t:?}");
+    }
+    assert_eq!(png_size(&render_png(&fig, 500, 400).unwrap()), (500, 400));
+    let mut bad = fig.clone();
+    bad.residual_reference = Some(2);
+    assert!(matches!(
+        render_svg(&bad, 600, 600),
+        Err(PlotError::Invalid(_))
+    ));
+    let mut bad = fig;
+    bad.curves[0].points.swap(3, 4);
+    let e = render_svg(&bad, 600, 600).unwrap_err().to_string();
+    assert!(
+        e.contains("Sig. + bkg. fit") && e.contains("increase"),
+        "{e}"
+    );
+}
+
+#[test]
+fn category_axes_label_their_bins() {
+    let mut yields = Hist1D::new(hepkey_hist::Axis::category(["4j1b", "4j2b", "2l"]).unwrap());
+    yields
+        .fill_labels(
+            &["4j1b", "4j1b", "4j2b", "2l"],
+            Some(&[10.0, 5.0, 7.0, 1.0]),
+        )
+        .unwrap();
+    let fig = DataVsMc {
+        stack: vec![StackEntry {
+            label: "ttbar".into(),
+            colour: Colour::palette(0),
+            hist: yields.clone(),
+        }],
+        data: Some(("Data".into(), yields)),
+        ..DataVsMc::default()
+    };
+    let svg = render_svg(&fig, 600, 600).unwrap();
+    for l in ["4j1b", "4j2b", "2l"] {
+        // plotters writes each text element's content on its own line.
+        assert!(svg.contains(&format!(">\n{l}\n</text>")), "tick label {l}");
+    }
 }

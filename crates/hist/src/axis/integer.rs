@@ -44,13 +44,14 @@ impl IntegerAxis {
     /// Flow-inclusive index of a number: the bin of `floor(x)`; NaN goes to the overflow.
     #[inline(always)]
     pub fn index(&self, x: f64) -> usize {
+        // Branch-free like the regular axis: `min` sends NaN and values above the range to the overflow.
         let z = (x - self.low as f64).floor();
+        let n = self.bins() as f64;
+        let i = z.min(n).max(0.0) as i64 as usize + 1;
         if z < 0.0 {
             0
-        } else if z < self.bins() as f64 {
-            z as usize + 1
         } else {
-            self.bins() + 1
+            i
         }
     }
 

@@ -53,25 +53,34 @@ impl RegularAxis {
     }
 
     /// Flow-inclusive index: 0 underflow, 1..=bins the bins, bins + 1 overflow (also for NaN).
+    ///
+    /// Same result as boost's `z < 1 ? (z >= 0 ? int(z * bins) : -1) : bins` (shifted by one), written
+    /// without branches so that fills of random data do not pay for mispredictions: `min` maps NaN and
+    /// everything at or above the range (including `z * bins` rounding up to `bins`) to `bins`, and the
+    /// sign test of `z` (not of `z * bins`, which can round to -0) selects the underflow.
     #[inline(always)]
     pub fn index(&self, x: f64) -> usize {
         let z = (x - self.low) / self.delta;
-        if z < 1.0 {
-            if z >= 0.0 {
-                // z * bins can round up to bins; then this is the overflow index, as in boost.
-                (z * self.bins as f64) as usize + 1
-            } else {
-                0
-            }
+        let n = self.bins as f64;
+        let clamped = (z * n).min(n).max(0.0);
+        let i = clamped as i64 as usize + 1;
+        if z < 0.0 {
+            0
         } else {
-            self.bins + 1
+            i
         }
     }
 
-    /// Edge `i` (0..=bins), computed as boost-histogram does: `(1 - z) low + z high`, `z = i / bins`.
+    /// Edge `i` (0..=bins) as `numpy.linspace(low, high, bins + 1)` computes it (`low + i * width`, last
+    /// edge exactly `high`), which is also what uproot reports for a ROOT TH1 and what the AGC references
+    /// store: 190 rather than boost-histogram's `(1 - z) low + z high` = 190.00000000000003. Edges are
+    /// for display and output only; the bin index never uses them.
     pub fn edge(&self, i: usize) -> f64 {
-        let z = i as f64 / self.bins as f64;
-        (1.0 - z) * self.low + z * (self.low + self.delta)
+        if i >= self.bins {
+            self.high
+        } else {
+            i as f64 * (self.delta / self.bins as f64) + self.low
+        }
     }
 
     /// All `bins + 1` edges.
