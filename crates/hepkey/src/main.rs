@@ -13,7 +13,7 @@ use std::process::ExitCode;
     name = "hepkey",
     version,
     about = "Particle-physics open data in one small, fast, offline program",
-    after_help = "Examples:\n  hepkey inspect ../shared/data/root/uproot-HZZ.root\n  hepkey scan ../shared/data/root/uproot-HZZ.root:events -b NJet,Jet_Px -n 5\n  hepkey run examples/zmumu/zmumu.toml -o out/zmumu"
+    after_help = "Examples:\n  hepkey demo\n  hepkey inspect ../shared/data/root/uproot-HZZ.root\n  hepkey scan ../shared/data/root/uproot-HZZ.root:events -b NJet,Jet_Px -n 5\n  hepkey run examples/zmumu/zmumu.toml -o out/zmumu"
 )]
 struct Cli {
     #[command(subcommand)]
@@ -28,6 +28,8 @@ enum Command {
     Scan(commands::scan::Args),
     /// Run an analysis file: histograms with systematics, cutflow, plots.
     Run(commands::run::Args),
+    /// See the Higgs boson appear: H → γγ on generated ATLAS Open Data samples.
+    Demo(commands::demo::Args),
 }
 
 fn main() -> ExitCode {
@@ -42,6 +44,7 @@ fn main() -> ExitCode {
         Command::Inspect(args) => commands::inspect::run(args),
         Command::Scan(args) => commands::scan::run(args),
         Command::Run(args) => commands::run::run(args),
+        Command::Demo(args) => commands::demo::run(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
