@@ -687,6 +687,27 @@ fn runtime_errors_for_mismatched_lists_and_bad_data() {
 }
 
 #[test]
+fn collections_with_mismatched_fields_are_errors() {
+    // Jet_a and Jet_b claim one collection but have different counts in event 0.
+    let chunk = Chunk::new(2)
+        .with("Jet_a", Column::from_lists(&[vec![1.0f32, 2.0], vec![3.0]]))
+        .unwrap()
+        .with("Jet_b", Column::from_lists(&[vec![1.0f32], vec![3.0, 4.0]]))
+        .unwrap();
+    for expr in [
+        "sort(Jet, by=Jet.a).b",
+        "Jet[argsort(Jet_a)].b",
+        "Jet[0].b + Jet[0].a",
+        "Jet[Jet_a > 1].b",
+    ] {
+        let mut b = ProgramBuilder::new(Schema::from_chunk(&chunk));
+        b.output("x", expr).unwrap();
+        let e = b.build().evaluate(&chunk).unwrap_err();
+        assert_eq!(e.kind, ErrorKind::Data, "{expr}");
+    }
+}
+
+#[test]
 fn shared_subexpressions_run_once() {
     let ev = events(10, 13);
     let mut b = ProgramBuilder::new(Schema::from_chunk(&ev.chunk()));
@@ -739,4 +760,13 @@ fn variations_share_unvaried_work_in_one_program() {
             .sum();
         assert_eq!(out[2].values().get_f64(e), up);
     }
+}
+
+#[test]
+fn the_deepest_accepted_expression_compiles() {
+    // 250 chained additions plus nesting, just inside the parser's limits, must not exhaust the stack.
+    let chunk = Chunk::new(1).with("x", Column::flat(vec![1i64])).unwrap();
+    let inner = format!("x{}", " + x".repeat(250));
+    let expr = format!("{}{inner}{}", "(".repeat(60), ")".repeat(60));
+    assert_eq!(eval(&chunk, &expr).as_slice::<i64>().unwrap(), &[251]);
 }

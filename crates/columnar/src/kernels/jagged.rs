@@ -131,6 +131,7 @@ pub fn positions(like: &Datum, index: &Datum, pick: bool, n_events: usize) -> Re
         return Ok(Datum::Positions {
             pos: Arc::new(pos),
             offsets: None,
+            source: od.clone(),
         });
     }
     let ic = index.column()?;
@@ -157,16 +158,31 @@ pub fn positions(like: &Datum, index: &Datum, pick: bool, n_events: usize) -> Re
     Ok(Datum::Positions {
         pos: Arc::new(pos),
         offsets: Some(oi.clone()),
+        source: od.clone(),
     })
 }
 
 /// `data` at [`positions`]: a jagged result for list positions; for one position per event a float
 /// result with NaN where the element is missing (`data` must then be float; the type checker widens).
 pub fn gather(data: &Datum, positions: &Datum) -> Result<Datum> {
-    let Datum::Positions { pos, offsets } = positions else {
+    let Datum::Positions {
+        pos,
+        offsets,
+        source,
+    } = positions
+    else {
         return Err(internal("gather without positions"));
     };
     let c = data.column()?;
+    match c.offsets() {
+        Some(o) if Arc::ptr_eq(o, source) || o == source => {}
+        _ => {
+            return Err(Error::data(
+                "the fields of a collection have different numbers of entries per event \
+                 (all fields of one collection must share one counter)",
+            ))
+        }
+    }
     match offsets {
         Some(o) => {
             let out = with_values!(c.values(), v => gather_all(v, pos));
