@@ -770,3 +770,164 @@ fn the_deepest_accepted_expression_compiles() {
     let expr = format!("{}{inner}{}", "(".repeat(60), ")".repeat(60));
     assert_eq!(eval(&chunk, &expr).as_slice::<i64>().unwrap(), &[251]);
 }
+
+#[test]
+fn four_vector_sum_direction_and_energy() {
+    let ev = events(300, 15);
+    let chunk = ev.chunk();
+    let defs = "pairs = combinations(Jet, 2)";
+    let outs = [
+        "eta(pairs.0, pairs.1)",
+        "phi(pairs.0, pairs.1)",
+        "energy(pairs.0, pairs.1)",
+        "pt(Jet)",
+        "mass(Jet)",
+    ];
+    let cols: Vec<Column> = outs.iter().map(|o| eval_with(&chunk, defs, o)).collect();
+    let dr = eval(&chunk, "delta_r(Jet_eta, Jet_phi, Jet_eta[0], Jet_phi[0])");
+    for e in 0..ev.n {
+        let n = ev.jet_pt[e].len();
+        let j = |i: usize| {
+            p4(
+                ev.jet_pt[e][i],
+                ev.jet_eta[e][i],
+                ev.jet_phi[e][i],
+                ev.jet_mass[e][i],
+            )
+        };
+        let (mut weta, mut wphi, mut we) = (vec![], vec![], vec![]);
+        for a in 0..n {
+            for b in a + 1..n {
+                let s: Vec<f64> = (0..4).map(|k| j(a)[k] + j(b)[k]).collect();
+                let pt = (s[0] * s[0] + s[1] * s[1]).sqrt();
+                weta.push((s[2] / pt).asinh());
+                wphi.push(s[1].atan2(s[0]));
+                we.push(s[3]);
+            }
+        }
+        assert_eq!(cols[0].event_f64(e), weta);
+        assert_eq!(cols[1].event_f64(e), wphi);
+        assert_eq!(cols[2].event_f64(e), we);
+        // A single object's pt and mass come back (to rounding).
+        for i in 0..n {
+            assert!(
+                (cols[3].event_f64(e)[i] - ev.jet_pt[e][i] as f64).abs()
+                    < 1e-9 * ev.jet_pt[e][i] as f64
+            );
+            assert!(
+                (cols[4].event_f64(e)[i] - ev.jet_mass[e][i] as f64).abs()
+                    < 1e-6 * ev.jet_pt[e][i] as f64
+            );
+            let deta = ev.jet_eta[e][i] as f64 - ev.jet_eta[e][0] as f64;
+            let d = ev.jet_phi[e][i] as f64 - ev.jet_phi[e][0] as f64;
+            let dphi = (d + std::f64::consts::PI).rem_euclid(2.0 * std::f64::consts::PI)
+                - std::f64::consts::PI;
+            assert!((dr.event_f64(e)[i] - deta.hypot(dphi)).abs() < 1e-12);
+        }
+    }
+}
+
+#[test]
+fn four_lepton_mass_from_cartesian_components() {
+    // H→ZZ→4ℓ style: every 4-combination of leptons given by (Px, Py, Pz, E), sorted by mass.
+    let mut r = common::Rng::new(16);
+    let n = 200;
+    let mut comps: Vec<[Vec<f32>; 4]> = Vec::new();
+    for _ in 0..n {
+        let k = r.below(7) as usize;
+        let mut c: [Vec<f32>; 4] = Default::default();
+        for _ in 0..k {
+            let (px, py, pz) = (
+                (r.uniform() * 80.0 - 40.0) as f32,
+                (r.uniform() * 80.0 - 40.0) as f32,
+                (r.uniform() * 200.0 - 100.0) as f32,
+            );
+            let e = ((px as f64).powi(2) + (py as f64).powi(2) + (pz as f64).powi(2) + 0.011).sqrt()
+                as f32;
+            for (v, x) in c.iter_mut().zip([px, py, pz, e]) {
+                v.push(x);
+            }
+        }
+        comps.push(c);
+    }
+    let mut chunk = Chunk::new(n);
+    for (i, name) in ["lep_Px", "lep_Py", "lep_Pz", "lep_E"].iter().enumerate() {
+        let lists: Vec<Vec<f32>> = comps.iter().map(|c| c[i].clone()).collect();
+        chunk.insert(*name, Column::from_lists(&lists)).unwrap();
+    }
+    let c = eval_with(
+        &chunk,
+        "q = combinations(lep, 4)\nm4 = mass(q.0, q.1, q.2, q.3)",
+        "sort(m4, descending=true)",
+    );
+    for e in 0..n {
+        let k = comps[e][0].len();
+        let mut want = vec![];
+        for a in 0..k {
+            for b in a + 1..k {
+                for c2 in b + 1..k {
+                    for d in c2 + 1..k {
+                        let s: Vec<f64> = (0..4)
+                            .map(|q| [a, b, c2, d].iter().map(|&i| comps[e][q][i] as f64).sum())
+                            .collect();
+                        want.push((s[3] * s[3] - s[0] * s[0] - s[1] * s[1] - s[2] * s[2]).sqrt());
+                    }
+                }
+            }
+        }
+        want.sort_by(|x, y| match (x.is_nan(), y.is_nan()) {
+            (true, true) => std::cmp::Ordering::Equal,
+            (true, false) => std::cmp::Ordering::Greater,
+            (false, true) => std::cmp::Ordering::Less,
+            _ => y.partial_cmp(x).unwrap(),
+        });
+        let got = c.event_f64(e);
+        assert_eq!(got.len(), want.len());
+        for (g, w) in got.iter().zip(&want) {
+            assert!(same(*g, *w), "{g} {w}");
+        }
+    }
+}
+
+#[test]
+fn conversions_and_rounding() {
+    let chunk = Chunk::new(6)
+        .with("x", Column::flat(vec![2.5f64, -2.5, 1.7, -1.7, 300.9, 0.5]))
+        .unwrap();
+    let f = |e: &str| f64s(&eval(&chunk, e));
+    assert_eq!(f("round(x)"), vec![2.0, -2.0, 2.0, -2.0, 301.0, 0.0]);
+    assert_eq!(f("floor(x)"), vec![2.0, -3.0, 1.0, -2.0, 300.0, 0.0]);
+    assert_eq!(f("ceil(x)"), vec![3.0, -2.0, 2.0, -1.0, 301.0, 1.0]);
+    assert_eq!(f("trunc(x)"), vec![2.0, -2.0, 1.0, -1.0, 300.0, 0.0]);
+    assert_eq!(f("int32(x)"), vec![2.0, -2.0, 1.0, -1.0, 300.0, 0.0]);
+    assert_eq!(
+        eval(&chunk, "int8(int32(x))").as_slice::<i8>().unwrap(),
+        &[2, -2, 1, -1, 44, 0]
+    );
+    assert_eq!(
+        eval(&chunk, "uint16(x > 1) * 3").as_slice::<u16>().unwrap(),
+        &[3, 0, 3, 0, 3, 0]
+    );
+    assert_eq!(
+        eval(&chunk, "bool(trunc(x))").as_slice::<bool>().unwrap(),
+        &[true, true, true, true, true, false]
+    );
+    let y = [2.5f64, -2.5, 1.7, -1.7, 300.9, 0.5];
+    for (expr, g) in [
+        ("asin(x / 400)", f64::asin as fn(f64) -> f64),
+        ("acos(x / 400)", f64::acos),
+        ("atan(x)", f64::atan),
+        ("tanh(x)", f64::tanh),
+    ] {
+        let arg = |v: f64| if expr.contains("/ 400") { v / 400.0 } else { v };
+        assert_eq!(
+            f(expr),
+            y.iter().map(|&v| g(arg(v))).collect::<Vec<_>>(),
+            "{expr}"
+        );
+    }
+    assert_eq!(
+        f("log10(abs(x))"),
+        y.iter().map(|v| v.abs().log10()).collect::<Vec<_>>()
+    );
+}
