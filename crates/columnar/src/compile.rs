@@ -1060,38 +1060,22 @@ impl ProgramBuilder {
                     }
                 };
                 let comb = self.graph.add(Node::Combinations { like: like.node, k });
-                let mut fields = Vec::new();
-                for s in 0..k {
-                    let idx = self.add(
-                        Node::Slot { comb, slot: s },
-                        Type::jagged(DType::I64),
-                        false,
-                    );
-                    let pos = self.graph.add(Node::Positions {
-                        like: like.node,
-                        index: idx.node,
-                        pick: false,
-                    });
-                    let member = self.map_leaves(&x, &mut |b, c| b.gather(c, pos), true);
-                    let member = match member {
-                        Val::Rec(mut r) => {
-                            r.fields.push(("index".to_string(), Val::Col(idx)));
-                            Val::Rec(r)
-                        }
-                        col => Val::Rec(Rec {
-                            fields: vec![
-                                ("value".to_string(), col),
-                                ("index".to_string(), Val::Col(idx)),
-                            ],
-                            jagged: true,
-                        }),
-                    };
-                    fields.push((s.to_string(), member));
+                let members = vec![(x, like); k];
+                Ok(self.tuples(comb, &members))
+            }
+            "cartesian" => {
+                arity(2, 2)?;
+                let mut members = Vec::new();
+                for p in &positional {
+                    let x = self.expr(p)?;
+                    let like = self.require_list(&x, p.span, name)?;
+                    members.push((x, like));
                 }
-                Ok(Val::Rec(Rec {
-                    fields,
-                    jagged: true,
-                }))
+                let comb = self.graph.add(Node::Cartesian {
+                    a: members[0].1.node,
+                    b: members[1].1.node,
+                });
+                Ok(self.tuples(comb, &members))
             }
             "mass" | "pt" | "eta" | "phi" | "energy" => {
                 arity(1, usize::MAX)?;
@@ -1109,6 +1093,43 @@ impl ProgramBuilder {
                 Err(err)
             }
         }
+    }
+
+    /// The record of a combinations/cartesian node: member `s` (named `"s"`) is `members[s].0` gathered at
+    /// the member's local indices, plus those indices as field `index`.
+    fn tuples(&mut self, comb: NodeId, members: &[(Val, ColVal)]) -> Val {
+        let mut fields = Vec::new();
+        for (s, (x, like)) in members.iter().enumerate() {
+            let idx = self.add(
+                Node::Slot { comb, slot: s },
+                Type::jagged(DType::I64),
+                false,
+            );
+            let pos = self.graph.add(Node::Positions {
+                like: like.node,
+                index: idx.node,
+                pick: false,
+            });
+            let member = self.map_leaves(x, &mut |b, c| b.gather(c, pos), true);
+            let member = match member {
+                Val::Rec(mut r) => {
+                    r.fields.push(("index".to_string(), Val::Col(idx)));
+                    Val::Rec(r)
+                }
+                col => Val::Rec(Rec {
+                    fields: vec![
+                        ("value".to_string(), col),
+                        ("index".to_string(), Val::Col(idx)),
+                    ],
+                    jagged: true,
+                }),
+            };
+            fields.push((s.to_string(), member));
+        }
+        Val::Rec(Rec {
+            fields,
+            jagged: true,
+        })
     }
 
     fn flag(&mut self, named: &[(&str, Span, &Expr)], key: &str) -> Result<bool> {

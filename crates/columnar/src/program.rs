@@ -69,6 +69,11 @@ pub enum Node {
         like: NodeId,
         k: usize,
     },
+    /// Every pair (i, j) of an element of `a`'s list and one of `b`'s, per event.
+    Cartesian {
+        a: NodeId,
+        b: NodeId,
+    },
     Slot {
         comb: NodeId,
         slot: usize,
@@ -93,6 +98,7 @@ impl Node {
             | Node::Compare(_, a, b)
             | Node::Math2(_, a, b)
             | Node::Broadcast { value: a, like: b }
+            | Node::Cartesian { a, b }
             | Node::Positions {
                 like: a, index: b, ..
             }
@@ -301,6 +307,7 @@ impl Program {
             Node::LocalIndex(a) => jagged::local_index(get(*a)?)?,
             Node::ArgSort { key, descending } => sort::argsort(get(*key)?, *descending)?,
             Node::Combinations { like, k } => combinations::combinations(get(*like)?, *k)?,
+            Node::Cartesian { a, b } => combinations::cartesian(get(*a)?, get(*b)?)?,
             Node::Slot { comb, slot } => combinations::slot(get(*comb)?, *slot)?,
         })
     }

@@ -931,3 +931,31 @@ fn conversions_and_rounding() {
         y.iter().map(|v| v.abs().log10()).collect::<Vec<_>>()
     );
 }
+
+#[test]
+fn cartesian_pairs_of_two_collections() {
+    let ev = events(300, 17);
+    let chunk = ev.chunk();
+    let defs = "jm = cartesian(Jet, Muon)";
+    let dr = eval_with(&chunk, defs, "delta_phi(jm.0, jm.1)");
+    let ji = eval_with(&chunk, defs, "jm.0.index * 10 + jm.1.index");
+    let n = eval_with(&chunk, defs, "count(jm)");
+    for e in 0..ev.n {
+        let (mut wd, mut wi) = (vec![], vec![]);
+        for a in 0..ev.jet_phi[e].len() {
+            for b in 0..ev.mu_phi[e].len() {
+                let d = ev.jet_phi[e][a] as f64 - ev.mu_phi[e][b] as f64;
+                wd.push(
+                    (d + std::f64::consts::PI).rem_euclid(2.0 * std::f64::consts::PI)
+                        - std::f64::consts::PI,
+                );
+                wi.push((a * 10 + b) as f64);
+            }
+        }
+        assert_eq!(ji.event_f64(e), wi);
+        assert_eq!(n.values().get_f64(e), wi.len() as f64);
+        for (g, w) in dr.event_f64(e).iter().zip(&wd) {
+            assert!((g - w).abs() < 1e-12);
+        }
+    }
+}
