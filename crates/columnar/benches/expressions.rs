@@ -96,6 +96,14 @@ fn main() {
             std::hint::black_box(&out);
             best = best.min(t.elapsed().as_secs_f64());
         }
+        let mut best_seq = f64::INFINITY;
+        for _ in 0..5 {
+            let t = Instant::now();
+            for c in &small {
+                std::hint::black_box(p.evaluate(c).unwrap());
+            }
+            best_seq = best_seq.min(t.elapsed().as_secs_f64());
+        }
         let mut best_par = f64::INFINITY;
         for _ in 0..5 {
             let t = Instant::now();
@@ -109,10 +117,12 @@ fn main() {
             }
         }
         println!(
-            "{label:<24} {:>3} kernels  1 thread: {:>7.1} ms {:>6.1} M events/s   10 chunks, rayon: {:>7.1} ms {:>6.1} M events/s",
+            "{label:<24} {:>3} kernels | 1M chunk: {:>6.1} ms {:>5.1} M ev/s | 10 x 100k, 1 thread: {:>6.1} ms {:>5.1} M ev/s | 10 x 100k, rayon: {:>6.1} ms {:>5.1} M ev/s",
             p.n_kernels(),
             best * 1e3,
             n as f64 / best / 1e6,
+            best_seq * 1e3,
+            n as f64 / best_seq / 1e6,
             best_par * 1e3,
             n as f64 / best_par / 1e6
         );
