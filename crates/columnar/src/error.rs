@@ -87,6 +87,19 @@ impl Error {
         self
     }
 
+    /// The error with its span moved to where the expression sits in an enclosing file: `line_offset`
+    /// lines down, and `column_offset` columns right on the expression's first line (e.g. after
+    /// `expr = "` in a TOML file). Byte offsets are left relative to the expression.
+    pub fn shifted(mut self, line_offset: usize, column_offset: usize) -> Error {
+        if let Some(s) = &mut self.span {
+            if s.line == 1 {
+                s.column += column_offset;
+            }
+            s.line += line_offset;
+        }
+        self
+    }
+
     /// A multi-line message with the offending source line and a caret, e.g. for a terminal:
     /// `origin:LINE:COL: message`. `line_offset` is added to the line (for expressions embedded in a file).
     pub fn render(&self, source: &str, origin: &str, line_offset: usize) -> String {
@@ -134,6 +147,31 @@ impl fmt::Display for Error {
 }
 
 impl std::error::Error for Error {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shifting_into_a_file() {
+        let span = Span {
+            start: 4,
+            end: 7,
+            line: 1,
+            column: 5,
+        };
+        let e = Error::syntax(span, "x").shifted(9, 8);
+        assert_eq!((e.span.unwrap().line, e.span.unwrap().column), (10, 13));
+        let span = Span {
+            line: 2,
+            column: 3,
+            ..span
+        };
+        let e = Error::syntax(span, "x").shifted(9, 8);
+        assert_eq!((e.span.unwrap().line, e.span.unwrap().column), (11, 3));
+        assert_eq!(e.to_string(), "line 11, column 3: x");
+    }
+}
 
 /// "did you mean" over a set of candidate names (Jaro-Winkler similarity, the closest above 0.8).
 pub(crate) fn did_you_mean<'a>(
