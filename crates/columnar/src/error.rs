@@ -148,6 +148,22 @@ impl fmt::Display for Error {
 
 impl std::error::Error for Error {}
 
+/// "did you mean" over a set of candidate names (Jaro-Winkler similarity, the closest above 0.8).
+pub(crate) fn did_you_mean<'a>(
+    name: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> Option<String> {
+    let lower = name.to_lowercase();
+    let mut best: Option<(f64, &str)> = None;
+    for c in candidates {
+        let score = strsim::jaro_winkler(&lower, &c.to_lowercase());
+        if score > 0.8 && best.is_none_or(|(s, _)| score > s) {
+            best = Some((score, c));
+        }
+    }
+    best.map(|(_, c)| format!("did you mean `{c}`?"))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -171,20 +187,4 @@ mod tests {
         assert_eq!((e.span.unwrap().line, e.span.unwrap().column), (11, 3));
         assert_eq!(e.to_string(), "line 11, column 3: x");
     }
-}
-
-/// "did you mean" over a set of candidate names (Jaro-Winkler similarity, the closest above 0.8).
-pub(crate) fn did_you_mean<'a>(
-    name: &str,
-    candidates: impl IntoIterator<Item = &'a str>,
-) -> Option<String> {
-    let lower = name.to_lowercase();
-    let mut best: Option<(f64, &str)> = None;
-    for c in candidates {
-        let score = strsim::jaro_winkler(&lower, &c.to_lowercase());
-        if score > 0.8 && best.is_none_or(|(s, _)| score > s) {
-            best = Some((score, c));
-        }
-    }
-    best.map(|(_, c)| format!("did you mean `{c}`?"))
 }
