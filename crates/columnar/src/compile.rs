@@ -71,6 +71,18 @@ pub struct ProgramBuilder {
     outputs: Vec<(String, NodeId, Type)>,
     /// Type and scalar flag of every value node, for rewrites that look through structural nodes.
     types: HashMap<NodeId, (Type, bool)>,
+    /// Which lists (collection) every jagged node's values belong to, to reject mixing collections.
+    lists: HashMap<NodeId, ListId>,
+    prefixes: HashMap<String, u32>,
+    list_conflict: Option<(ListId, ListId)>,
+}
+
+/// Identity of the lists of a jagged value: an input collection (by its branch prefix) or the node that
+/// made the structure (a mask's offsets, a combination).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum ListId {
+    Prefix(u32),
+    Node(NodeId),
 }
 
 const FUNCTIONS: &[&str] = &[
@@ -158,6 +170,9 @@ impl ProgramBuilder {
             defs: HashMap::new(),
             outputs: Vec::new(),
             types: HashMap::new(),
+            lists: HashMap::new(),
+            prefixes: HashMap::new(),
+            list_conflict: None,
         }
     }
 
@@ -175,6 +190,7 @@ impl ProgramBuilder {
 
     /// [`ProgramBuilder::define`] for an already parsed expression.
     pub fn define_expr(&mut self, name: &str, expr: &Expr) -> Result<Shape> {
+        self.list_conflict = None;
         let v = self.expr(expr)?;
         let shape = shape_of(&v);
         self.defs.insert(name.to_string(), v);
@@ -208,9 +224,10 @@ impl ProgramBuilder {
     /// Type-checks an expression without adding anything.
     pub fn check(&mut self, source: &str) -> Result<Shape> {
         let expr = parse_expression(source)?;
-        let saved = self.graph.clone();
+        let saved = self.clone();
+        self.list_conflict = None;
         let r = self.expr(&expr).map(|v| shape_of(&v));
-        self.graph = saved;
+        *self = saved;
         r
     }
 
@@ -222,6 +239,7 @@ impl ProgramBuilder {
 
     /// [`ProgramBuilder::output`] for an already parsed expression.
     pub fn output_expr(&mut self, name: &str, expr: &Expr) -> Result<Type> {
+        self.list_conflict = None;
         match self.expr(expr)? {
             Val::Col(c) => {
                 self.outputs.push((name.to_string(), c.node, c.ty));
@@ -250,13 +268,106 @@ impl ProgramBuilder {
     // ---- values -------------------------------------------------------------------------------------
 
     fn add(&mut self, node: Node, ty: Type, scalar: bool) -> ColVal {
+        let list = if ty.jagged {
+            self.list_of_new(&node)
+        } else {
+            None
+        };
         let node = self.graph.add(node);
         self.types.insert(node, (ty, scalar));
+        if let Some(l) = list {
+            self.lists.insert(node, l);
+        }
         ColVal {
             node,
             ty,
             weak: false,
             scalar,
+        }
+    }
+
+    /// Which lists a new jagged node's values belong to, derived from its operands; records a conflict
+    /// when an element-wise node mixes lists of different collections.
+    fn list_of_new(&mut self, node: &Node) -> Option<ListId> {
+        match node {
+            Node::Input { name, .. } => {
+                // NanoAOD-style `Collection_field`: one counter per prefix. Without a prefix, unknown.
+                let (prefix, _) = name.split_once('_')?;
+                let next = self.prefixes.len() as u32;
+                Some(ListId::Prefix(
+                    *self.prefixes.entry(prefix.to_string()).or_insert(next),
+                ))
+            }
+            Node::Mask {
+                data,
+                mask,
+                offsets,
+            } => {
+                self.same_list(&[*data, *mask]);
+                Some(ListId::Node(*offsets))
+            }
+            Node::Slot { comb, .. } => Some(ListId::Node(*comb)),
+            Node::Gather { positions, .. } => self.list_of(*positions),
+            Node::Broadcast { like, .. } => self.list_of(*like),
+            Node::LocalIndex(a) | Node::ArgSort { key: a, .. } => self.list_of(*a),
+            Node::Cast(a, _) | Node::Unary(_, a) | Node::Math1(_, a) | Node::Test(_, a) => {
+                self.list_of(*a)
+            }
+            Node::Arith(_, a, b) | Node::Compare(_, a, b) | Node::Math2(_, a, b) => {
+                self.same_list(&[*a, *b])
+            }
+            Node::Where(c, a, b) => self.same_list(&[*c, *a, *b]),
+            _ => None,
+        }
+    }
+
+    fn list_of(&self, node: NodeId) -> Option<ListId> {
+        if let Some(l) = self.lists.get(&node) {
+            return Some(*l);
+        }
+        match &self.graph.nodes[node] {
+            Node::MaskOffsets(_) | Node::Combinations { .. } | Node::Cartesian { .. } => {
+                Some(ListId::Node(node))
+            }
+            Node::Positions {
+                index, pick: false, ..
+            } => self.list_of(*index),
+            _ => None,
+        }
+    }
+
+    fn same_list(&mut self, nodes: &[NodeId]) -> Option<ListId> {
+        let lists: Vec<ListId> = nodes.iter().filter_map(|&n| self.list_of(n)).collect();
+        if let Some(other) = lists.iter().find(|l| **l != lists[0]) {
+            self.list_conflict.get_or_insert((lists[0], *other));
+        }
+        lists.first().copied()
+    }
+
+    fn describe_list(&self, l: ListId) -> String {
+        match l {
+            ListId::Prefix(p) => self
+                .prefixes
+                .iter()
+                .find(|(_, &v)| v == p)
+                .map_or("a collection".to_string(), |(k, _)| format!("`{k}`")),
+            ListId::Node(_) => "a selected or combined list".to_string(),
+        }
+    }
+
+    /// Turns a conflict recorded while compiling `span` into a type error.
+    fn check_lists(&mut self, span: Span) -> Result<()> {
+        match self.list_conflict.take() {
+            None => Ok(()),
+            Some((a, b)) => Err(Error::type_error(
+                span,
+                format!(
+                    "lists of different collections or selections ({} and {}) cannot be combined element by element",
+                    self.describe_list(a),
+                    self.describe_list(b)
+                ),
+            )
+            .with_hint("use cartesian(a, b) for all pairs, or reduce one side first (sum, first, count, ...)")),
         }
     }
 
@@ -456,7 +567,9 @@ impl ProgramBuilder {
             ExprKind::Binary(op, a, b) => {
                 let va = self.col_expr(a, &format!("`{}`", op.symbol()))?;
                 let vb = self.col_expr(b, &format!("`{}`", op.symbol()))?;
-                self.binary(*op, va, vb, a.span, b.span).map(Val::Col)
+                let v = self.binary(*op, va, vb, a.span, b.span)?;
+                self.check_lists(e.span)?;
+                Ok(Val::Col(v))
             }
             ExprKind::Field(x, name, span) => {
                 let v = self.expr(x)?;
@@ -486,12 +599,20 @@ impl ProgramBuilder {
                     )),
                 }
             }
-            ExprKind::Index(x, i) => self.index(x, i),
+            ExprKind::Index(x, i) => {
+                let v = self.index(x, i)?;
+                self.check_lists(e.span)?;
+                Ok(v)
+            }
             ExprKind::Call {
                 name,
                 name_span,
                 args,
-            } => self.call(name, *name_span, args, e.span),
+            } => {
+                let v = self.call(name, *name_span, args, e.span)?;
+                self.check_lists(e.span)?;
+                Ok(v)
+            }
         }
     }
 

@@ -670,9 +670,38 @@ fn errors_point_at_the_source() {
 fn runtime_errors_for_mismatched_lists_and_bad_data() {
     let ev = events(50, 12);
     let chunk = ev.chunk();
+    // Different collections are caught by the type checker, before any event is read...
     let mut b = ProgramBuilder::new(Schema::from_chunk(&chunk));
-    b.output("x", "Jet_pt + Muon_pt").unwrap();
-    assert!(b.build().evaluate(&chunk).is_err());
+    for expr in [
+        "Jet_pt + Muon_pt",
+        "Jet_pt[Muon_pt > 3]",
+        "where(Jet_pt > 30, Muon_pt, 0)",
+        "Jet[Jet_pt > 30].pt - Jet_pt",
+    ] {
+        let e = b.output("x", expr).unwrap_err();
+        assert_eq!(e.kind, ErrorKind::Type, "{expr}");
+        assert!(e.message.contains("different collections"), "{expr}: {e}");
+    }
+    let e = b
+        .output("x", "sum(Jet_pt) + (Jet_eta * Muon_pt)")
+        .unwrap_err();
+    assert_eq!((e.span.unwrap().start, e.span.unwrap().end), (14, 33));
+    assert!(e.message.contains("`Jet` and `Muon`"), "{e}");
+    // ... lists of one collection mix freely ...
+    b.output("ok", "Jet_pt[Jet_eta > 0] + Jet[Jet_eta > 0].mass")
+        .unwrap();
+    // ... and lists the schema cannot tell apart fail at evaluation, with an error, not a panic.
+    let chunk2 = Chunk::new(2)
+        .with("a", Column::from_lists(&[vec![1.0f32], vec![2.0, 3.0]]))
+        .unwrap()
+        .with("b", Column::from_lists(&[vec![1.0f32, 2.0], vec![3.0]]))
+        .unwrap();
+    let mut b = ProgramBuilder::new(Schema::from_chunk(&chunk2));
+    b.output("x", "a + b").unwrap();
+    assert_eq!(
+        b.build().evaluate(&chunk2).unwrap_err().kind,
+        ErrorKind::Data
+    );
     let mut b = ProgramBuilder::new(Schema::new().with("x", Type::flat(DType::F32)));
     b.output("y", "x * 2").unwrap();
     let wrong = Chunk::new(1).with("x", Column::flat(vec![1.0f64])).unwrap();
