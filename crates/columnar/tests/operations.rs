@@ -53,6 +53,20 @@ fn float32_stays_float32_with_literals() {
     assert_eq!(eval(&chunk, "run + Jet_jetId").dtype(), DType::I64);
     assert_eq!(eval(&chunk, "float64(Jet_pt) * 1.03").dtype(), DType::F64);
     assert_eq!(eval(&chunk, "2 ** 3").dtype(), DType::F64);
+    // A literal the column type cannot hold does not wrap around.
+    assert!(eval(&chunk, "run > -1")
+        .as_slice::<bool>()
+        .unwrap()
+        .iter()
+        .all(|&b| b));
+    assert_eq!(eval(&chunk, "run + 1").dtype(), DType::U32);
+    assert_eq!(eval(&chunk, "run - 5000000000").dtype(), DType::I64);
+    assert_eq!(eval(&chunk, "Jet_jetId < 3000000000").dtype(), DType::Bool);
+    assert!(eval(&chunk, "Jet_jetId < 3000000000")
+        .as_slice::<bool>()
+        .unwrap()
+        .iter()
+        .all(|&b| b));
 }
 
 #[test]

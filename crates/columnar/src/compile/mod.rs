@@ -395,9 +395,22 @@ impl ProgramBuilder {
 
     /// Brings two operands to one element type and one shape.
     fn unify(&mut self, a: ColVal, b: ColVal) -> (ColVal, ColVal) {
+        // A weak integer literal that the column's integer type cannot hold (`run > -1` on uint32)
+        // promotes like a strong int64, so the comparison stays true to the written value.
+        let weak_fits = |lit: ColVal, col: DType| match self.graph.nodes[lit.node] {
+            Node::Const {
+                bits: ConstBits::Int(i),
+                ..
+            } if col.is_int() => int_fits(i, col),
+            _ => true,
+        };
         let dtype = match (a.weak, b.weak) {
-            (true, false) => DType::promote_weak(b.ty.dtype, a.ty.dtype),
-            (false, true) => DType::promote_weak(a.ty.dtype, b.ty.dtype),
+            (true, false) if weak_fits(a, b.ty.dtype) => {
+                DType::promote_weak(b.ty.dtype, a.ty.dtype)
+            }
+            (false, true) if weak_fits(b, a.ty.dtype) => {
+                DType::promote_weak(a.ty.dtype, b.ty.dtype)
+            }
             _ => DType::promote(a.ty.dtype, b.ty.dtype),
         };
         let (mut a, mut b) = (self.cast(a, dtype), self.cast(b, dtype));
@@ -853,6 +866,21 @@ impl ProgramBuilder {
             }),
         }
     }
+}
+
+fn int_fits(i: i128, dtype: DType) -> bool {
+    let (lo, hi): (i128, i128) = match dtype {
+        DType::I8 => (i8::MIN as i128, i8::MAX as i128),
+        DType::I16 => (i16::MIN as i128, i16::MAX as i128),
+        DType::I32 => (i32::MIN as i128, i32::MAX as i128),
+        DType::I64 => (i64::MIN as i128, i64::MAX as i128),
+        DType::U8 => (0, u8::MAX as i128),
+        DType::U16 => (0, u16::MAX as i128),
+        DType::U32 => (0, u32::MAX as i128),
+        DType::U64 => (0, u64::MAX as i128),
+        _ => return true,
+    };
+    (lo..=hi).contains(&i)
 }
 
 fn bit_kernel(op: BinOp) -> ArithOp {
