@@ -251,6 +251,27 @@ impl Program {
         Ok(out)
     }
 
+    /// Evaluates the outputs only for the events where `keep` is true (results have one entry per kept
+    /// event). Only the program's input columns are filtered, so an expensive observable (say m_bjj) costs
+    /// nothing for events that a cheap selection already rejected.
+    pub fn evaluate_selected(&self, chunk: &Chunk, keep: &[bool]) -> Result<Vec<Column>> {
+        if keep.len() != chunk.n_events() {
+            return Err(Error::data(format!(
+                "event mask has {} entries but the chunk has {} events",
+                keep.len(),
+                chunk.n_events()
+            )));
+        }
+        let mut sub = Chunk::new(keep.iter().filter(|&&k| k).count());
+        for name in self.inputs() {
+            let c = chunk
+                .get(name)
+                .ok_or_else(|| Error::data(format!("column '{name}' is missing from the chunk")))?;
+            sub.insert(name, c.filter_events(keep)?)?;
+        }
+        self.evaluate(&sub)
+    }
+
     /// Evaluates several chunks, in parallel with the `native` feature.
     pub fn evaluate_chunks(&self, chunks: &[Chunk]) -> Vec<Result<Vec<Column>>> {
         #[cfg(feature = "native")]

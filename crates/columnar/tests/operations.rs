@@ -1002,3 +1002,30 @@ fn cartesian_pairs_of_two_collections() {
         }
     }
 }
+
+#[test]
+fn expensive_outputs_on_selected_events_only() {
+    let ev = events(400, 18);
+    let chunk = ev.chunk();
+    let defs =
+        "jets = Jet[Jet_pt > 30]\ntri = combinations(jets, 3)\nm = max(mass(tri.0, tri.1, tri.2))";
+    let mut sel = ProgramBuilder::new(Schema::from_chunk(&chunk));
+    sel.define_all(defs).unwrap();
+    sel.output("pass", "count(jets) >= 4").unwrap();
+    let keep = sel.build().evaluate(&chunk).unwrap()[0]
+        .as_slice::<bool>()
+        .unwrap()
+        .to_vec();
+    let mut obs = sel.clone();
+    obs.output("m", "m").unwrap();
+    let all = eval_with(&chunk, defs, "m");
+    let p = obs.build();
+    let got = &p.evaluate_selected(&chunk, &keep).unwrap()[1];
+    let want: Vec<f64> = (0..ev.n)
+        .filter(|&e| keep[e])
+        .map(|e| all.values().get_f64(e))
+        .collect();
+    assert_eq!(got.values().to_f64_vec(), want);
+    assert!(want.len() > 10 && want.len() < ev.n / 2, "{}", want.len());
+    assert!(p.evaluate_selected(&chunk, &keep[1..]).is_err());
+}
