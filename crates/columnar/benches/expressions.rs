@@ -84,6 +84,7 @@ fn main() {
         "{n} events, {} jets",
         big.get("Jet_pt").unwrap().values().len()
     );
+    selected_m_bjj(&schema, &big, &small);
     for (label, defs, expr) in cases {
         let mut b = ProgramBuilder::new(schema.clone());
         b.define_all(&defs).unwrap();
