@@ -60,6 +60,14 @@ pub enum Node {
         positions: NodeId,
     },
     Reduce(ReduceOp, NodeId),
+    /// A reduction of values over the pairs of `cartesian(a, b)` that share member `slot`'s object.
+    GroupReduce {
+        op: ReduceOp,
+        data: NodeId,
+        a: NodeId,
+        b: NodeId,
+        slot: usize,
+    },
     LocalIndex(NodeId),
     ArgSort {
         key: NodeId,
@@ -106,6 +114,7 @@ impl Node {
                 data: a,
                 positions: b,
             } => vec![a, b],
+            Node::GroupReduce { data, a, b, .. } => vec![data, a, b],
             Node::Where(a, b, c)
             | Node::Mask {
                 data: a,
@@ -325,6 +334,13 @@ impl Program {
             }
             Node::Gather { data, positions } => jagged::gather(get(*data)?, get(*positions)?)?,
             Node::Reduce(op, a) => reduce::reduce(*op, get(*a)?)?,
+            Node::GroupReduce {
+                op,
+                data,
+                a,
+                b,
+                slot,
+            } => reduce::group_reduce(*op, get(*data)?, get(*a)?, get(*b)?, *slot)?,
             Node::LocalIndex(a) => jagged::local_index(get(*a)?)?,
             Node::ArgSort { key, descending } => sort::argsort(get(*key)?, *descending)?,
             Node::Combinations { like, k } => combinations::combinations(get(*like)?, *k)?,

@@ -1029,3 +1029,82 @@ fn expensive_outputs_on_selected_events_only() {
     assert!(want.len() > 10 && want.len() < ev.n / 2, "{}", want.len());
     assert!(p.evaluate_selected(&chunk, &keep[1..]).is_err());
 }
+
+#[test]
+fn reductions_per_object_over_cartesian_pairs() {
+    // Jet-muon cleaning: for each jet the smallest angular distance to any muon (|delta phi| here, the
+    // synthetic muons have no eta); for each muon the number of jets within 1.5 and the closest jet's index.
+    let ev = events(300, 19);
+    let chunk = ev.chunk();
+    let defs = "p = cartesian(Jet, Muon)\ndr = abs(delta_phi(p.0, p.1))";
+    let mut b = ProgramBuilder::new(Schema::from_chunk(&chunk));
+    b.define_all(defs).unwrap();
+    b.output("min_dr", "min(dr, per=p.0)").unwrap();
+    b.output("n_close", "count(dr < 1.5, per=p.1)").unwrap();
+    b.output("closest", "argmin(dr, per=p.1)").unwrap();
+    b.output(
+        "clean",
+        "Jet_pt[min(dr, per=p.0) > 0.4 || num(Muon_pt) == 0]",
+    )
+    .unwrap();
+    let out = b.build().evaluate(&chunk).unwrap();
+    for e in 0..ev.n {
+        let (nj, nm) = (ev.jet_pt[e].len(), ev.mu_pt[e].len());
+        // The pair values as the engine computes them (checked against loops to rounding here), so the
+        // grouped results below can be compared exactly.
+        let pairs = eval_with(&chunk, defs, "dr").event_f64(e);
+        assert_eq!(pairs.len(), nj * nm);
+        for j in 0..nj {
+            for m in 0..nm {
+                let d = ev.jet_phi[e][j] as f64 - ev.mu_phi[e][m] as f64;
+                let d = (d + std::f64::consts::PI).rem_euclid(2.0 * std::f64::consts::PI)
+                    - std::f64::consts::PI;
+                assert!((pairs[j * nm + m] - d.abs()).abs() < 1e-12);
+            }
+        }
+        let min_dr: Vec<f64> = (0..nj)
+            .map(|j| {
+                (0..nm)
+                    .map(|m| pairs[j * nm + m])
+                    .fold(
+                        f64::NAN,
+                        |a: f64, x| if a.is_nan() || x < a { x } else { a },
+                    )
+            })
+            .collect();
+        let got = out[0].event_f64(e);
+        assert_eq!(got.len(), nj);
+        for (g, w) in got.iter().zip(&min_dr) {
+            assert!(same(*g, *w));
+        }
+        let n_close: Vec<f64> = (0..nm)
+            .map(|m| (0..nj).filter(|&j| pairs[j * nm + m] < 1.5).count() as f64)
+            .collect();
+        assert_eq!(out[1].event_f64(e), n_close);
+        let closest: Vec<f64> = (0..nm)
+            .map(|m| {
+                let mut best = 0;
+                for j in 1..nj {
+                    if pairs[j * nm + m] < pairs[best * nm + m] {
+                        best = j;
+                    }
+                }
+                if nj == 0 {
+                    -1.0
+                } else {
+                    best as f64
+                }
+            })
+            .collect();
+        assert_eq!(out[2].event_f64(e), closest);
+        let clean: Vec<f64> = (0..nj)
+            .filter(|&j| nm == 0 || min_dr[j] > 0.4)
+            .map(|j| ev.jet_pt[e][j] as f64)
+            .collect();
+        assert_eq!(out[3].event_f64(e), clean);
+    }
+    let e = b.output("x", "min(Jet_pt, per=p.0)").unwrap_err();
+    assert_eq!(e.kind, ErrorKind::Type);
+    let e = b.output("x", "min(dr, per=Jet)").unwrap_err();
+    assert!(e.message.contains("cartesian"));
+}

@@ -22,6 +22,8 @@ impl ProgramBuilder {
         let allowed_named: &[&str] = match name {
             "sort" => &["by", "descending"],
             "argsort" => &["descending"],
+            "sum" | "prod" | "count" | "num" | "any" | "all" | "min" | "max" | "argmin"
+            | "argmax" | "first" | "last" | "mean" => &["per"],
             "with" | "object" => &[],
             _ => &[],
         };
@@ -170,7 +172,11 @@ impl ProgramBuilder {
             "sum" | "prod" | "count" | "num" | "any" | "all" | "min" | "max" | "argmin"
             | "argmax" | "first" | "last" | "mean" => {
                 arity(1, 1)?;
-                self.reduction(name, positional[0])
+                let per = named
+                    .iter()
+                    .find(|(n, _, _)| *n == "per")
+                    .map(|(_, _, e)| *e);
+                self.reduction(name, positional[0], per)
             }
             "local_index" => {
                 arity(1, 1)?;
@@ -346,7 +352,7 @@ impl ProgramBuilder {
         Ok(self.structure(v))
     }
 
-    pub(super) fn reduction(&mut self, name: &str, arg: &Expr) -> Result<Val> {
+    pub(super) fn reduction(&mut self, name: &str, arg: &Expr, per: Option<&Expr>) -> Result<Val> {
         let v = self.expr(arg)?;
         let l = self.require_list(&v, arg.span, name)?;
         let (op, input, dtype) = match (name, &v) {
@@ -424,9 +430,53 @@ impl ProgramBuilder {
                 (op, f, f.ty.dtype)
             }
         };
+        let Some(per) = per else {
+            return Ok(Val::Col(self.add(
+                Node::Reduce(op, input.node),
+                Type::flat(dtype),
+                false,
+            )));
+        };
+        // `per=pairs.0`: reduce the pairs of cartesian(a, b) that share their `a` (or with `.1`, their `b`),
+        // giving one value per object of that collection.
+        let member = self.expr(per)?;
+        let slot_of = |b: &Self, v: &Val| -> Option<(NodeId, usize, NodeId, NodeId)> {
+            let Val::Rec(r) = v else { return None };
+            let (_, Val::Col(idx)) = r.fields.iter().find(|(n, _)| n == "index")? else {
+                return None;
+            };
+            let Node::Slot { comb, slot } = b.graph.nodes[idx.node] else {
+                return None;
+            };
+            match b.graph.nodes[comb] {
+                Node::Cartesian { a, b: bb } => Some((comb, slot, a, bb)),
+                _ => None,
+            }
+        };
+        let Some((comb, slot, a, b)) = slot_of(self, &member) else {
+            return Err(Error::type_error(
+                per.span,
+                "`per=` needs a member of a cartesian product",
+            )
+            .with_hint(
+                "e.g. `p = cartesian(jets, leptons)` then `min(delta_r(p.0, p.1), per=p.0)`",
+            ));
+        };
+        if self.list_of(input.node) != Some(ListId::Node(comb)) {
+            return Err(Error::type_error(
+                arg.span,
+                "with `per=`, the reduced values must have one entry per pair of that cartesian product",
+            ));
+        }
         Ok(Val::Col(self.add(
-            Node::Reduce(op, input.node),
-            Type::flat(dtype),
+            Node::GroupReduce {
+                op,
+                data: input.node,
+                a,
+                b,
+                slot,
+            },
+            Type::jagged(dtype),
             false,
         )))
     }

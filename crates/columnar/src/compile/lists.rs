@@ -33,6 +33,7 @@ impl ProgramBuilder {
                 Some(ListId::Node(*offsets))
             }
             Node::Slot { comb, .. } => Some(ListId::Node(*comb)),
+            Node::GroupReduce { a, b, slot, .. } => self.list_of(if *slot == 0 { *a } else { *b }),
             Node::Gather { positions, .. } => self.list_of(*positions),
             Node::Broadcast { like, .. } => self.list_of(*like),
             Node::LocalIndex(a) | Node::ArgSort { key: a, .. } => self.list_of(*a),
