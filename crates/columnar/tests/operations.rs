@@ -297,6 +297,10 @@ fn masks_and_reductions() {
     });
     check("count(pt)", &|l| l.len() as f64);
     check("num(pt > 50)", &|l| l.len() as f64);
+    check("len(pt)", &|l| l.len() as f64);
+    check("count_nonzero(pt > 50)", &|l| {
+        l.iter().filter(|&&x| x > 50.0).count() as f64
+    });
     check("count(pt > 50)", &|l| {
         l.iter().filter(|&&x| x > 50.0).count() as f64
     });

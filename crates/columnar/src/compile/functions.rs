@@ -22,8 +22,8 @@ impl ProgramBuilder {
         let allowed_named: &[&str] = match name {
             "sort" => &["by", "descending"],
             "argsort" => &["descending"],
-            "sum" | "prod" | "count" | "num" | "any" | "all" | "min" | "max" | "argmin"
-            | "argmax" | "first" | "last" | "mean" => &["per"],
+            "sum" | "prod" | "count" | "count_nonzero" | "num" | "len" | "any" | "all" | "min"
+            | "max" | "argmin" | "argmax" | "first" | "last" | "mean" => &["per"],
             "with" | "object" => &[],
             _ => &[],
         };
@@ -169,8 +169,8 @@ impl ProgramBuilder {
                 };
                 Ok(Val::Col(self.add(Node::Test(p, v.node), ty, v.scalar)))
             }
-            "sum" | "prod" | "count" | "num" | "any" | "all" | "min" | "max" | "argmin"
-            | "argmax" | "first" | "last" | "mean" => {
+            "sum" | "prod" | "count" | "count_nonzero" | "num" | "len" | "any" | "all" | "min"
+            | "max" | "argmin" | "argmax" | "first" | "last" | "mean" => {
                 arity(1, 1)?;
                 let per = named
                     .iter()
@@ -353,6 +353,12 @@ impl ProgramBuilder {
     }
 
     pub(super) fn reduction(&mut self, name: &str, arg: &Expr, per: Option<&Expr>) -> Result<Val> {
+        // Aliases: `len` is awkward's `num`; `count_nonzero` counts true values like `count` of booleans.
+        let name = match name {
+            "len" => "num",
+            "count_nonzero" => "count",
+            n => n,
+        };
         let v = self.expr(arg)?;
         let l = self.require_list(&v, arg.span, name)?;
         let (op, input, dtype) = match (name, &v) {

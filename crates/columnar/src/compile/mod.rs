@@ -124,6 +124,8 @@ const FUNCTIONS: &[&str] = &[
     "prod",
     "count",
     "num",
+    "len",
+    "count_nonzero",
     "any",
     "all",
     "argmin",
