@@ -101,7 +101,8 @@ impl Error {
     }
 
     /// A multi-line message with the offending source line and a caret, e.g. for a terminal:
-    /// `origin:LINE:COL: message`. `line_offset` is added to the line (for expressions embedded in a file).
+    /// `origin:LINE:COL: message`. Either pass the expression's own text and the line where it starts in
+    /// `line_offset`, or pass the whole file as `source` with an error already [`Error::shifted`] and 0.
     pub fn render(&self, source: &str, origin: &str, line_offset: usize) -> String {
         let mut out = String::new();
         match self.span {
@@ -112,11 +113,20 @@ impl Error {
                     s.column,
                     self.message
                 ));
-                if let Some(text) = source.lines().nth(s.line - 1) {
-                    let width = source[s.start..s.end.min(source.len())]
-                        .lines()
-                        .next()
-                        .map_or(1, |t| t.chars().count().max(1));
+                if let Some(text) = source.lines().nth(s.line.saturating_sub(1)) {
+                    // The span's byte length, counted in characters from its column on.
+                    let bytes = s.end.saturating_sub(s.start);
+                    let mut used = 0;
+                    let width = text
+                        .chars()
+                        .skip(s.column - 1)
+                        .take_while(|c| {
+                            let inside = used < bytes;
+                            used += c.len_utf8();
+                            inside
+                        })
+                        .count()
+                        .max(1);
                     out.push_str(&format!(
                         "\n  | {text}\n  | {}{}",
                         " ".repeat(s.column - 1),
@@ -186,5 +196,25 @@ mod tests {
         let e = Error::syntax(span, "x").shifted(9, 8);
         assert_eq!((e.span.unwrap().line, e.span.unwrap().column), (11, 3));
         assert_eq!(e.to_string(), "line 11, column 3: x");
+    }
+
+    #[test]
+    fn rendering_inside_a_file_with_non_ascii_text() {
+        // The expression `pt > ε` sits after `cut = "` on line 2 of a file with a non-ASCII comment.
+        let file = "# sélection — ε\ncut = \"pt > ε\"\n";
+        let err = Error::syntax(
+            Span {
+                start: 5,
+                end: 7,
+                line: 1,
+                column: 6,
+            },
+            "unexpected character `ε`",
+        );
+        let r = err.shifted(1, 7).render(file, "a.toml", 0);
+        assert_eq!(
+            r,
+            "a.toml:2:13: unexpected character `ε`\n  | cut = \"pt > ε\"\n  |             ^"
+        );
     }
 }
