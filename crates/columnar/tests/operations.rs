@@ -220,6 +220,11 @@ fn gaussian_quantile() {
     assert_eq!(v[1], 0.0);
     assert!((v[2] + 3.290_526_731_491_894_8).abs() < 7e-15);
     assert_eq!(eval(&chunk, "ndtri(p)"), c);
+    let g = eval(&chunk, "gaussian_quantile(p, 0.05)");
+    assert_eq!(
+        g.as_slice::<f64>().unwrap(),
+        &v.iter().map(|x| 0.05 * x).collect::<Vec<_>>()[..]
+    );
 }
 
 #[test]

@@ -96,6 +96,14 @@ impl ProgramBuilder {
                 r.weak = false;
                 Ok(Val::Col(r))
             }
+            "gaussian_quantile" => {
+                // ROOT's gaussian_quantile(p, sigma) = sigma * Φ⁻¹(p).
+                arity(2, 2)?;
+                let p = self.col_expr(positional[0], "`gaussian_quantile`")?;
+                let sigma = self.col_expr(positional[1], "`gaussian_quantile`")?;
+                let q = self.math1(Func1::NormalPpf, p);
+                Ok(Val::Col(self.arith(ArithOp::Mul, sigma, q)))
+            }
             "pow" => {
                 arity(2, 2)?;
                 let a = self.col_expr(positional[0], "`pow`")?;

@@ -110,6 +110,7 @@ const FUNCTIONS: &[&str] = &[
     "trunc",
     "normal_ppf",
     "ndtri",
+    "gaussian_quantile",
     "atan2",
     "hypot",
     "pow",
