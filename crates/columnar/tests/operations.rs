@@ -251,6 +251,16 @@ fn broadcasting_per_event_values_over_lists() {
         })
         .collect();
     assert_lists_f32(&c, &want);
+    let c = eval(&chunk, "broadcast(MET_pt, Jet_pt)");
+    let want: Vec<Vec<f32>> = (0..ev.n)
+        .map(|e| vec![ev.met_pt[e]; ev.jet_pt[e].len()])
+        .collect();
+    assert_lists_f32(&c, &want);
+    let c = eval(&chunk, "broadcast(2, Jet[Jet_pt > 40])");
+    let want: Vec<Vec<i64>> = (0..ev.n)
+        .map(|e| vec![2; ev.jet_pt[e].iter().filter(|&&p| p > 40.0).count()])
+        .collect();
+    assert_eq!(c.to_lists::<i64>().unwrap(), want);
     // A per-event condition as a mask keeps or drops the whole list.
     let c = eval(&chunk, "Jet_pt[run == 2]");
     let want: Vec<Vec<f32>> = (0..ev.n)

@@ -96,6 +96,29 @@ impl ProgramBuilder {
                 r.weak = false;
                 Ok(Val::Col(r))
             }
+            "broadcast" => {
+                // One per-event value repeated for every element of a list (e.g. an event weight per jet).
+                arity(2, 2)?;
+                let v = self.col_expr(positional[0], "`broadcast`")?;
+                let target = self.expr(positional[1])?;
+                let like = self.require_list(&target, positional[1].span, name)?;
+                if v.ty.jagged {
+                    return Err(Error::type_error(
+                        positional[0].span,
+                        "`broadcast` repeats a per-event value; this is already a list",
+                    ));
+                }
+                let mut r = self.add(
+                    Node::Broadcast {
+                        value: v.node,
+                        like: like.node,
+                    },
+                    Type::jagged(v.ty.dtype),
+                    false,
+                );
+                r.weak = false;
+                Ok(Val::Col(r))
+            }
             "gaussian_quantile" => {
                 // ROOT's gaussian_quantile(p, sigma) = sigma * Φ⁻¹(p).
                 arity(2, 2)?;

@@ -111,6 +111,7 @@ const FUNCTIONS: &[&str] = &[
     "normal_ppf",
     "ndtri",
     "gaussian_quantile",
+    "broadcast",
     "atan2",
     "hypot",
     "pow",
