@@ -1127,3 +1127,40 @@ fn reductions_per_object_over_cartesian_pairs() {
     let e = b.output("x", "min(dr, per=Jet)").unwrap_err();
     assert!(e.message.contains("cartesian"));
 }
+
+#[test]
+fn empty_chunks_and_empty_lists() {
+    // No events at all, and events that all have empty lists: every kind of kernel must cope.
+    for n in [0usize, 3] {
+        let ev = events(n, 20);
+        let mut chunk = Chunk::new(n);
+        let empty: Vec<Vec<f32>> = vec![vec![]; n];
+        for name in ["Jet_pt", "Jet_eta", "Jet_phi", "Jet_mass", "Jet_btagCSVV2"] {
+            chunk.insert(name, Column::from_lists(&empty)).unwrap();
+        }
+        chunk
+            .insert("MET_pt", Column::flat(ev.met_pt.clone()))
+            .unwrap();
+        let defs =
+            "jets = Jet[Jet_pt > 30]\ntri = combinations(jets, 3)\np = cartesian(jets, Jet)\n\
+                    best = tri[argmax(pt(tri.0, tri.1, tri.2))]";
+        let mut b = ProgramBuilder::new(Schema::from_chunk(&chunk));
+        b.define_all(defs).unwrap();
+        for (name, expr) in [
+            ("m", "mass(best.0, best.1, best.2)"),
+            ("ht", "sum(jets.pt)"),
+            ("lead", "jets.pt[0]"),
+            ("sorted", "sort(jets, by=jets.eta).pt"),
+            ("near", "min(delta_r(p.0, p.1), per=p.0)"),
+            ("one", "1"),
+            ("w", "broadcast(MET_pt, jets)"),
+        ] {
+            b.output(name, expr).unwrap();
+        }
+        let out = b.build().evaluate(&chunk).unwrap();
+        assert!(out.iter().all(|c| c.n_events() == n));
+        assert!(f64s(&out[0]).iter().all(|x| x.is_nan()));
+        assert!(f64s(&out[1]).iter().all(|&x| x == 0.0));
+        assert_eq!(f64s(&out[5]), vec![1.0; n]);
+    }
+}
