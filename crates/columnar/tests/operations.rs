@@ -1164,3 +1164,49 @@ fn empty_chunks_and_empty_lists() {
         assert_eq!(f64s(&out[5]), vec![1.0; n]);
     }
 }
+
+#[test]
+fn fused_element_wise_chains_over_many_blocks() {
+    // Chains of element-wise kernels are evaluated block by block (4096 elements); 8000 events give
+    // ~28000 jets: several full blocks and a partial one, plus per-event chains over 8000 values.
+    let ev = events(8000, 22);
+    let chunk = ev.chunk();
+    let jer = "float32(1 + 0.05 * normal_ppf(0.001 * (int64(Jet_pt * 1000) % 1000) + 0.0005))";
+    let c = eval(
+        &chunk,
+        &format!("(Jet_jetId & 4) != 0 && abs(Jet_eta) < 2.4 && Jet_pt * {jer} > 30"),
+    );
+    let r = eval(&chunk, &format!("Jet_pt * {jer}"));
+    let w = eval(
+        &chunk,
+        "where(MET_pt > 50, sqrt(MET_pt) * 2 - 1, -MET_pt / 3)",
+    );
+    let (got_c, got_r) = (c.to_lists::<bool>().unwrap(), r.to_lists::<f32>().unwrap());
+    let mut n_jets = 0;
+    for e in 0..ev.n {
+        for j in 0..ev.jet_pt[e].len() {
+            let pt = ev.jet_pt[e][j];
+            let k = ((pt * 1000.0) as i64) % 1000;
+            let f = (1.0 + 0.05 * hepkey_columnar::normal_ppf(0.001 * k as f64 + 0.0005)) as f32;
+            assert_eq!(got_r[e][j], pt * f);
+            let want = (ev.jet_id[e][j] & 4) != 0 && ev.jet_eta[e][j].abs() < 2.4 && pt * f > 30.0;
+            assert_eq!(got_c[e][j], want);
+            n_jets += 1;
+        }
+        let m = ev.met_pt[e];
+        let want = if m > 50.0 {
+            m.sqrt() * 2.0 - 1.0
+        } else {
+            -m / 3.0
+        };
+        assert_eq!(w.values().get_f64(e), want as f64);
+    }
+    assert!(n_jets > 6 * 4096, "{n_jets}");
+    // The chains did run fused.
+    let mut b = ProgramBuilder::new(Schema::from_chunk(&chunk));
+    b.output("r", &format!("Jet_pt * {jer}")).unwrap();
+    let steps = b.build().profile(&chunk).unwrap();
+    assert!(steps
+        .iter()
+        .any(|(what, _)| what.starts_with("fused") && what.contains("NormalPpf")));
+}
