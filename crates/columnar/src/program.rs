@@ -187,7 +187,16 @@ fn fusable(node: &Node) -> bool {
 
 impl Program {
     pub(crate) fn new(graph: &Graph, outputs: Vec<(String, NodeId, Type)>) -> Program {
-        let nodes = graph.nodes.clone();
+        Program::planned(graph.nodes.clone(), outputs, true)
+    }
+
+    /// The same program with every kernel run over whole columns, one after the other (no fused
+    /// groups): for comparisons and debugging.
+    pub fn unfused(&self) -> Program {
+        Program::planned((*self.nodes).clone(), self.outputs.clone(), false)
+    }
+
+    fn planned(nodes: Vec<Node>, outputs: Vec<(String, NodeId, Type)>, fuse: bool) -> Program {
         let mut needed = vec![false; nodes.len()];
         for (_, id, _) in &outputs {
             needed[*id] = true;
@@ -212,7 +221,7 @@ impl Program {
         }
         let absorbed: Vec<bool> = (0..nodes.len())
             .map(|n| {
-                needed[n]
+                fuse && needed[n]
                     && fusable(&nodes[n])
                     && !is_output(n)
                     && consumers[n].len() == 1
