@@ -234,6 +234,11 @@ impl Values {
         with_values!(self, v => cast_slice(v, to))
     }
 
+    /// All values widened to float64 (e.g. to fill a histogram).
+    pub fn to_f64_vec(&self) -> Vec<f64> {
+        with_values!(self, v => v.iter().map(|x| x.to_f64()).collect())
+    }
+
     /// Element `i` widened to float64 (for tests and display).
     pub fn get_f64(&self, i: usize) -> f64 {
         with_values!(self, v => v[i].to_f64())
@@ -320,7 +325,7 @@ impl Column {
     pub(crate) fn from_parts(values: Values, offsets: Option<Offsets>) -> Column {
         debug_assert!(offsets
             .as_ref()
-            .is_none_or(|o| *o.last().unwrap_or(&0) as usize == values.len()));
+            .map_or(true, |o| *o.last().unwrap_or(&0) as usize == values.len()));
         Column {
             values: Arc::new(values),
             offsets,
@@ -373,6 +378,38 @@ impl Column {
         self.values.as_slice()
     }
 
+    /// The events where `keep` is true (an event selection applied to the data).
+    pub fn filter_events(&self, keep: &[bool]) -> Result<Column> {
+        if keep.len() != self.n_events() {
+            return Err(Error::data(format!(
+                "event mask has {} entries but the column has {} events",
+                keep.len(),
+                self.n_events()
+            )));
+        }
+        Ok(match &self.offsets {
+            None => {
+                Column::from_parts(with_values!(&*self.values, v => filter_flat(v, keep)), None)
+            }
+            Some(o) => {
+                let mut offsets = Vec::with_capacity(keep.len() + 1);
+                offsets.push(0u32);
+                let mut ranges = Vec::new();
+                let mut n = 0u32;
+                for (w, &k) in o.windows(2).zip(keep) {
+                    if k {
+                        n += w[1] - w[0];
+                        ranges.push(w[0] as usize..w[1] as usize);
+                        offsets.push(n);
+                    }
+                }
+                let values =
+                    with_values!(&*self.values, v => filter_ranges(v, &ranges, n as usize));
+                Column::from_parts(values, Some(Arc::new(offsets)))
+            }
+        })
+    }
+
     /// Typed per-event lists of a jagged column (for tests and small outputs).
     pub fn to_lists<T: Element>(&self) -> Option<Vec<Vec<T>>> {
         let v = self.as_slice::<T>()?;
@@ -396,6 +433,24 @@ impl<T: Element> TryFrom<(Vec<T>, Vec<u32>)> for Column {
     fn try_from((values, offsets): (Vec<T>, Vec<u32>)) -> Result<Column> {
         Column::jagged(values, offsets)
     }
+}
+
+fn filter_flat<T: Element>(v: &[T], keep: &[bool]) -> Values {
+    T::wrap(
+        v.iter()
+            .zip(keep)
+            .filter(|(_, &k)| k)
+            .map(|(&x, _)| x)
+            .collect(),
+    )
+}
+
+fn filter_ranges<T: Element>(v: &[T], ranges: &[std::ops::Range<usize>], n: usize) -> Values {
+    let mut out = Vec::with_capacity(n);
+    for r in ranges {
+        out.extend_from_slice(&v[r.clone()]);
+    }
+    T::wrap(out)
 }
 
 pub(crate) fn check_offsets(offsets: &[u32], n_values: usize) -> Result<()> {
@@ -460,6 +515,23 @@ impl Chunk {
     pub fn columns(&self) -> impl Iterator<Item = (&str, &Column)> {
         self.columns.iter().map(|(k, v)| (k.as_str(), v))
     }
+
+    /// The events where `keep` is true, in every column (e.g. to run expensive expressions only on
+    /// events that pass a preselection).
+    pub fn filter(&self, keep: &[bool]) -> Result<Chunk> {
+        if keep.len() != self.n_events {
+            return Err(Error::data(format!(
+                "event mask has {} entries but the chunk has {} events",
+                keep.len(),
+                self.n_events
+            )));
+        }
+        let mut out = Chunk::new(keep.iter().filter(|&&k| k).count());
+        for (name, c) in &self.columns {
+            out.columns.insert(name.clone(), c.filter_events(keep)?);
+        }
+        Ok(out)
+    }
 }
 
 #[cfg(test)]
@@ -484,6 +556,28 @@ mod tests {
         assert!(Column::jagged(vec![1i32, 2], vec![0, 2, 1, 2]).is_err());
         let mut chunk = Chunk::new(2);
         assert!(chunk.insert("x", Column::flat(vec![1u8])).is_err());
+    }
+
+    #[test]
+    fn event_filter_keeps_whole_events() {
+        let mut chunk = Chunk::new(3);
+        chunk
+            .insert(
+                "j",
+                Column::from_lists(&[vec![1i32, 2], vec![3], vec![4, 5, 6]]),
+            )
+            .unwrap();
+        chunk
+            .insert("m", Column::flat(vec![0.5f32, 1.5, 2.5]))
+            .unwrap();
+        let f = chunk.filter(&[true, false, true]).unwrap();
+        assert_eq!(f.n_events(), 2);
+        assert_eq!(
+            f.get("j").unwrap().to_lists::<i32>().unwrap(),
+            vec![vec![1, 2], vec![4, 5, 6]]
+        );
+        assert_eq!(f.get("m").unwrap().as_slice::<f32>().unwrap(), &[0.5, 2.5]);
+        assert!(chunk.filter(&[true]).is_err());
     }
 
     #[test]

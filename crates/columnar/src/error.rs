@@ -87,8 +87,22 @@ impl Error {
         self
     }
 
+    /// The error with its span moved to where the expression sits in an enclosing file: `line_offset`
+    /// lines down, and `column_offset` columns right on the expression's first line (e.g. after
+    /// `expr = "` in a TOML file). Byte offsets are left relative to the expression.
+    pub fn shifted(mut self, line_offset: usize, column_offset: usize) -> Error {
+        if let Some(s) = &mut self.span {
+            if s.line == 1 {
+                s.column += column_offset;
+            }
+            s.line += line_offset;
+        }
+        self
+    }
+
     /// A multi-line message with the offending source line and a caret, e.g. for a terminal:
-    /// `origin:LINE:COL: message`. `line_offset` is added to the line (for expressions embedded in a file).
+    /// `origin:LINE:COL: message`. Either pass the expression's own text and the line where it starts in
+    /// `line_offset`, or pass the whole file as `source` with an error already [`Error::shifted`] and 0.
     pub fn render(&self, source: &str, origin: &str, line_offset: usize) -> String {
         let mut out = String::new();
         match self.span {
@@ -99,11 +113,20 @@ impl Error {
                     s.column,
                     self.message
                 ));
-                if let Some(text) = source.lines().nth(s.line - 1) {
-                    let width = source[s.start..s.end.min(source.len())]
-                        .lines()
-                        .next()
-                        .map_or(1, |t| t.chars().count().max(1));
+                if let Some(text) = source.lines().nth(s.line.saturating_sub(1)) {
+                    // The span's byte length, counted in characters from its column on.
+                    let bytes = s.end.saturating_sub(s.start);
+                    let mut used = 0;
+                    let width = text
+                        .chars()
+                        .skip(s.column - 1)
+                        .take_while(|c| {
+                            let inside = used < bytes;
+                            used += c.len_utf8();
+                            inside
+                        })
+                        .count()
+                        .max(1);
                     out.push_str(&format!(
                         "\n  | {text}\n  | {}{}",
                         " ".repeat(s.column - 1),
@@ -144,9 +167,54 @@ pub(crate) fn did_you_mean<'a>(
     let mut best: Option<(f64, &str)> = None;
     for c in candidates {
         let score = strsim::jaro_winkler(&lower, &c.to_lowercase());
-        if score > 0.8 && best.is_none_or(|(s, _)| score > s) {
+        if score > 0.8 && best.map_or(true, |(s, _)| score > s) {
             best = Some((score, c));
         }
     }
     best.map(|(_, c)| format!("did you mean `{c}`?"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shifting_into_a_file() {
+        let span = Span {
+            start: 4,
+            end: 7,
+            line: 1,
+            column: 5,
+        };
+        let e = Error::syntax(span, "x").shifted(9, 8);
+        assert_eq!((e.span.unwrap().line, e.span.unwrap().column), (10, 13));
+        let span = Span {
+            line: 2,
+            column: 3,
+            ..span
+        };
+        let e = Error::syntax(span, "x").shifted(9, 8);
+        assert_eq!((e.span.unwrap().line, e.span.unwrap().column), (11, 3));
+        assert_eq!(e.to_string(), "line 11, column 3: x");
+    }
+
+    #[test]
+    fn rendering_inside_a_file_with_non_ascii_text() {
+        // The expression `pt > ε` sits after `cut = "` on line 2 of a file with a non-ASCII comment.
+        let file = "# sélection — ε\ncut = \"pt > ε\"\n";
+        let err = Error::syntax(
+            Span {
+                start: 5,
+                end: 7,
+                line: 1,
+                column: 6,
+            },
+            "unexpected character `ε`",
+        );
+        let r = err.shifted(1, 7).render(file, "a.toml", 0);
+        assert_eq!(
+            r,
+            "a.toml:2:13: unexpected character `ε`\n  | cut = \"pt > ε\"\n  |             ^"
+        );
+    }
 }

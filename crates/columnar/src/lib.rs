@@ -1,7 +1,4 @@
-//! # hepkey-columnar
-//!
-//! Event data in memory as columns, and a small typed expression language evaluated over whole chunks.
-//! See the crate's `README.md` for the language reference.
+#![doc = include_str!("../README.md")]
 
 pub mod ast;
 pub mod column;

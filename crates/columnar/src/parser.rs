@@ -15,16 +15,25 @@ pub fn parse_expression(src: &str) -> Result<Expr> {
         .into_iter()
         .filter(|t| t.tok != Tok::Newline)
         .collect();
-    let mut p = Parser { tokens, pos: 0 };
+    let mut p = Parser {
+        tokens,
+        pos: 0,
+        depth: 0,
+    };
     let e = p.expr()?;
     p.expect_end()?;
+    check_tree_depth(&e)?;
     Ok(e)
 }
 
 /// Parses definitions `name = expression`, one per line (or separated by `;`); `#` starts a comment.
 pub fn parse_definitions(src: &str) -> Result<Vec<Definition>> {
     let tokens = tokenize(src)?;
-    let mut p = Parser { tokens, pos: 0 };
+    let mut p = Parser {
+        tokens,
+        pos: 0,
+        depth: 0,
+    };
     let mut defs = Vec::new();
     loop {
         while matches!(p.peek(), Tok::Newline | Tok::Sym(";")) {
@@ -47,6 +56,7 @@ pub fn parse_definitions(src: &str) -> Result<Vec<Definition>> {
         };
         p.expect_sym("=")?;
         let expr = p.expr()?;
+        check_tree_depth(&expr)?;
         defs.push(Definition {
             name,
             name_span,
@@ -67,6 +77,37 @@ pub fn parse_definitions(src: &str) -> Result<Vec<Definition>> {
 struct Parser {
     tokens: Vec<Token>,
     pos: usize,
+    /// Nesting depth, bounded so that hostile input cannot overflow the stack.
+    depth: usize,
+}
+
+const MAX_DEPTH: usize = 64;
+/// Operators chained at one level (`a + b + c ...`), which nest the tree as deeply as parentheses.
+const MAX_CHAIN: usize = 256;
+/// Depth of the whole tree, checked without recursion after parsing (compilation recurses over it).
+const MAX_TREE_DEPTH: usize = 320;
+
+fn check_tree_depth(e: &Expr) -> Result<()> {
+    let mut stack = vec![(e, 1usize)];
+    while let Some((e, d)) = stack.pop() {
+        if d > MAX_TREE_DEPTH {
+            return Err(Error::syntax(
+                e.span,
+                format!("expression nested more than {MAX_TREE_DEPTH} levels deep"),
+            )
+            .with_hint("split the expression into named definitions"));
+        }
+        match &e.kind {
+            ExprKind::Unary(_, x) | ExprKind::Field(x, _, _) => stack.push((x, d + 1)),
+            ExprKind::Binary(_, a, b) | ExprKind::Index(a, b) => {
+                stack.push((a, d + 1));
+                stack.push((b, d + 1));
+            }
+            ExprKind::Call { args, .. } => stack.extend(args.iter().map(|a| (&a.value, d + 1))),
+            _ => {}
+        }
+    }
+    Ok(())
 }
 
 fn binop_of(tok: &Tok) -> Option<(BinOp, u8)> {
@@ -164,9 +205,18 @@ impl Parser {
         } else {
             self.unary()?
         };
+        let mut chained = 0;
         while let Some((op, level)) = binop_of(self.peek()) {
             if level < min {
                 break;
+            }
+            chained += 1;
+            if chained > MAX_CHAIN {
+                return Err(Error::syntax(
+                    self.span(),
+                    format!("more than {MAX_CHAIN} operators in a row"),
+                )
+                .with_hint("split the expression into named definitions"));
             }
             self.next();
             let rhs = self.binary(level + 1)?;
@@ -207,6 +257,19 @@ impl Parser {
     }
 
     fn unary(&mut self) -> Result<Expr> {
+        self.depth += 1;
+        if self.depth > MAX_DEPTH {
+            return Err(Error::syntax(
+                self.span(),
+                format!("expression nested more than {MAX_DEPTH} levels deep"),
+            ));
+        }
+        let r = self.unary_inner();
+        self.depth -= 1;
+        r
+    }
+
+    fn unary_inner(&mut self) -> Result<Expr> {
         let op = match self.peek() {
             Tok::Sym("-") => Some(UnaryOp::Neg),
             Tok::Sym("!") => Some(UnaryOp::Not),
@@ -429,6 +492,28 @@ mod tests {
         assert!(e.message.contains('$'));
         let x = parse_expression("  foo").unwrap();
         assert_eq!((x.span.start, x.span.end, x.span.column), (2, 5, 3));
+    }
+
+    #[test]
+    fn deep_nesting_is_an_error_not_a_crash() {
+        let deep = format!("{}x{}", "(".repeat(5000), ")".repeat(5000));
+        assert!(parse_expression(&deep)
+            .unwrap_err()
+            .message
+            .contains("nested"));
+        let minus = format!("{}x", "-".repeat(5000));
+        assert!(parse_expression(&minus).is_err());
+        let long = format!("x{}", " + x".repeat(5000));
+        assert!(parse_expression(&long)
+            .unwrap_err()
+            .message
+            .contains("in a row"));
+        let nested = format!("{}x{}", "(x + ".repeat(60), " + x)".repeat(60));
+        let nested = format!("{nested}{}", " + x".repeat(250));
+        assert!(parse_expression(&nested)
+            .unwrap_err()
+            .message
+            .contains("levels deep"));
     }
 
     #[test]

@@ -60,6 +60,14 @@ pub enum Node {
         positions: NodeId,
     },
     Reduce(ReduceOp, NodeId),
+    /// A reduction of values over the pairs of `cartesian(a, b)` that share member `slot`'s object.
+    GroupReduce {
+        op: ReduceOp,
+        data: NodeId,
+        a: NodeId,
+        b: NodeId,
+        slot: usize,
+    },
     LocalIndex(NodeId),
     ArgSort {
         key: NodeId,
@@ -68,6 +76,11 @@ pub enum Node {
     Combinations {
         like: NodeId,
         k: usize,
+    },
+    /// Every pair (i, j) of an element of `a`'s list and one of `b`'s, per event.
+    Cartesian {
+        a: NodeId,
+        b: NodeId,
     },
     Slot {
         comb: NodeId,
@@ -93,6 +106,7 @@ impl Node {
             | Node::Compare(_, a, b)
             | Node::Math2(_, a, b)
             | Node::Broadcast { value: a, like: b }
+            | Node::Cartesian { a, b }
             | Node::Positions {
                 like: a, index: b, ..
             }
@@ -100,6 +114,7 @@ impl Node {
                 data: a,
                 positions: b,
             } => vec![a, b],
+            Node::GroupReduce { data, a, b, .. } => vec![data, a, b],
             Node::Where(a, b, c)
             | Node::Mask {
                 data: a,
@@ -135,13 +150,53 @@ impl Graph {
 pub struct Program {
     nodes: Arc<Vec<Node>>,
     outputs: Vec<(String, NodeId, Type)>,
-    /// Nodes needed by the outputs, in evaluation order, with the position after which each can be freed.
-    plan: Arc<Vec<(NodeId, Vec<NodeId>)>>,
+    /// Steps in evaluation order: one node, or a fused group of element-wise nodes; each with the values
+    /// that can be freed after it.
+    plan: Arc<Vec<Step>>,
+    /// Number of graph nodes the plan computes.
+    n_nodes: usize,
+}
+
+/// One step of the evaluation plan.
+#[derive(Clone, Debug)]
+struct Step {
+    /// The node whose value the step produces.
+    id: NodeId,
+    /// For a fused group: its nodes in evaluation order (ending with `id`), evaluated block by block so
+    /// that the intermediate columns stay in cache and are never materialised whole. Empty otherwise.
+    members: Vec<NodeId>,
+    frees: Vec<NodeId>,
+}
+
+/// Elements per block in fused groups: the group's intermediates for one block fit in the L1/L2 cache.
+const BLOCK: usize = 4096;
+
+fn fusable(node: &Node) -> bool {
+    matches!(
+        node,
+        Node::Cast(..)
+            | Node::Arith(..)
+            | Node::Compare(..)
+            | Node::Unary(..)
+            | Node::Math1(..)
+            | Node::Math2(..)
+            | Node::Test(..)
+            | Node::Where(..)
+    )
 }
 
 impl Program {
     pub(crate) fn new(graph: &Graph, outputs: Vec<(String, NodeId, Type)>) -> Program {
-        let nodes = graph.nodes.clone();
+        Program::planned(graph.nodes.clone(), outputs, true)
+    }
+
+    /// The same program with every kernel run over whole columns, one after the other (no fused
+    /// groups): for comparisons and debugging.
+    pub fn unfused(&self) -> Program {
+        Program::planned((*self.nodes).clone(), self.outputs.clone(), false)
+    }
+
+    fn planned(nodes: Vec<Node>, outputs: Vec<(String, NodeId, Type)>, fuse: bool) -> Program {
         let mut needed = vec![false; nodes.len()];
         for (_, id, _) in &outputs {
             needed[*id] = true;
@@ -154,25 +209,81 @@ impl Program {
             }
         }
         let order: Vec<NodeId> = (0..nodes.len()).filter(|&i| needed[i]).collect();
-        // Free each intermediate after its last consumer (outputs are kept).
-        let mut last_use: HashMap<NodeId, usize> = HashMap::new();
-        for (pos, &id) in order.iter().enumerate() {
+        let is_output = |id: NodeId| outputs.iter().any(|(_, o, _)| *o == id);
+        // An element-wise node with a single element-wise consumer is absorbed into that consumer's group.
+        let mut consumers: Vec<Vec<NodeId>> = vec![Vec::new(); nodes.len()];
+        for &id in &order {
             for c in nodes[id].children() {
-                last_use.insert(c, pos);
+                if !consumers[c].contains(&id) {
+                    consumers[c].push(id);
+                }
             }
         }
-        let is_output = |id: NodeId| outputs.iter().any(|(_, o, _)| *o == id);
-        let mut frees: Vec<Vec<NodeId>> = vec![Vec::new(); order.len()];
+        let absorbed: Vec<bool> = (0..nodes.len())
+            .map(|n| {
+                fuse && needed[n]
+                    && fusable(&nodes[n])
+                    && !is_output(n)
+                    && consumers[n].len() == 1
+                    && fusable(&nodes[consumers[n][0]])
+            })
+            .collect();
+        let root_of = |mut n: NodeId| {
+            while absorbed[n] {
+                n = consumers[n][0];
+            }
+            n
+        };
+        let mut members: HashMap<NodeId, Vec<NodeId>> = HashMap::new();
+        for &id in &order {
+            if absorbed[id] {
+                members.entry(root_of(id)).or_default().push(id);
+            }
+        }
+        let mut steps: Vec<Step> = Vec::new();
+        for &id in &order {
+            if absorbed[id] {
+                continue;
+            }
+            let members = match members.remove(&id) {
+                Some(mut m) => {
+                    m.push(id);
+                    m
+                }
+                None => Vec::new(),
+            };
+            steps.push(Step {
+                id,
+                members,
+                frees: Vec::new(),
+            });
+        }
+        // Free each intermediate after its last consumer step (outputs are kept).
+        let mut last_use: HashMap<NodeId, usize> = HashMap::new();
+        for (pos, step) in steps.iter().enumerate() {
+            let computed: Vec<NodeId> = if step.members.is_empty() {
+                vec![step.id]
+            } else {
+                step.members.clone()
+            };
+            for m in &computed {
+                for c in nodes[*m].children() {
+                    if !computed.contains(&c) {
+                        last_use.insert(c, pos);
+                    }
+                }
+            }
+        }
         for (&id, &pos) in &last_use {
             if !is_output(id) {
-                frees[pos].push(id);
+                steps[pos].frees.push(id);
             }
         }
-        let plan = order.into_iter().zip(frees).collect();
         Program {
             nodes: Arc::new(nodes),
             outputs,
-            plan: Arc::new(plan),
+            plan: Arc::new(steps),
+            n_nodes: order.len(),
         }
     }
 
@@ -183,10 +294,10 @@ impl Program {
 
     /// Input columns the program reads.
     pub fn inputs(&self) -> Vec<&str> {
-        let needed: Vec<NodeId> = self.plan.iter().map(|(id, _)| *id).collect();
-        let mut v: Vec<&str> = needed
+        let mut v: Vec<&str> = self
+            .plan
             .iter()
-            .filter_map(|&id| match &self.nodes[id] {
+            .filter_map(|step| match &self.nodes[step.id] {
                 Node::Input { name, .. } => Some(name.as_str()),
                 _ => None,
             })
@@ -196,19 +307,19 @@ impl Program {
         v
     }
 
-    /// Number of kernels run per chunk.
+    /// Number of kernels (graph nodes) computed per chunk, fused or not.
     pub fn n_kernels(&self) -> usize {
-        self.plan.len()
+        self.n_nodes
     }
 
     /// Evaluates every output on a chunk. Per-event outputs have one value per event; list outputs
     /// are jagged. Constant outputs are repeated for every event.
     pub fn evaluate(&self, chunk: &Chunk) -> Result<Vec<Column>> {
         let mut slots: Vec<Option<Datum>> = vec![None; self.nodes.len()];
-        for (id, frees) in self.plan.iter() {
-            let d = self.run(*id, &slots, chunk)?;
-            slots[*id] = Some(d);
-            for f in frees {
+        for step in self.plan.iter() {
+            let d = self.run_step(step, &slots, chunk)?;
+            slots[step.id] = Some(d);
+            for f in &step.frees {
                 slots[*f] = None;
             }
         }
@@ -233,16 +344,48 @@ impl Program {
     pub fn profile(&self, chunk: &Chunk) -> Result<Vec<(String, f64)>> {
         let mut slots: Vec<Option<Datum>> = vec![None; self.nodes.len()];
         let mut out = Vec::new();
-        for (id, frees) in self.plan.iter() {
+        for step in self.plan.iter() {
             let t = std::time::Instant::now();
-            let d = self.run(*id, &slots, chunk)?;
-            out.push((format!("{:?}", self.nodes[*id]), t.elapsed().as_secs_f64()));
-            slots[*id] = Some(d);
-            for f in frees {
+            let d = self.run_step(step, &slots, chunk)?;
+            let what = if step.members.is_empty() {
+                format!("{:?}", self.nodes[step.id])
+            } else {
+                format!(
+                    "fused {:?}",
+                    step.members
+                        .iter()
+                        .map(|m| &self.nodes[*m])
+                        .collect::<Vec<_>>()
+                )
+            };
+            out.push((what, t.elapsed().as_secs_f64()));
+            slots[step.id] = Some(d);
+            for f in &step.frees {
                 slots[*f] = None;
             }
         }
         Ok(out)
+    }
+
+    /// Evaluates the outputs only for the events where `keep` is true (results have one entry per kept
+    /// event). Only the program's input columns are filtered, so an expensive observable (say m_bjj) costs
+    /// nothing for events that a cheap selection already rejected.
+    pub fn evaluate_selected(&self, chunk: &Chunk, keep: &[bool]) -> Result<Vec<Column>> {
+        if keep.len() != chunk.n_events() {
+            return Err(Error::data(format!(
+                "event mask has {} entries but the chunk has {} events",
+                keep.len(),
+                chunk.n_events()
+            )));
+        }
+        let mut sub = Chunk::new(keep.iter().filter(|&&k| k).count());
+        for name in self.inputs() {
+            let c = chunk
+                .get(name)
+                .ok_or_else(|| Error::data(format!("column '{name}' is missing from the chunk")))?;
+            sub.insert(name, c.filter_events(keep)?)?;
+        }
+        self.evaluate(&sub)
     }
 
     /// Evaluates several chunks, in parallel with the `native` feature.
@@ -256,6 +399,88 @@ impl Program {
         {
             chunks.iter().map(|c| self.evaluate(c)).collect()
         }
+    }
+
+    fn run_step(&self, step: &Step, slots: &[Option<Datum>], chunk: &Chunk) -> Result<Datum> {
+        if step.members.is_empty() {
+            return self.run(step.id, slots, chunk);
+        }
+        // The group's inputs: computed before the step (columns of one shape, or scalars).
+        let mut leaves: Vec<NodeId> = Vec::new();
+        for m in &step.members {
+            for c in self.nodes[*m].children() {
+                if !step.members.contains(&c) && !leaves.contains(&c) {
+                    leaves.push(c);
+                }
+            }
+        }
+        let mut shape: Option<&Column> = None;
+        for l in &leaves {
+            match slots[*l].as_ref() {
+                Some(Datum::Col(c)) => {
+                    if let Some(s) = shape {
+                        let same_lists = match (s.offsets(), c.offsets()) {
+                            (Some(a), Some(b)) => Arc::ptr_eq(a, b) || a == b,
+                            (None, None) => true,
+                            _ => false,
+                        };
+                        if s.values().len() != c.values().len() || !same_lists {
+                            // Let the kernels report the mismatch as usual.
+                            return self.run_unfused(step, slots, chunk);
+                        }
+                    }
+                    shape = Some(c);
+                }
+                Some(Datum::Scalar(_)) => {}
+                _ => return Err(internal("fused group input missing")),
+            }
+        }
+        let Some(shape) = shape else {
+            return self.run_unfused(step, slots, chunk);
+        };
+        let n = shape.values().len();
+        if n <= BLOCK {
+            return self.run_unfused(step, slots, chunk);
+        }
+        let offsets = shape.offsets().cloned();
+        let mut local: Vec<Option<Datum>> = vec![None; self.nodes.len()];
+        let mut parts: Vec<Values> = Vec::with_capacity(n.div_ceil(BLOCK));
+        let mut lo = 0;
+        while lo < n {
+            let hi = (lo + BLOCK).min(n);
+            for l in &leaves {
+                local[*l] = Some(match slots[*l].as_ref() {
+                    Some(Datum::Col(c)) => {
+                        Datum::Col(Column::from_parts(slice_values(c.values(), lo, hi), None))
+                    }
+                    Some(d) => d.clone(),
+                    None => return Err(internal("fused group input missing")),
+                });
+            }
+            for m in &step.members {
+                local[*m] = Some(self.run(*m, &local, chunk)?);
+            }
+            match local[step.id].take() {
+                Some(Datum::Col(c)) => parts.push(c.values().clone()),
+                _ => return Err(internal("fused group result")),
+            }
+            lo = hi;
+        }
+        Ok(Datum::Col(Column::from_parts(
+            concat_values(parts)?,
+            offsets,
+        )))
+    }
+
+    /// A fused group evaluated node by node over whole columns.
+    fn run_unfused(&self, step: &Step, slots: &[Option<Datum>], chunk: &Chunk) -> Result<Datum> {
+        let mut local: Vec<Option<Datum>> = slots.to_vec();
+        for m in &step.members {
+            local[*m] = Some(self.run(*m, &local, chunk)?);
+        }
+        local[step.id]
+            .take()
+            .ok_or_else(|| internal("fused group result"))
     }
 
     fn run(&self, id: NodeId, slots: &[Option<Datum>], chunk: &Chunk) -> Result<Datum> {
@@ -298,11 +523,41 @@ impl Program {
             }
             Node::Gather { data, positions } => jagged::gather(get(*data)?, get(*positions)?)?,
             Node::Reduce(op, a) => reduce::reduce(*op, get(*a)?)?,
+            Node::GroupReduce {
+                op,
+                data,
+                a,
+                b,
+                slot,
+            } => reduce::group_reduce(*op, get(*data)?, get(*a)?, get(*b)?, *slot)?,
             Node::LocalIndex(a) => jagged::local_index(get(*a)?)?,
             Node::ArgSort { key, descending } => sort::argsort(get(*key)?, *descending)?,
             Node::Combinations { like, k } => combinations::combinations(get(*like)?, *k)?,
+            Node::Cartesian { a, b } => combinations::cartesian(get(*a)?, get(*b)?)?,
             Node::Slot { comb, slot } => combinations::slot(get(*comb)?, *slot)?,
         })
+    }
+}
+
+fn slice_values(v: &Values, lo: usize, hi: usize) -> Values {
+    crate::with_values!(v, s => crate::column::Element::wrap(s[lo..hi].to_vec()))
+}
+
+fn concat_values(parts: Vec<Values>) -> Result<Values> {
+    fn typed<T: crate::column::Element>(first: &[T], parts: &[Values]) -> Result<Values> {
+        let mut out: Vec<T> = Vec::with_capacity(parts.iter().map(|p| p.len()).sum());
+        let _ = first;
+        for p in parts {
+            out.extend_from_slice(
+                p.as_slice::<T>()
+                    .ok_or_else(|| internal("fused block types"))?,
+            );
+        }
+        Ok(T::wrap(out))
+    }
+    match parts.first() {
+        None => Err(internal("no blocks")),
+        Some(f) => crate::with_values!(f, s => typed(s, &parts)),
     }
 }
 

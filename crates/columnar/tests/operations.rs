@@ -53,6 +53,20 @@ fn float32_stays_float32_with_literals() {
     assert_eq!(eval(&chunk, "run + Jet_jetId").dtype(), DType::I64);
     assert_eq!(eval(&chunk, "float64(Jet_pt) * 1.03").dtype(), DType::F64);
     assert_eq!(eval(&chunk, "2 ** 3").dtype(), DType::F64);
+    // A literal the column type cannot hold does not wrap around.
+    assert!(eval(&chunk, "run > -1")
+        .as_slice::<bool>()
+        .unwrap()
+        .iter()
+        .all(|&b| b));
+    assert_eq!(eval(&chunk, "run + 1").dtype(), DType::U32);
+    assert_eq!(eval(&chunk, "run - 5000000000").dtype(), DType::I64);
+    assert_eq!(eval(&chunk, "Jet_jetId < 3000000000").dtype(), DType::Bool);
+    assert!(eval(&chunk, "Jet_jetId < 3000000000")
+        .as_slice::<bool>()
+        .unwrap()
+        .iter()
+        .all(|&b| b));
 }
 
 #[test]
@@ -206,6 +220,11 @@ fn gaussian_quantile() {
     assert_eq!(v[1], 0.0);
     assert!((v[2] + 3.290_526_731_491_894_8).abs() < 7e-15);
     assert_eq!(eval(&chunk, "ndtri(p)"), c);
+    let g = eval(&chunk, "gaussian_quantile(p, 0.05)");
+    assert_eq!(
+        g.as_slice::<f64>().unwrap(),
+        &v.iter().map(|x| 0.05 * x).collect::<Vec<_>>()[..]
+    );
 }
 
 #[test]
@@ -232,6 +251,16 @@ fn broadcasting_per_event_values_over_lists() {
         })
         .collect();
     assert_lists_f32(&c, &want);
+    let c = eval(&chunk, "broadcast(MET_pt, Jet_pt)");
+    let want: Vec<Vec<f32>> = (0..ev.n)
+        .map(|e| vec![ev.met_pt[e]; ev.jet_pt[e].len()])
+        .collect();
+    assert_lists_f32(&c, &want);
+    let c = eval(&chunk, "broadcast(2, Jet[Jet_pt > 40])");
+    let want: Vec<Vec<i64>> = (0..ev.n)
+        .map(|e| vec![2; ev.jet_pt[e].iter().filter(|&&p| p > 40.0).count()])
+        .collect();
+    assert_eq!(c.to_lists::<i64>().unwrap(), want);
     // A per-event condition as a mask keeps or drops the whole list.
     let c = eval(&chunk, "Jet_pt[run == 2]");
     let want: Vec<Vec<f32>> = (0..ev.n)
@@ -283,6 +312,10 @@ fn masks_and_reductions() {
     });
     check("count(pt)", &|l| l.len() as f64);
     check("num(pt > 50)", &|l| l.len() as f64);
+    check("len(pt)", &|l| l.len() as f64);
+    check("count_nonzero(pt > 50)", &|l| {
+        l.iter().filter(|&&x| x > 50.0).count() as f64
+    });
     check("count(pt > 50)", &|l| {
         l.iter().filter(|&&x| x > 50.0).count() as f64
     });
@@ -612,7 +645,7 @@ fn collections_and_best_combination() {
                     let s: Vec<f64> = (0..4).map(|q| ids.iter().map(|&i| j(i)[q]).sum()).collect();
                     let pt = (s[0] * s[0] + s[1] * s[1]).sqrt();
                     let m = (s[3] * s[3] - s[0] * s[0] - s[1] * s[1] - s[2] * s[2]).sqrt();
-                    if best.is_none_or(|(p, _)| pt > p) {
+                    if best.map_or(true, |(p, _)| pt > p) {
                         best = Some((pt, m));
                     }
                 }
@@ -670,9 +703,38 @@ fn errors_point_at_the_source() {
 fn runtime_errors_for_mismatched_lists_and_bad_data() {
     let ev = events(50, 12);
     let chunk = ev.chunk();
+    // Different collections are caught by the type checker, before any event is read...
     let mut b = ProgramBuilder::new(Schema::from_chunk(&chunk));
-    b.output("x", "Jet_pt + Muon_pt").unwrap();
-    assert!(b.build().evaluate(&chunk).is_err());
+    for expr in [
+        "Jet_pt + Muon_pt",
+        "Jet_pt[Muon_pt > 3]",
+        "where(Jet_pt > 30, Muon_pt, 0)",
+        "Jet[Jet_pt > 30].pt - Jet_pt",
+    ] {
+        let e = b.output("x", expr).unwrap_err();
+        assert_eq!(e.kind, ErrorKind::Type, "{expr}");
+        assert!(e.message.contains("different collections"), "{expr}: {e}");
+    }
+    let e = b
+        .output("x", "sum(Jet_pt) + (Jet_eta * Muon_pt)")
+        .unwrap_err();
+    assert_eq!((e.span.unwrap().start, e.span.unwrap().end), (14, 33));
+    assert!(e.message.contains("`Jet` and `Muon`"), "{e}");
+    // ... lists of one collection mix freely ...
+    b.output("ok", "Jet_pt[Jet_eta > 0] + Jet[Jet_eta > 0].mass")
+        .unwrap();
+    // ... and lists the schema cannot tell apart fail at evaluation, with an error, not a panic.
+    let chunk2 = Chunk::new(2)
+        .with("a", Column::from_lists(&[vec![1.0f32], vec![2.0, 3.0]]))
+        .unwrap()
+        .with("b", Column::from_lists(&[vec![1.0f32, 2.0], vec![3.0]]))
+        .unwrap();
+    let mut b = ProgramBuilder::new(Schema::from_chunk(&chunk2));
+    b.output("x", "a + b").unwrap();
+    assert_eq!(
+        b.build().evaluate(&chunk2).unwrap_err().kind,
+        ErrorKind::Data
+    );
     let mut b = ProgramBuilder::new(Schema::new().with("x", Type::flat(DType::F32)));
     b.output("y", "x * 2").unwrap();
     let wrong = Chunk::new(1).with("x", Column::flat(vec![1.0f64])).unwrap();
@@ -684,6 +746,27 @@ fn runtime_errors_for_mismatched_lists_and_bad_data() {
         .unwrap_err()
         .message
         .contains("missing"));
+}
+
+#[test]
+fn collections_with_mismatched_fields_are_errors() {
+    // Jet_a and Jet_b claim one collection but have different counts in event 0.
+    let chunk = Chunk::new(2)
+        .with("Jet_a", Column::from_lists(&[vec![1.0f32, 2.0], vec![3.0]]))
+        .unwrap()
+        .with("Jet_b", Column::from_lists(&[vec![1.0f32], vec![3.0, 4.0]]))
+        .unwrap();
+    for expr in [
+        "sort(Jet, by=Jet.a).b",
+        "Jet[argsort(Jet_a)].b",
+        "Jet[0].b + Jet[0].a",
+        "Jet[Jet_a > 1].b",
+    ] {
+        let mut b = ProgramBuilder::new(Schema::from_chunk(&chunk));
+        b.output("x", expr).unwrap();
+        let e = b.build().evaluate(&chunk).unwrap_err();
+        assert_eq!(e.kind, ErrorKind::Data, "{expr}");
+    }
 }
 
 #[test]
@@ -739,4 +822,425 @@ fn variations_share_unvaried_work_in_one_program() {
             .sum();
         assert_eq!(out[2].values().get_f64(e), up);
     }
+}
+
+#[test]
+fn the_deepest_accepted_expression_compiles() {
+    // 250 chained additions plus nesting, just inside the parser's limits, must not exhaust the stack.
+    let chunk = Chunk::new(1).with("x", Column::flat(vec![1i64])).unwrap();
+    let inner = format!("x{}", " + x".repeat(250));
+    let expr = format!("{}{inner}{}", "(".repeat(60), ")".repeat(60));
+    assert_eq!(eval(&chunk, &expr).as_slice::<i64>().unwrap(), &[251]);
+}
+
+#[test]
+fn four_vector_sum_direction_and_energy() {
+    let ev = events(300, 15);
+    let chunk = ev.chunk();
+    let defs = "pairs = combinations(Jet, 2)";
+    let outs = [
+        "eta(pairs.0, pairs.1)",
+        "phi(pairs.0, pairs.1)",
+        "energy(pairs.0, pairs.1)",
+        "pt(Jet)",
+        "mass(Jet)",
+    ];
+    let cols: Vec<Column> = outs.iter().map(|o| eval_with(&chunk, defs, o)).collect();
+    let dr = eval(&chunk, "delta_r(Jet_eta, Jet_phi, Jet_eta[0], Jet_phi[0])");
+    for e in 0..ev.n {
+        let n = ev.jet_pt[e].len();
+        let j = |i: usize| {
+            p4(
+                ev.jet_pt[e][i],
+                ev.jet_eta[e][i],
+                ev.jet_phi[e][i],
+                ev.jet_mass[e][i],
+            )
+        };
+        let (mut weta, mut wphi, mut we) = (vec![], vec![], vec![]);
+        for a in 0..n {
+            for b in a + 1..n {
+                let s: Vec<f64> = (0..4).map(|k| j(a)[k] + j(b)[k]).collect();
+                let pt = (s[0] * s[0] + s[1] * s[1]).sqrt();
+                weta.push((s[2] / pt).asinh());
+                wphi.push(s[1].atan2(s[0]));
+                we.push(s[3]);
+            }
+        }
+        assert_eq!(cols[0].event_f64(e), weta);
+        assert_eq!(cols[1].event_f64(e), wphi);
+        assert_eq!(cols[2].event_f64(e), we);
+        // A single object's pt and mass come back (to rounding).
+        for i in 0..n {
+            assert!(
+                (cols[3].event_f64(e)[i] - ev.jet_pt[e][i] as f64).abs()
+                    < 1e-9 * ev.jet_pt[e][i] as f64
+            );
+            assert!(
+                (cols[4].event_f64(e)[i] - ev.jet_mass[e][i] as f64).abs()
+                    < 1e-6 * ev.jet_pt[e][i] as f64
+            );
+            let deta = ev.jet_eta[e][i] as f64 - ev.jet_eta[e][0] as f64;
+            let d = ev.jet_phi[e][i] as f64 - ev.jet_phi[e][0] as f64;
+            let dphi = (d + std::f64::consts::PI).rem_euclid(2.0 * std::f64::consts::PI)
+                - std::f64::consts::PI;
+            assert!((dr.event_f64(e)[i] - deta.hypot(dphi)).abs() < 1e-12);
+        }
+    }
+}
+
+#[test]
+fn four_lepton_mass_from_cartesian_components() {
+    // H→ZZ→4ℓ style: every 4-combination of leptons given by (Px, Py, Pz, E), sorted by mass.
+    let mut r = common::Rng::new(16);
+    let n = 200;
+    let mut comps: Vec<[Vec<f32>; 4]> = Vec::new();
+    for _ in 0..n {
+        let k = r.below(7) as usize;
+        let mut c: [Vec<f32>; 4] = Default::default();
+        for _ in 0..k {
+            let (px, py, pz) = (
+                (r.uniform() * 80.0 - 40.0) as f32,
+                (r.uniform() * 80.0 - 40.0) as f32,
+                (r.uniform() * 200.0 - 100.0) as f32,
+            );
+            let e = ((px as f64).powi(2) + (py as f64).powi(2) + (pz as f64).powi(2) + 0.011).sqrt()
+                as f32;
+            for (v, x) in c.iter_mut().zip([px, py, pz, e]) {
+                v.push(x);
+            }
+        }
+        comps.push(c);
+    }
+    let mut chunk = Chunk::new(n);
+    for (i, name) in ["lep_Px", "lep_Py", "lep_Pz", "lep_E"].iter().enumerate() {
+        let lists: Vec<Vec<f32>> = comps.iter().map(|c| c[i].clone()).collect();
+        chunk.insert(*name, Column::from_lists(&lists)).unwrap();
+    }
+    let c = eval_with(
+        &chunk,
+        "q = combinations(lep, 4)\nm4 = mass(q.0, q.1, q.2, q.3)",
+        "sort(m4, descending=true)",
+    );
+    for e in 0..n {
+        let k = comps[e][0].len();
+        let mut want = vec![];
+        for a in 0..k {
+            for b in a + 1..k {
+                for c2 in b + 1..k {
+                    for d in c2 + 1..k {
+                        let s: Vec<f64> = (0..4)
+                            .map(|q| [a, b, c2, d].iter().map(|&i| comps[e][q][i] as f64).sum())
+                            .collect();
+                        want.push((s[3] * s[3] - s[0] * s[0] - s[1] * s[1] - s[2] * s[2]).sqrt());
+                    }
+                }
+            }
+        }
+        want.sort_by(|x, y| match (x.is_nan(), y.is_nan()) {
+            (true, true) => std::cmp::Ordering::Equal,
+            (true, false) => std::cmp::Ordering::Greater,
+            (false, true) => std::cmp::Ordering::Less,
+            _ => y.partial_cmp(x).unwrap(),
+        });
+        let got = c.event_f64(e);
+        assert_eq!(got.len(), want.len());
+        for (g, w) in got.iter().zip(&want) {
+            assert!(same(*g, *w), "{g} {w}");
+        }
+    }
+}
+
+#[test]
+fn conversions_and_rounding() {
+    let chunk = Chunk::new(6)
+        .with("x", Column::flat(vec![2.5f64, -2.5, 1.7, -1.7, 300.9, 0.5]))
+        .unwrap();
+    let f = |e: &str| f64s(&eval(&chunk, e));
+    assert_eq!(f("round(x)"), vec![2.0, -2.0, 2.0, -2.0, 301.0, 0.0]);
+    assert_eq!(f("floor(x)"), vec![2.0, -3.0, 1.0, -2.0, 300.0, 0.0]);
+    assert_eq!(f("ceil(x)"), vec![3.0, -2.0, 2.0, -1.0, 301.0, 1.0]);
+    assert_eq!(f("trunc(x)"), vec![2.0, -2.0, 1.0, -1.0, 300.0, 0.0]);
+    assert_eq!(f("int32(x)"), vec![2.0, -2.0, 1.0, -1.0, 300.0, 0.0]);
+    assert_eq!(
+        eval(&chunk, "int8(int32(x))").as_slice::<i8>().unwrap(),
+        &[2, -2, 1, -1, 44, 0]
+    );
+    assert_eq!(
+        eval(&chunk, "uint16(x > 1) * 3").as_slice::<u16>().unwrap(),
+        &[3, 0, 3, 0, 3, 0]
+    );
+    assert_eq!(
+        eval(&chunk, "bool(trunc(x))").as_slice::<bool>().unwrap(),
+        &[true, true, true, true, true, false]
+    );
+    let y = [2.5f64, -2.5, 1.7, -1.7, 300.9, 0.5];
+    for (expr, g) in [
+        ("asin(x / 400)", f64::asin as fn(f64) -> f64),
+        ("acos(x / 400)", f64::acos),
+        ("atan(x)", f64::atan),
+        ("tanh(x)", f64::tanh),
+    ] {
+        let arg = |v: f64| if expr.contains("/ 400") { v / 400.0 } else { v };
+        assert_eq!(
+            f(expr),
+            y.iter().map(|&v| g(arg(v))).collect::<Vec<_>>(),
+            "{expr}"
+        );
+    }
+    assert_eq!(
+        f("log10(abs(x))"),
+        y.iter().map(|v| v.abs().log10()).collect::<Vec<_>>()
+    );
+}
+
+#[test]
+fn cartesian_pairs_of_two_collections() {
+    let ev = events(300, 17);
+    let chunk = ev.chunk();
+    let defs = "jm = cartesian(Jet, Muon)";
+    let dr = eval_with(&chunk, defs, "delta_phi(jm.0, jm.1)");
+    let ji = eval_with(&chunk, defs, "jm.0.index * 10 + jm.1.index");
+    let n = eval_with(&chunk, defs, "count(jm)");
+    for e in 0..ev.n {
+        let (mut wd, mut wi) = (vec![], vec![]);
+        for a in 0..ev.jet_phi[e].len() {
+            for b in 0..ev.mu_phi[e].len() {
+                let d = ev.jet_phi[e][a] as f64 - ev.mu_phi[e][b] as f64;
+                wd.push(
+                    (d + std::f64::consts::PI).rem_euclid(2.0 * std::f64::consts::PI)
+                        - std::f64::consts::PI,
+                );
+                wi.push((a * 10 + b) as f64);
+            }
+        }
+        assert_eq!(ji.event_f64(e), wi);
+        assert_eq!(n.values().get_f64(e), wi.len() as f64);
+        for (g, w) in dr.event_f64(e).iter().zip(&wd) {
+            assert!((g - w).abs() < 1e-12);
+        }
+    }
+}
+
+#[test]
+fn expensive_outputs_on_selected_events_only() {
+    let ev = events(400, 18);
+    let chunk = ev.chunk();
+    let defs =
+        "jets = Jet[Jet_pt > 30]\ntri = combinations(jets, 3)\nm = max(mass(tri.0, tri.1, tri.2))";
+    let mut sel = ProgramBuilder::new(Schema::from_chunk(&chunk));
+    sel.define_all(defs).unwrap();
+    sel.output("pass", "count(jets) >= 4").unwrap();
+    let keep = sel.build().evaluate(&chunk).unwrap()[0]
+        .as_slice::<bool>()
+        .unwrap()
+        .to_vec();
+    let mut obs = sel.clone();
+    obs.output("m", "m").unwrap();
+    let all = eval_with(&chunk, defs, "m");
+    let p = obs.build();
+    let got = &p.evaluate_selected(&chunk, &keep).unwrap()[1];
+    let want: Vec<f64> = (0..ev.n)
+        .filter(|&e| keep[e])
+        .map(|e| all.values().get_f64(e))
+        .collect();
+    assert_eq!(got.values().to_f64_vec(), want);
+    assert!(want.len() > 10 && want.len() < ev.n / 2, "{}", want.len());
+    assert!(p.evaluate_selected(&chunk, &keep[1..]).is_err());
+}
+
+#[test]
+fn reductions_per_object_over_cartesian_pairs() {
+    // Jet-muon cleaning: for each jet the smallest angular distance to any muon (|delta phi| here, the
+    // synthetic muons have no eta); for each muon the number of jets within 1.5 and the closest jet's index.
+    let ev = events(300, 19);
+    let chunk = ev.chunk();
+    let defs = "p = cartesian(Jet, Muon)\ndr = abs(delta_phi(p.0, p.1))";
+    let mut b = ProgramBuilder::new(Schema::from_chunk(&chunk));
+    b.define_all(defs).unwrap();
+    b.output("min_dr", "min(dr, per=p.0)").unwrap();
+    b.output("n_close", "count(dr < 1.5, per=p.1)").unwrap();
+    b.output("closest", "argmin(dr, per=p.1)").unwrap();
+    b.output(
+        "clean",
+        "Jet_pt[min(dr, per=p.0) > 0.4 || num(Muon_pt) == 0]",
+    )
+    .unwrap();
+    let out = b.build().evaluate(&chunk).unwrap();
+    for e in 0..ev.n {
+        let (nj, nm) = (ev.jet_pt[e].len(), ev.mu_pt[e].len());
+        // The pair values as the engine computes them (checked against loops to rounding here), so the
+        // grouped results below can be compared exactly.
+        let pairs = eval_with(&chunk, defs, "dr").event_f64(e);
+        assert_eq!(pairs.len(), nj * nm);
+        for j in 0..nj {
+            for m in 0..nm {
+                let d = ev.jet_phi[e][j] as f64 - ev.mu_phi[e][m] as f64;
+                let d = (d + std::f64::consts::PI).rem_euclid(2.0 * std::f64::consts::PI)
+                    - std::f64::consts::PI;
+                assert!((pairs[j * nm + m] - d.abs()).abs() < 1e-12);
+            }
+        }
+        let min_dr: Vec<f64> = (0..nj)
+            .map(|j| {
+                (0..nm)
+                    .map(|m| pairs[j * nm + m])
+                    .fold(
+                        f64::NAN,
+                        |a: f64, x| if a.is_nan() || x < a { x } else { a },
+                    )
+            })
+            .collect();
+        let got = out[0].event_f64(e);
+        assert_eq!(got.len(), nj);
+        for (g, w) in got.iter().zip(&min_dr) {
+            assert!(same(*g, *w));
+        }
+        let n_close: Vec<f64> = (0..nm)
+            .map(|m| (0..nj).filter(|&j| pairs[j * nm + m] < 1.5).count() as f64)
+            .collect();
+        assert_eq!(out[1].event_f64(e), n_close);
+        let closest: Vec<f64> = (0..nm)
+            .map(|m| {
+                let mut best = 0;
+                for j in 1..nj {
+                    if pairs[j * nm + m] < pairs[best * nm + m] {
+                        best = j;
+                    }
+                }
+                if nj == 0 {
+                    -1.0
+                } else {
+                    best as f64
+                }
+            })
+            .collect();
+        assert_eq!(out[2].event_f64(e), closest);
+        let clean: Vec<f64> = (0..nj)
+            .filter(|&j| nm == 0 || min_dr[j] > 0.4)
+            .map(|j| ev.jet_pt[e][j] as f64)
+            .collect();
+        assert_eq!(out[3].event_f64(e), clean);
+    }
+    let e = b.output("x", "min(Jet_pt, per=p.0)").unwrap_err();
+    assert_eq!(e.kind, ErrorKind::Type);
+    let e = b.output("x", "min(dr, per=Jet)").unwrap_err();
+    assert!(e.message.contains("cartesian"));
+}
+
+#[test]
+fn empty_chunks_and_empty_lists() {
+    // No events at all, and events that all have empty lists: every kind of kernel must cope.
+    for n in [0usize, 3] {
+        let ev = events(n, 20);
+        let mut chunk = Chunk::new(n);
+        let empty: Vec<Vec<f32>> = vec![vec![]; n];
+        for name in ["Jet_pt", "Jet_eta", "Jet_phi", "Jet_mass", "Jet_btagCSVV2"] {
+            chunk.insert(name, Column::from_lists(&empty)).unwrap();
+        }
+        chunk
+            .insert("MET_pt", Column::flat(ev.met_pt.clone()))
+            .unwrap();
+        let defs =
+            "jets = Jet[Jet_pt > 30]\ntri = combinations(jets, 3)\np = cartesian(jets, Jet)\n\
+                    best = tri[argmax(pt(tri.0, tri.1, tri.2))]";
+        let mut b = ProgramBuilder::new(Schema::from_chunk(&chunk));
+        b.define_all(defs).unwrap();
+        for (name, expr) in [
+            ("m", "mass(best.0, best.1, best.2)"),
+            ("ht", "sum(jets.pt)"),
+            ("lead", "jets.pt[0]"),
+            ("sorted", "sort(jets, by=jets.eta).pt"),
+            ("near", "min(delta_r(p.0, p.1), per=p.0)"),
+            ("one", "1"),
+            ("w", "broadcast(MET_pt, jets)"),
+        ] {
+            b.output(name, expr).unwrap();
+        }
+        let out = b.build().evaluate(&chunk).unwrap();
+        assert!(out.iter().all(|c| c.n_events() == n));
+        assert!(f64s(&out[0]).iter().all(|x| x.is_nan()));
+        assert!(f64s(&out[1]).iter().all(|&x| x == 0.0));
+        assert_eq!(f64s(&out[5]), vec![1.0; n]);
+    }
+}
+
+#[test]
+fn fused_element_wise_chains_over_many_blocks() {
+    // Chains of element-wise kernels are evaluated block by block (4096 elements); 8000 events give
+    // ~28000 jets: several full blocks and a partial one, plus per-event chains over 8000 values.
+    let ev = events(8000, 22);
+    let chunk = ev.chunk();
+    let jer = "float32(1 + 0.05 * normal_ppf(0.001 * (int64(Jet_pt * 1000) % 1000) + 0.0005))";
+    let c = eval(
+        &chunk,
+        &format!("(Jet_jetId & 4) != 0 && abs(Jet_eta) < 2.4 && Jet_pt * {jer} > 30"),
+    );
+    let r = eval(&chunk, &format!("Jet_pt * {jer}"));
+    let w = eval(
+        &chunk,
+        "where(MET_pt > 50, sqrt(MET_pt) * 2 - 1, -MET_pt / 3)",
+    );
+    let (got_c, got_r) = (c.to_lists::<bool>().unwrap(), r.to_lists::<f32>().unwrap());
+    let mut n_jets = 0;
+    for e in 0..ev.n {
+        for j in 0..ev.jet_pt[e].len() {
+            let pt = ev.jet_pt[e][j];
+            let k = ((pt * 1000.0) as i64) % 1000;
+            let f = (1.0 + 0.05 * hepkey_columnar::normal_ppf(0.001 * k as f64 + 0.0005)) as f32;
+            assert_eq!(got_r[e][j], pt * f);
+            let want = (ev.jet_id[e][j] & 4) != 0 && ev.jet_eta[e][j].abs() < 2.4 && pt * f > 30.0;
+            assert_eq!(got_c[e][j], want);
+            n_jets += 1;
+        }
+        let m = ev.met_pt[e];
+        let want = if m > 50.0 {
+            m.sqrt() * 2.0 - 1.0
+        } else {
+            -m / 3.0
+        };
+        assert_eq!(w.values().get_f64(e), want as f64);
+    }
+    assert!(n_jets > 6 * 4096, "{n_jets}");
+    // The chains did run fused, and a whole analysis gives the same bits fused and unfused.
+    let mut b = ProgramBuilder::new(Schema::from_chunk(&chunk));
+    b.output("r", &format!("Jet_pt * {jer}")).unwrap();
+    b.define_all(
+        "jets = Jet[Jet_pt > 30 && abs(Jet_eta) < 2.4 && (Jet_jetId & 4) != 0]
+         tri = combinations(jets, 3)
+         best = tri[argmax(pt(tri.0, tri.1, tri.2))]",
+    )
+    .unwrap();
+    b.output("m", "mass(best.0, best.1, best.2)").unwrap();
+    b.output("ht", "sum(jets.pt * 1.03)").unwrap();
+    b.output(
+        "x",
+        "where(MET_pt > 20, log(MET_pt + 1) * 2, hypot(MET_pt, 3))",
+    )
+    .unwrap();
+    let p = b.build();
+    let steps = p.profile(&chunk).unwrap();
+    assert!(steps
+        .iter()
+        .any(|(what, _)| what.starts_with("fused") && what.contains("NormalPpf")));
+    let (fused, unfused) = (
+        p.evaluate(&chunk).unwrap(),
+        p.unfused().evaluate(&chunk).unwrap(),
+    );
+    assert_eq!(fused.len(), 4);
+    for (a, b) in fused.iter().zip(&unfused) {
+        // Bit for bit, NaN included.
+        let bits = |c: &Column| {
+            c.values()
+                .to_f64_vec()
+                .iter()
+                .map(|x| x.to_bits())
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(bits(a), bits(b));
+        assert_eq!(a.offsets(), b.offsets());
+    }
+    assert!(
+        f64s(&fused[1]).iter().any(|x| x.is_nan()) && f64s(&fused[1]).iter().any(|x| !x.is_nan())
+    );
 }

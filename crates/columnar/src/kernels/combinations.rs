@@ -65,6 +65,46 @@ pub fn combinations(like: &Datum, k: usize) -> Result<Datum> {
     })
 }
 
+/// Every pair of an element of `a`'s list and an element of `b`'s list in the same event, `a`-major
+/// (as `ak.cartesian`).
+pub fn cartesian(a: &Datum, b: &Datum) -> Result<Datum> {
+    let oa = a
+        .offsets()
+        .ok_or_else(|| internal("cartesian of non-jagged data"))?;
+    let ob = b
+        .offsets()
+        .ok_or_else(|| internal("cartesian of non-jagged data"))?;
+    if oa.len() != ob.len() {
+        return Err(internal("cartesian: different numbers of events"));
+    }
+    let mut offsets = Vec::with_capacity(oa.len());
+    offsets.push(0u32);
+    let mut total: u64 = 0;
+    for (wa, wb) in oa.windows(2).zip(ob.windows(2)) {
+        total += (wa[1] - wa[0]) as u64 * (wb[1] - wb[0]) as u64;
+        if total > u32::MAX as u64 {
+            return Err(Error::data(
+                "too many pairs in one chunk (more than 2^32); use smaller chunks",
+            ));
+        }
+        offsets.push(total as u32);
+    }
+    let mut indices = Vec::with_capacity(total as usize * 2);
+    for (wa, wb) in oa.windows(2).zip(ob.windows(2)) {
+        for i in 0..wa[1] - wa[0] {
+            for j in 0..wb[1] - wb[0] {
+                indices.push(i);
+                indices.push(j);
+            }
+        }
+    }
+    Ok(Datum::Comb {
+        k: 2,
+        indices: Arc::new(indices),
+        offsets: Arc::new(offsets),
+    })
+}
+
 /// The local indices (int64) of member `slot` of every combination; all slots share the offsets.
 pub fn slot(comb: &Datum, slot: usize) -> Result<Datum> {
     let Datum::Comb {

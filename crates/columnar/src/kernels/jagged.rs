@@ -37,7 +37,7 @@ fn repeat_scalar<T: Element>(x: T, n: usize) -> Values {
 fn repeat_per_event<T: Element>(v: &[T], offsets: &[u32]) -> Values {
     let mut out = Vec::with_capacity(*offsets.last().unwrap() as usize);
     for (i, w) in offsets.windows(2).enumerate() {
-        out.extend(std::iter::repeat_n(v[i], (w[1] - w[0]) as usize));
+        out.extend(std::iter::repeat(v[i]).take((w[1] - w[0]) as usize));
     }
     T::wrap(out)
 }
@@ -52,11 +52,12 @@ pub fn mask_offsets(mask: &Datum) -> Result<Datum> {
     let mut out = Vec::with_capacity(o.len());
     out.push(0u32);
     let mut kept = 0u32;
-    for w in o.windows(2) {
-        kept += m[w[0] as usize..w[1] as usize]
-            .iter()
-            .map(|&b| b as u32)
-            .sum::<u32>();
+    let mut j = 0usize;
+    for &end in &o[1..] {
+        let end = end as usize;
+        // Branch-free count of the event's true values.
+        kept += m[j..end].iter().fold(0u32, |acc, &b| acc + b as u32);
+        j = end;
         out.push(kept);
     }
     Ok(Datum::Offsets(Arc::new(out)))
@@ -87,12 +88,18 @@ pub fn mask(data: &Datum, mask: &Datum, offsets: &Datum) -> Result<Datum> {
 }
 
 fn filter<T: Element>(v: &[T], m: &[bool], n: usize) -> Values {
-    let mut out = Vec::with_capacity(n);
-    for (&x, &keep) in v.iter().zip(m) {
-        if keep {
-            out.push(x);
-        }
+    if v.is_empty() {
+        return T::wrap(Vec::new());
     }
+    // Branch-free: write every element, advance only past kept ones (masks are ~50% true, which a
+    // branch would mispredict). One spare slot takes the last write.
+    let mut out = vec![v[0]; n + 1];
+    let mut k = 0usize;
+    for (&x, &keep) in v.iter().zip(m) {
+        out[k] = x;
+        k += keep as usize;
+    }
+    out.truncate(n);
     T::wrap(out)
 }
 
@@ -131,6 +138,7 @@ pub fn positions(like: &Datum, index: &Datum, pick: bool, n_events: usize) -> Re
         return Ok(Datum::Positions {
             pos: Arc::new(pos),
             offsets: None,
+            source: od.clone(),
         });
     }
     let ic = index.column()?;
@@ -157,16 +165,31 @@ pub fn positions(like: &Datum, index: &Datum, pick: bool, n_events: usize) -> Re
     Ok(Datum::Positions {
         pos: Arc::new(pos),
         offsets: Some(oi.clone()),
+        source: od.clone(),
     })
 }
 
 /// `data` at [`positions`]: a jagged result for list positions; for one position per event a float
 /// result with NaN where the element is missing (`data` must then be float; the type checker widens).
 pub fn gather(data: &Datum, positions: &Datum) -> Result<Datum> {
-    let Datum::Positions { pos, offsets } = positions else {
+    let Datum::Positions {
+        pos,
+        offsets,
+        source,
+    } = positions
+    else {
         return Err(internal("gather without positions"));
     };
     let c = data.column()?;
+    match c.offsets() {
+        Some(o) if Arc::ptr_eq(o, source) || o == source => {}
+        _ => {
+            return Err(Error::data(
+                "the fields of a collection have different numbers of entries per event \
+                 (all fields of one collection must share one counter)",
+            ))
+        }
+    }
     match offsets {
         Some(o) => {
             let out = with_values!(c.values(), v => gather_all(v, pos));
@@ -223,4 +246,30 @@ pub fn local_index(data: &Datum) -> Result<Datum> {
 /// The number of elements of each event's list, int64.
 pub fn counts(offsets: &Offsets) -> Vec<i64> {
     offsets.windows(2).map(|w| (w[1] - w[0]) as i64).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn branch_free_filter() {
+        let v = [1i32, 2, 3, 4];
+        for m in [
+            [false; 4],
+            [true; 4],
+            [true, false, true, false],
+            [false, false, false, true],
+        ] {
+            let n = m.iter().filter(|&&b| b).count();
+            let want: Vec<i32> = v
+                .iter()
+                .zip(&m)
+                .filter(|(_, &b)| b)
+                .map(|(&x, _)| x)
+                .collect();
+            assert_eq!(filter(&v, &m, n), Values::I32(want));
+        }
+        assert_eq!(filter::<f32>(&[], &[], 0), Values::F32(vec![]));
+    }
 }

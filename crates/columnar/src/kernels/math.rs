@@ -165,10 +165,28 @@ macro_rules! impl_float {
 impl_float!(f32);
 impl_float!(f64);
 
+/// Applies `f` element-wise; the function is chosen once per column, not per element.
 pub fn apply1(f: Func1, a: &Datum) -> Result<Datum> {
+    macro_rules! dispatch {
+        ($t:ty) => {
+            match f {
+                Func1::Sqrt => map1(a, |x: $t| x.sqrt()),
+                Func1::Exp => map1(a, |x: $t| x.exp()),
+                Func1::Log => map1(a, |x: $t| x.ln()),
+                Func1::Sin => map1(a, |x: $t| x.sin()),
+                Func1::Cos => map1(a, |x: $t| x.cos()),
+                Func1::Sinh => map1(a, |x: $t| x.sinh()),
+                Func1::Floor => map1(a, |x: $t| x.floor()),
+                Func1::Ceil => map1(a, |x: $t| x.ceil()),
+                Func1::Trunc => map1(a, |x: $t| x.trunc()),
+                Func1::NormalPpf => map1(a, |x: $t| normal_ppf(x as f64) as $t),
+                other => map1(a, |x: $t| <$t>::apply1(other, x)),
+            }
+        };
+    }
     match a.values()? {
-        Values::F32(_) => map1(a, |x: f32| f32::apply1(f, x)),
-        Values::F64(_) => map1(a, |x: f64| f64::apply1(f, x)),
+        Values::F32(_) => dispatch!(f32),
+        Values::F64(_) => dispatch!(f64),
         _ => Err(internal("math function on integers")),
     }
 }

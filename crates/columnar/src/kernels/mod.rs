@@ -27,6 +27,8 @@ pub enum Datum {
     Positions {
         pos: Arc<Vec<i64>>,
         offsets: Option<Offsets>,
+        /// The lists the positions point into; gathered columns must have exactly these.
+        source: Offsets,
     },
     /// Combinations of `k` objects: per combination `k` local indices (interleaved), offsets count combinations.
     Comb {

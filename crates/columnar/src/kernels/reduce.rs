@@ -96,6 +96,56 @@ pub fn reduce(op: ReduceOp, data: &Datum) -> Result<Datum> {
     Ok(Datum::Col(Column::from_parts(out, None)))
 }
 
+/// Reduces the values of `cartesian(a, b)` (one per pair, `a`-major) over the pairs sharing their `a`
+/// object (`slot` 0) or their `b` object (`slot` 1): a list with one value per object of that collection.
+pub fn group_reduce(
+    op: ReduceOp,
+    data: &Datum,
+    a: &Datum,
+    b: &Datum,
+    slot: usize,
+) -> Result<Datum> {
+    let c = data.column()?;
+    let (Some(oa), Some(ob)) = (a.offsets(), b.offsets()) else {
+        return Err(internal("grouped reduction without lists"));
+    };
+    let mut group_offsets = vec![0u32];
+    let mut order: Vec<usize> = Vec::new();
+    let mut start = 0usize;
+    for (wa, wb) in oa.windows(2).zip(ob.windows(2)) {
+        let (na, nb) = ((wa[1] - wa[0]) as usize, (wb[1] - wb[0]) as usize);
+        let (groups, size) = if slot == 0 { (na, nb) } else { (nb, na) };
+        for g in 0..groups {
+            group_offsets.push(group_offsets.last().unwrap() + size as u32);
+            if slot == 1 {
+                // b-major view of the a-major pairs.
+                order.extend((0..na).map(|i| start + i * nb + g));
+            }
+        }
+        start += na * nb;
+    }
+    if start != c.values().len() {
+        return Err(internal("grouped reduction: values are not one per pair"));
+    }
+    let values = if slot == 0 {
+        c.values().clone()
+    } else {
+        with_values!(c.values(), v => permute(v, &order))
+    };
+    let grouped = Datum::Col(Column::from_parts(
+        values,
+        Some(std::sync::Arc::new(group_offsets)),
+    ));
+    let reduced = reduce(op, &grouped)?;
+    let out = reduced.column()?.values().clone();
+    let offsets = if slot == 0 { oa } else { ob };
+    Ok(Datum::Col(Column::from_parts(out, Some(offsets.clone()))))
+}
+
+fn permute<T: Element>(v: &[T], order: &[usize]) -> Values {
+    T::wrap(order.iter().map(|&i| v[i]).collect())
+}
+
 #[allow(clippy::too_many_arguments)]
 fn fold<T: Element, A: Copy>(
     s: &[T],
