@@ -1,0 +1,168 @@
+#!/usr/bin/env bash
+# AGC tt̄ benchmark (issue 3, "Speed"): hepkey vs uproot+awkward vs ROOT RDataFrame
+# on the same 2M-event NanoAOD-like file, best of $REPS runs, written to
+# bench/agc/RESULTS.md.
+#
+#   bench/agc/run.sh                      # everything (file, build, runs, table)
+#   REPS=1 ONLY="hepkey-1 hepkey-2" bench/agc/run.sh
+#
+# Environment: PYTHON (venv with uproot 5, awkward, numpy, ROOT; default
+# /tmp/venv-peers/bin/python), CARGO_TARGET_DIR (default /work/target-bench),
+# WORK (file, outputs and logs; default /tmp/hepkey-agc-bench), EVENTS (2000000).
+# Peak RSS, CPU (user+sys) and wall are measured with /usr/bin/time -v on the
+# whole process (startup, imports and ROOT's JIT included); the Python scripts
+# also print their own figures for the event loop alone.
+set -euo pipefail
+
+HERE=$(cd "$(dirname "$0")" && pwd)
+REPO=$(cd "$HERE/../.." && pwd)
+PYTHON=${PYTHON:-/tmp/venv-peers/bin/python}
+export CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-/work/target-bench}
+WORK=${WORK:-/tmp/hepkey-agc-bench}
+EVENTS=${EVENTS:-2000000}
+REPS=${REPS:-3}
+ONLY=${ONLY:-"hepkey-1 hepkey-2 uproot rdf-2 uproot-200 rdf-2-200"}
+# The *-200 runs process the 200-event source file: their time is the fixed cost
+# (interpreter start, imports, ROOT's JIT), included in the 2M-event figures.
+SOURCE=$(cd "$REPO/../shared/data/root" && pwd)/nanoAOD_2015_CMS_Open_Data_ttbar.root
+FILE=$WORK/agc_$((EVENTS / 1000000))M.root
+HEPKEY=$CARGO_TARGET_DIR/release/hepkey
+TOML=$WORK/ttbar_bench.toml
+LOGS=$WORK/logs
+mkdir -p "$WORK" "$LOGS"
+
+if [ ! -x /usr/bin/time ]; then
+    apt-get install -y time
+fi
+
+# 1. Input file.
+if [ ! -f "$FILE" ]; then
+    echo "== writing $FILE"
+    "$PYTHON" "$HERE/make_file.py" -o "$FILE" -n "$EVENTS"
+fi
+
+# 2. hepkey, and the AGC analysis file pointed at the benchmark input
+#    (examples/agc/ttbar.toml unchanged except its `files` line).
+echo "== cargo build --release -p hepkey"
+(cd "$REPO" && cargo build --release -p hepkey)
+sed "s|^files = .*|files = [\"$FILE\"]|" "$REPO/examples/agc/ttbar.toml" > "$TOML"
+grep -q "^files = \[\"$FILE\"\]" "$TOML"
+
+command_for() {
+    case $1 in
+        hepkey-1) echo "$HEPKEY run $TOML -o $WORK/out-hepkey-1 --no-plots --threads 1" ;;
+        hepkey-2) echo "$HEPKEY run $TOML -o $WORK/out-hepkey-2 --no-plots --threads 2" ;;
+        uproot) echo "$PYTHON $HERE/agc_uproot.py $FILE --compare $WORK/out-hepkey-2/histograms.json" ;;
+        rdf-2) echo "$PYTHON $HERE/agc_rdf.py $FILE --threads 2 --compare $WORK/out-hepkey-2/histograms.json" ;;
+        uproot-200) echo "$PYTHON $HERE/agc_uproot.py $SOURCE" ;;
+        rdf-2-200) echo "$PYTHON $HERE/agc_rdf.py $SOURCE --threads 2" ;;
+    esac
+}
+
+# 3. Runs. hepkey first: the Python implementations compare with its output.
+uptime > "$LOGS/load_before"
+for impl in $ONLY; do
+    for rep in $(seq 1 "$REPS"); do
+        cmd=$(command_for "$impl")
+        echo "== $impl run $rep/$REPS: $cmd"
+        /usr/bin/time -v -o "$LOGS/$impl.$rep.time" $cmd > "$LOGS/$impl.$rep.out" 2>&1 || {
+            echo "failed, see $LOGS/$impl.$rep.out"; tail -5 "$LOGS/$impl.$rep.out"; exit 1; }
+        grep -E '^\{|AGREE|DISAGREE' "$LOGS/$impl.$rep.out" || true
+    done
+done
+uptime > "$LOGS/load_after"
+
+# 4. Table.
+commands=$(for impl in $ONLY; do echo "$impl	$(command_for "$impl")"; done)
+"$PYTHON" - "$LOGS" "$REPS" "$EVENTS" "$FILE" "$HERE/RESULTS.md" "$WORK" "$commands" <<'EOF'
+import json, os, platform, re, subprocess, sys
+logs, reps, events, file, results, work, commands = sys.argv[1:]
+reps, events = int(reps), int(events)
+commands = dict(line.split("\t", 1) for line in commands.splitlines())
+labels = {"hepkey-1": "hepkey, 1 thread", "hepkey-2": "hepkey, 2 threads",
+          "uproot": "uproot+awkward (1 process)", "rdf-2": "RDataFrame, 2 threads",
+          "uproot-200": "uproot+awkward, 200-event file (fixed cost)",
+          "rdf-2-200": "RDataFrame, 2 threads, 200-event file (fixed cost: start, JIT)"}
+n_events = lambda impl: 200 if impl.endswith("-200") else events
+
+def parse_time(path):
+    text = open(path).read()
+    get = lambda pat: re.search(pat, text).group(1)
+    user, sys_ = float(get(r"User time \(seconds\): ([\d.]+)")), float(get(r"System time \(seconds\): ([\d.]+)"))
+    wall = get(r"Elapsed \(wall clock\) time \(h:mm:ss or m:ss\): ([\d:.]+)")
+    secs = 0.0
+    for part in wall.split(":"):
+        secs = secs * 60 + float(part)
+    return {"cpu": user + sys_, "wall": secs, "rss": int(get(r"Maximum resident set size \(kbytes\): (\d+)")) / 1024}
+
+rows, agree = {}, {}
+for impl in commands:
+    runs = [parse_time(f"{logs}/{impl}.{r}.time") for r in range(1, reps + 1)]
+    loop = []
+    for r in range(1, reps + 1):
+        for line in open(f"{logs}/{impl}.{r}.out"):
+            if line.startswith("{"):
+                loop.append(json.loads(line))
+            if "AGREE" in line:
+                agree[impl] = line.strip()
+    rows[impl] = {
+        "wall": min(x["wall"] for x in runs), "cpu": min(x["cpu"] for x in runs),
+        "rss": max(x["rss"] for x in runs),
+        "loop_wall": min((x["wall_s"] for x in loop), default=None),
+        "loop_cpu": min((x["cpu_s"] for x in loop), default=None),
+    }
+
+def fmt(x, spec):
+    return "–" if x is None else format(x, spec)
+
+out = []
+out.append("# AGC tt̄ benchmark: hepkey vs uproot+awkward vs ROOT RDataFrame\n")
+out.append(f"Input: `{file}` ({os.path.getsize(file) / 1e6:.0f} MB, {events:,} events, 18 AGC branches, "
+           "ZLIB 1, made by `bench/agc/make_file.py`: ~1.0 % 4j1b, ~2.4 % 4j2b). Analysis: AGC tt̄ as in "
+           "`examples/agc/ttbar.toml`: 2 regions × (nominal, pt_scale_up, pt_res_up, 8 b-tag weight variations) = 22 histograms.\n")
+cpu = subprocess.run(["sh", "-c", "grep -m1 'model name' /proc/cpuinfo | cut -d: -f2"], capture_output=True, text=True).stdout.strip()
+out.append(f"Machine: {os.cpu_count()} cores ({cpu}), shared with other jobs; load average before: "
+           f"`{open(f'{logs}/load_before').read().split('load average:')[1].strip()}`, after: "
+           f"`{open(f'{logs}/load_after').read().split('load average:')[1].strip()}`. "
+           "Because the machine is shared, wall times are inflated; CPU seconds are the steadier figure.\n")
+out.append(f"Best of {reps} runs (min wall, min CPU, max peak RSS over the runs); whole process measured by "
+           "`/usr/bin/time -v` (interpreter start, imports, ROOT JIT included). "
+           "\"loop\" columns: the scripts' own timing from opening the file to filled histograms.\n")
+out.append("| implementation | events/s (wall) | events/s per CPU s | CPU s | wall s | peak RSS MB | loop CPU s | loop wall s |")
+out.append("|---|---:|---:|---:|---:|---:|---:|---:|")
+for impl, r in rows.items():
+    out.append(f"| {labels.get(impl, impl)} | {n_events(impl) / r['wall']:,.0f} | {n_events(impl) / r['cpu']:,.0f} | {r['cpu']:.2f} | "
+               f"{r['wall']:.2f} | {r['rss']:.0f} | {fmt(r['loop_cpu'], '.2f')} | {fmt(r['loop_wall'], '.2f')} |")
+out.append("")
+best = min((i for i in rows if i.startswith("hepkey")), key=lambda i: rows[i]["wall"], default=None)
+if best:
+    out.append(f"Speed-up of {labels[best]} (its best run) over:\n")
+    for other, target in (("uproot", 10), ("rdf-2", 1.5)):
+        if other in rows:
+            w = rows[other]["wall"] / rows[best]["wall"]
+            c = rows[other]["cpu"] / rows[best]["cpu"]
+            line = f"- vs {labels[other]}: {w:.1f}× wall, {c:.1f}× CPU (target ≥ {target}×)"
+            fixed = rows.get(other + "-200")
+            if fixed:
+                w2 = (rows[other]["wall"] - fixed["wall"]) / rows[best]["wall"]
+                c2 = (rows[other]["cpu"] - fixed["cpu"]) / rows[best]["cpu"]
+                line += f"; without its fixed cost (200-event run subtracted): {w2:.1f}× wall, {c2:.1f}× CPU"
+            out.append(line)
+    out.append("")
+out.append("Histogram agreement with hepkey's `histograms.json` (22 keys, values and variances with flow bins, 1e-6 relative):\n")
+for impl, line in agree.items():
+    out.append(f"- {line}")
+if "hepkey-1" in rows and "hepkey-2" in rows:
+    same = open(f"{work}/out-hepkey-1/histograms.json", "rb").read() == open(f"{work}/out-hepkey-2/histograms.json", "rb").read()
+    out.append(f"- hepkey --threads 1 and --threads 2: histograms.json {'byte-identical' if same else 'DIFFERENT'}")
+out.append("\nCommands (`bench/agc/run.sh`; `$TOML` is `examples/agc/ttbar.toml` with `files` pointed at the input):\n")
+out.append("```")
+for impl, cmd in commands.items():
+    out.append(cmd)
+out.append("```")
+text = "\n".join(out) + "\n"
+tmp = results + ".tmp"
+open(tmp, "w").write(text)
+os.replace(tmp, results)
+print(text)
+EOF
