@@ -28,6 +28,12 @@ pub struct VariationOutputs {
     pub weight_factors: Vec<(String, usize)>,
 }
 
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Phase {
+    Select,
+    Fill,
+}
+
 /// One sample, compiled.
 pub struct SamplePlan {
     pub config: SampleConfig,
@@ -39,6 +45,10 @@ pub struct SamplePlan {
     pub entries: u64,
     /// Cross-section × luminosity / Σw (1 for data and samples without metadata).
     pub norm: f64,
+    /// Selections, regions and event weights: run on every event.
+    pub selection_program: Program,
+    /// Everything (histogram values and weight factors too): run on the
+    /// events some region keeps.
     pub program: Program,
     pub variations: Vec<VariationOutputs>,
 }
@@ -212,127 +222,143 @@ fn compile_sample(
         .iter()
         .filter(|s| s.kind == SystematicKind::Kinematic && applies(s, sample))
         .collect();
-    let names = std::iter::once(None).chain(kinematic.iter().map(|s| Some(*s)));
-    for (k, syst) in names.enumerate() {
-        b.restore_definitions(base_defs.clone());
-        if let Some(s) = syst {
-            if s.replace.is_empty() {
-                return Err(Error::Config(format!(
+    // Two passes over the variations: first what selects events (cheap, run
+    // on every event), then what fills histograms (run only on the events
+    // some region keeps).
+    let mut selection_program = None;
+    for phase in [Phase::Select, Phase::Fill] {
+        let names = std::iter::once(None).chain(kinematic.iter().map(|s| Some(*s)));
+        for (k, syst) in names.enumerate() {
+            b.restore_definitions(base_defs.clone());
+            if let Some(s) = syst {
+                if s.replace.is_empty() {
+                    return Err(Error::Config(format!(
                     "{}: kinematic systematic {:?} replaces no column (add `replace = {{ Jet_pt = \"Jet_pt * 1.03\" }}`)",
                     source.path, s.name
                 )));
+                }
+                for (column, expr) in &s.replace {
+                    b.define(column, expr.get_ref()).map_err(|e| {
+                        source.expression_error(
+                            expr,
+                            &format!("systematic {:?}, {column}", s.name),
+                            &e,
+                        )
+                    })?;
+                }
             }
-            for (column, expr) in &s.replace {
-                b.define(column, expr.get_ref()).map_err(|e| {
-                    source.expression_error(expr, &format!("systematic {:?}, {column}", s.name), &e)
-                })?;
+            if let Some(defs) = &file.definitions {
+                b.define_all(defs.get_ref())
+                    .map_err(|e| source.expression_error(defs, "definitions", &e))?;
             }
-        }
-        if let Some(defs) = &file.definitions {
-            b.define_all(defs.get_ref())
-                .map_err(|e| source.expression_error(defs, "definitions", &e))?;
-        }
-        let mut out = |b: &mut ProgramBuilder,
-                       name: String,
-                       expr: &Expr,
-                       what: &str|
-         -> Result<(usize, Type)> {
-            let t = b
-                .output(&name, expr.get_ref())
-                .map_err(|e| source.expression_error(expr, what, &e))?;
-            n_outputs += 1;
-            Ok((n_outputs - 1, t))
-        };
-        let mut v = VariationOutputs {
-            name: syst.map_or(NOMINAL.to_string(), |s| s.name.clone()),
-            selections: Vec::new(),
-            regions: Vec::new(),
-            hist_values: Vec::new(),
-            hist_weights: Vec::new(),
-            event_weight: None,
-            weight_factors: Vec::new(),
-        };
-        for (i, c) in file.selections.iter().enumerate() {
-            let (idx, t) = out(
-                &mut b,
-                format!("{k}/selection/{i}"),
-                &c.cut,
-                &format!("selection {:?}", c.name),
-            )?;
-            if !bool_per_event(t) {
-                return Err(source.error_at(
-                    &c.cut,
-                    format!(
-                        "selection {:?} must be true or false per event, but is {t}",
-                        c.name
-                    ),
-                ));
-            }
-            v.selections.push(idx);
-        }
-        for (i, c) in file.regions.iter().enumerate() {
-            let (idx, t) = out(
-                &mut b,
-                format!("{k}/region/{i}"),
-                &c.cut,
-                &format!("region {:?}", c.name),
-            )?;
-            if !bool_per_event(t) {
-                return Err(source.error_at(
-                    &c.cut,
-                    format!(
-                        "region {:?} must be true or false per event, but is {t}",
-                        c.name
-                    ),
-                ));
-            }
-            v.regions.push(idx);
-        }
-        for (i, h) in file.histograms.iter().enumerate() {
-            let (idx, _) = out(
-                &mut b,
-                format!("{k}/hist/{i}"),
-                &h.expression,
-                &format!("histogram {:?}", h.name),
-            )?;
-            v.hist_values.push(idx);
-            v.hist_weights.push(match &h.weight {
-                Some(w) => {
+            let mut out = |b: &mut ProgramBuilder,
+                           name: String,
+                           expr: &Expr,
+                           what: &str|
+             -> Result<(usize, Type)> {
+                let t = b
+                    .output(&name, expr.get_ref())
+                    .map_err(|e| source.expression_error(expr, what, &e))?;
+                n_outputs += 1;
+                Ok((n_outputs - 1, t))
+            };
+            if phase == Phase::Select {
+                let mut v = VariationOutputs {
+                    name: syst.map_or(NOMINAL.to_string(), |s| s.name.clone()),
+                    selections: Vec::new(),
+                    regions: Vec::new(),
+                    hist_values: Vec::new(),
+                    hist_weights: Vec::new(),
+                    event_weight: None,
+                    weight_factors: Vec::new(),
+                };
+                for (i, c) in file.selections.iter().enumerate() {
                     let (idx, t) = out(
                         &mut b,
-                        format!("{k}/hist-weight/{i}"),
+                        format!("{k}/selection/{i}"),
+                        &c.cut,
+                        &format!("selection {:?}", c.name),
+                    )?;
+                    if !bool_per_event(t) {
+                        return Err(source.error_at(
+                            &c.cut,
+                            format!(
+                                "selection {:?} must be true or false per event, but is {t}",
+                                c.name
+                            ),
+                        ));
+                    }
+                    v.selections.push(idx);
+                }
+                for (i, c) in file.regions.iter().enumerate() {
+                    let (idx, t) = out(
+                        &mut b,
+                        format!("{k}/region/{i}"),
+                        &c.cut,
+                        &format!("region {:?}", c.name),
+                    )?;
+                    if !bool_per_event(t) {
+                        return Err(source.error_at(
+                            &c.cut,
+                            format!(
+                                "region {:?} must be true or false per event, but is {t}",
+                                c.name
+                            ),
+                        ));
+                    }
+                    v.regions.push(idx);
+                }
+                if let Some(w) = &sample.weight {
+                    let (idx, t) = out(
+                        &mut b,
+                        format!("{k}/weight"),
                         w,
-                        &format!("weight of histogram {:?}", h.name),
+                        &format!("weight of sample {:?}", sample.name),
                     )?;
                     if t.jagged {
                         return Err(
-                            source.error_at(w, "a histogram weight must be one number per event")
+                            source.error_at(w, "a sample weight must be one number per event")
                         );
                     }
-                    Some(idx)
+                    v.event_weight = Some(idx);
                 }
-                None => None,
-            });
-        }
-        if let Some(w) = &sample.weight {
-            let (idx, t) = out(
-                &mut b,
-                format!("{k}/weight"),
-                w,
-                &format!("weight of sample {:?}", sample.name),
-            )?;
-            if t.jagged {
-                return Err(source.error_at(w, "a sample weight must be one number per event"));
-            }
-            v.event_weight = Some(idx);
-        }
-        if syst.is_none() {
-            for s in file
-                .systematics
-                .iter()
-                .filter(|s| s.kind == SystematicKind::Weight && applies(s, sample))
-            {
-                let sides: Vec<(String, &Expr)> = match (&s.up, &s.down, &s.factor) {
+                variations.push(v);
+            } else {
+                let v = &mut variations[k];
+                for (i, h) in file.histograms.iter().enumerate() {
+                    let (idx, _) = out(
+                        &mut b,
+                        format!("{k}/hist/{i}"),
+                        &h.expression,
+                        &format!("histogram {:?}", h.name),
+                    )?;
+                    v.hist_values.push(idx);
+                    v.hist_weights.push(match &h.weight {
+                        Some(w) => {
+                            let (idx, t) = out(
+                                &mut b,
+                                format!("{k}/hist-weight/{i}"),
+                                w,
+                                &format!("weight of histogram {:?}", h.name),
+                            )?;
+                            if t.jagged {
+                                return Err(source.error_at(
+                                    w,
+                                    "a histogram weight must be one number per event",
+                                ));
+                            }
+                            Some(idx)
+                        }
+                        None => None,
+                    });
+                }
+                if syst.is_none() {
+                    for s in file
+                        .systematics
+                        .iter()
+                        .filter(|s| s.kind == SystematicKind::Weight && applies(s, sample))
+                    {
+                        let sides: Vec<(String, &Expr)> = match (&s.up, &s.down, &s.factor) {
                     (Some(u), Some(d), None) => vec![(format!("{}_up", s.name), u), (format!("{}_down", s.name), d)],
                     (Some(u), None, None) => vec![(format!("{}_up", s.name), u)],
                     (None, None, Some(f)) => vec![(s.name.clone(), f)],
@@ -343,23 +369,28 @@ fn compile_sample(
                         )))
                     }
                 };
-                for (name, expr) in sides {
-                    let (idx, t) = out(
-                        &mut b,
-                        format!("weight-syst/{name}"),
-                        expr,
-                        &format!("systematic {name:?}"),
-                    )?;
-                    if t.jagged {
-                        return Err(
-                            source.error_at(expr, "a weight factor must be one number per event")
-                        );
+                        for (name, expr) in sides {
+                            let (idx, t) = out(
+                                &mut b,
+                                format!("weight-syst/{name}"),
+                                expr,
+                                &format!("systematic {name:?}"),
+                            )?;
+                            if t.jagged {
+                                return Err(source.error_at(
+                                    expr,
+                                    "a weight factor must be one number per event",
+                                ));
+                            }
+                            v.weight_factors.push((name, idx));
+                        }
                     }
-                    v.weight_factors.push((name, idx));
                 }
             }
         }
-        variations.push(v);
+        if phase == Phase::Select {
+            selection_program = Some(b.build());
+        }
     }
     let histogram_sample = sample
         .variation_of
@@ -376,6 +407,7 @@ fn compile_sample(
         trees,
         entries,
         norm,
+        selection_program: selection_program.expect("built in the first pass"),
         program: b.build(),
         variations,
     })

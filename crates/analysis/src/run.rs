@@ -223,36 +223,35 @@ fn process(
             .insert(*name, c)
             .map_err(|e| Error::Data(format!("{}: {e}", where_())))?;
     }
-    let cols = plan
-        .program
-        .evaluate(&chunk)
-        .map_err(|e| Error::Data(format!("{}: sample {:?}: {e}", where_(), plan.config.name)))?;
-
+    let fail = |e: hepkey_columnar::Error| {
+        Error::Data(format!("{}: sample {:?}: {e}", where_(), plan.config.name))
+    };
+    // First the selections on every event, then everything else on the
+    // events some region keeps (in any variation).
+    let sel = plan.selection_program.evaluate(&chunk).map_err(fail)?;
     let mut out = TaskResult {
         histograms: Histograms::new(),
         cutflow: Vec::new(),
     };
+    let mut keep = vec![false; n];
+    let mut per_variation = Vec::new();
     for v in &plan.variations {
         let base_weight: Vec<f64> = match v.event_weight {
-            Some(i) => as_f64(&cols[i])
-                .into_iter()
-                .map(|w| w * plan.norm)
-                .collect(),
+            Some(i) => as_f64(&sel[i]).into_iter().map(|w| w * plan.norm).collect(),
             None => vec![plan.norm; n],
         };
         let mut pass = vec![true; n];
         let nominal =
             v.name == NOMINAL || plan.config.variation.as_deref() == Some(v.name.as_str());
-        let mut steps: Vec<(u64, f64)> = Vec::new();
         let count = |mask: &[bool]| -> (u64, f64) {
             mask.iter()
                 .zip(&base_weight)
                 .filter(|(m, _)| **m)
                 .fold((0, 0.0), |(c, s), (_, w)| (c + 1, s + w))
         };
-        steps.push(count(&pass));
+        let mut steps = vec![count(&pass)];
         for &s in &v.selections {
-            for (p, ok) in pass.iter_mut().zip(as_bool(&cols[s])) {
+            for (p, ok) in pass.iter_mut().zip(as_bool(&sel[s])) {
                 *p &= ok;
             }
             steps.push(count(&pass));
@@ -264,7 +263,7 @@ fn process(
                 .iter()
                 .map(|&r| {
                     pass.iter()
-                        .zip(as_bool(&cols[r]))
+                        .zip(as_bool(&sel[r]))
                         .map(|(a, b)| *a && b)
                         .collect()
                 })
@@ -276,6 +275,23 @@ fn process(
         if nominal {
             out.cutflow = steps;
         }
+        for m in &region_masks {
+            for (k, x) in keep.iter_mut().zip(m) {
+                *k |= *x;
+            }
+        }
+        per_variation.push((base_weight, region_masks));
+    }
+    let kept: Vec<usize> = (0..n).filter(|&i| keep[i]).collect();
+    if kept.is_empty() {
+        return Ok(out);
+    }
+    let cols = plan
+        .program
+        .evaluate_selected(&chunk, &keep)
+        .map_err(fail)?;
+    let m = kept.len();
+    for (v, (base_weight, region_masks)) in plan.variations.iter().zip(per_variation) {
         let factors: Vec<(String, Vec<f64>)> = v
             .weight_factors
             .iter()
@@ -283,7 +299,7 @@ fn process(
             .collect();
         for (hi, h) in file.histograms.iter().enumerate() {
             let values = &cols[v.hist_values[hi]];
-            let mut weights = base_weight.clone();
+            let mut weights: Vec<f64> = kept.iter().map(|&i| base_weight[i]).collect();
             if let Some(wi) = v.hist_weights[hi] {
                 for (w, f) in weights.iter_mut().zip(as_f64(&cols[wi])) {
                     *w *= f;
@@ -301,12 +317,12 @@ fn process(
                         .histograms
                         .entry(key(region, &h.name, &plan.histogram_sample, variation))
                         .or_insert_with(|| templates[hi].clone());
-                    for i in (0..n).filter(|&i| mask[i]) {
-                        let w = weights[i] * factor.map_or(1.0, |f| f[i]);
+                    for j in (0..m).filter(|&j| mask[kept[j]]) {
+                        let w = weights[j] * factor.map_or(1.0, |f| f[j]);
                         match offsets {
-                            None => hist.fill_one(x[i], w),
+                            None => hist.fill_one(x[j], w),
                             Some(o) => {
-                                for &xi in &x[o[i] as usize..o[i + 1] as usize] {
+                                for &xi in &x[o[j] as usize..o[j + 1] as usize] {
                                     hist.fill_one(xi, w);
                                 }
                             }
