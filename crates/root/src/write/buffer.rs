@@ -109,6 +109,25 @@ impl WBuf {
         self.end(p);
     }
 
+    /// TAttLine, TAttFill and TAttMarker with ROOT's defaults, as trees
+    /// and histograms start.
+    pub fn line_fill_marker(&mut self) {
+        let q = self.begin(2); // TAttLine: colour, style, width
+        self.i16(602);
+        self.i16(1);
+        self.i16(1);
+        self.end(q);
+        let q = self.begin(2); // TAttFill: colour, style
+        self.i16(0);
+        self.i16(1001);
+        self.end(q);
+        let q = self.begin(2); // TAttMarker: colour, style, size
+        self.i16(1);
+        self.i16(1);
+        self.f32(1.0);
+        self.end(q);
+    }
+
     /// The reference tag of the object whose byte count starts at `pos`.
     pub fn tag_of(&self, pos: usize) -> u32 {
         pos as u32 + self.base + MAP_OFFSET

@@ -47,20 +47,7 @@ pub fn serialise(h: &Histogram) -> Result<(&'static str, Vec<u8>)> {
 fn th1(b: &mut WBuf, h: &Histogram, ncells: usize) {
     let p = b.begin(8);
     b.tnamed(&h.name, &h.title);
-    let q = b.begin(2); // TAttLine
-    b.i16(602);
-    b.i16(1);
-    b.i16(1);
-    b.end(q);
-    let q = b.begin(2); // TAttFill
-    b.i16(0);
-    b.i16(1001);
-    b.end(q);
-    let q = b.begin(2); // TAttMarker
-    b.i16(1);
-    b.i16(1);
-    b.f32(1.0);
-    b.end(q);
+    b.line_fill_marker();
     b.i32(ncells as i32);
     let empty = Axis {
         title: String::new(),

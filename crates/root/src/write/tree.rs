@@ -302,20 +302,7 @@ impl TreeBuilder {
         let zip: i64 = self.branches.iter().map(|x| x.zip_bytes).sum();
         let p = b.begin(20);
         b.tnamed(&self.name, &self.title);
-        let q = b.begin(2); // TAttLine
-        b.i16(602);
-        b.i16(1);
-        b.i16(1);
-        b.end(q);
-        let q = b.begin(2); // TAttFill
-        b.i16(0);
-        b.i16(1001);
-        b.end(q);
-        let q = b.begin(2); // TAttMarker
-        b.i16(1);
-        b.i16(1);
-        b.f32(1.0);
-        b.end(q);
+        b.line_fill_marker();
         b.i64(self.entries);
         b.i64(tot);
         b.i64(zip);
