@@ -101,17 +101,14 @@ pub fn execute(
     }
     let mut tasks = Vec::new();
     for (pi, p) in plans.iter().enumerate() {
+        let inputs = p.program.inputs();
         for (fi, t) in p.trees.iter().enumerate() {
-            let n = t.entries();
-            let mut start = 0;
-            while start < n {
-                let stop = (start + chunk).min(n);
+            for range in t.chunk_ranges(&inputs, chunk) {
                 tasks.push(Task {
                     plan: pi,
                     file: fi,
-                    range: start..stop,
+                    range,
                 });
-                start = stop;
             }
         }
     }

@@ -212,3 +212,35 @@ fn a_failed_write_leaves_nothing_behind() {
         .unwrap_err();
     assert!(err.to_string().contains("nX"));
 }
+
+#[test]
+fn chunked_iteration_equals_reading_everything() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("chunks.root");
+    write_file(&path, Compression::Lz4(1));
+    let file = RootFile::open(&path).unwrap();
+    let tree = Tree::open(&file, "a/b/events").unwrap();
+    let names: Vec<String> = specs().iter().map(|s| s.name.clone()).collect();
+    let names: Vec<&str> = names.iter().map(String::as_str).collect();
+    let whole = tree.read_many(&names, 0..tree.entries()).unwrap();
+    for step in [1, 7, 333, 400, 1000, 5000] {
+        let mut parts: Vec<Vec<Array>> = vec![Vec::new(); names.len()];
+        let mut next = 0;
+        for chunk in tree.iterate(&names, step).unwrap() {
+            let chunk = chunk.unwrap();
+            assert_eq!(chunk.entries.start, next, "chunks are consecutive");
+            assert!(chunk.entries.end - chunk.entries.start <= step);
+            next = chunk.entries.end;
+            for (p, c) in parts.iter_mut().zip(chunk.columns) {
+                p.push(c);
+            }
+        }
+        assert_eq!(next, tree.entries());
+        for ((name, p), w) in names.iter().zip(parts).zip(&whole) {
+            assert_eq!(&Array::concat(p).unwrap(), w, "step {step}, branch {name}");
+        }
+    }
+    // Ranges cut at basket boundaries when one is near.
+    let ranges = tree.chunk_ranges(&names, 500);
+    assert!(ranges.iter().any(|r| r.end == 450), "{ranges:?}");
+}

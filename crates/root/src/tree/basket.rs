@@ -111,13 +111,19 @@ pub fn read_basket(
     let border = (last as i64 - keylen as i64).clamp(0, raw.len() as i64) as usize;
     let entries = nev_buf as usize;
     let offsets = if border < raw.len() {
-        let mut oc = Cursor::new(&raw[border..], 0, &what_b);
-        oc.i32()?; // count
-        let mut offs = Vec::with_capacity((entries + 1).min(raw.len() / 4 + 1));
-        for _ in 0..entries {
-            let o = oc.i32()? as i64 - keylen as i64;
-            offs.push(o.clamp(0, border as i64) as u32);
-        }
+        // A count, then one big-endian position per entry (from the key start).
+        let table = raw
+            .get(border + 4..border + 4 + 4 * entries)
+            .ok_or_else(|| {
+                Error::format(format!(
+                "{what_b}: the entry-offset table of {entries} entries runs past the basket's end"
+            ))
+            })?;
+        let mut offs = Vec::with_capacity(entries + 1);
+        offs.extend(table.chunks_exact(4).map(|b| {
+            let o = i32::from_be_bytes([b[0], b[1], b[2], b[3]]) as i64 - keylen as i64;
+            o.clamp(0, border as i64) as u32
+        }));
         offs.push(border as u32);
         Some(offs)
     } else {

@@ -44,15 +44,30 @@ pub fn decode_basket(
             let mut list = Vec::with_capacity(offsets.len());
             list.push(0u32);
             let mut total = 0u32;
+            // Item sizes are powers of two in practice: a shift, not a division.
+            let shift = block.is_power_of_two().then(|| block.trailing_zeros());
+            let mut misaligned = 0usize;
             for w in offsets.windows(2) {
                 let len = (w[1] - w[0]) as usize;
-                if !len.is_multiple_of(block) {
-                    return Err(Error::format(format!(
-                        "{what}: an entry of {len} bytes is not a whole number of {block}-byte items"
-                    )));
+                if shift.is_some() {
+                    misaligned |= len & (block - 1);
                 }
-                total = u32::try_from(total as usize + len / block).map_err(|_| too_many(what))?;
+                let items = match shift {
+                    Some(s) => len >> s,
+                    None => {
+                        misaligned |= len % block;
+                        len / block
+                    }
+                };
+                total = total
+                    .checked_add(items as u32)
+                    .ok_or_else(|| too_many(what))?;
                 list.push(total);
+            }
+            if misaligned != 0 {
+                return Err(Error::format(format!(
+                    "{what}: an entry is not a whole number of {block}-byte items"
+                )));
             }
             let start = offsets[0] as usize;
             let n_items = (total as usize).saturating_mul(inner.iter().product::<usize>().max(1));

@@ -165,15 +165,43 @@ impl Tree {
             .collect::<Result<Vec<_>>>()?;
         Ok(ChunkIter {
             tree: self,
+            caches: vec![None; branches.len()],
             branches,
             next: 0,
             step: step.max(1),
         })
     }
 
+    /// Entry ranges of at most `step` entries covering the tree, cut at basket
+    /// boundaries of the first named branch where possible (so that no basket
+    /// is decompressed for two chunks).
+    pub fn chunk_ranges(&self, names: &[&str], step: u64) -> Vec<Range<u64>> {
+        let first = names.first().and_then(|n| self.branch(n).ok());
+        let (total, step) = (self.entries(), step.max(1));
+        let mut out = Vec::new();
+        let mut start = 0;
+        while start < total {
+            let end = chunk_end(first, start, step, total);
+            out.push(start..end);
+            start = end;
+        }
+        out
+    }
+
     /// Reads entries `range` of a branch: the baskets it overlaps are read,
     /// decompressed and decoded in parallel, then joined.
     pub fn read_branch(&self, branch: &Branch, range: Range<u64>) -> Result<Array> {
+        self.read_branch_cached(branch, range, None)
+    }
+
+    /// [`Tree::read_branch`] for consecutive ranges: the last basket, when
+    /// it reaches past the range, is kept in `cache` for the next call.
+    fn read_branch_cached(
+        &self,
+        branch: &Branch,
+        range: Range<u64>,
+        cache: Option<&mut Option<(usize, Array)>>,
+    ) -> Result<Array> {
         let what = format!("{}: branch {:?}", self.file_name, branch.path);
         let interp = branch
             .interpretation
@@ -205,26 +233,54 @@ impl Tree {
             .iter()
             .filter(|b| b.entry_stop > start && b.entry_start < stop)
             .collect();
-        let pieces = par_map(&wanted, |r| -> Result<Array> {
+        let decode = |r: &BasketRef| -> Result<Array> {
             let raw = read_basket(self.source.as_ref(), &branch.model, r, &what)?;
-            let array = decode::decode_basket(
+            decode::decode_basket(
                 interp,
                 &raw.data,
                 raw.offsets.as_deref(),
                 raw.entries,
                 &format!("{what}, basket {}", r.index),
-            )?;
+            )
+        };
+        let cut = |r: &BasketRef, array: &Array| -> Option<std::ops::Range<usize>> {
             let lo = (start.max(r.entry_start) - r.entry_start) as usize;
             let hi = (stop.min(r.entry_stop) - r.entry_start) as usize;
             let (lo, hi) = (lo.min(array.len()), hi.min(array.len()));
-            Ok(if lo == 0 && hi == array.len() {
-                array
-            } else {
-                array.slice(lo..hi.max(lo))
+            (lo != 0 || hi != array.len()).then_some(lo..hi.max(lo))
+        };
+        let pieces: Vec<Array> = match cache {
+            // In sequence, keeping the last basket for the next chunk.
+            Some(cache) => {
+                let mut pieces = Vec::with_capacity(wanted.len());
+                for r in &wanted {
+                    let array = match cache.take() {
+                        Some((i, a)) if i == r.index => a,
+                        _ => decode(r)?,
+                    };
+                    let range = cut(r, &array);
+                    if r.entry_stop > stop {
+                        pieces.push(array.slice(range.unwrap_or(0..array.len())));
+                        *cache = Some((r.index, array));
+                    } else {
+                        pieces.push(match range {
+                            Some(range) => array.slice(range),
+                            None => array,
+                        });
+                    }
+                }
+                pieces
+            }
+            None => par_map(&wanted, |r| -> Result<Array> {
+                let array = decode(r)?;
+                Ok(match cut(r, &array) {
+                    Some(range) => array.slice(range),
+                    None => array,
+                })
             })
-        })
-        .into_iter()
-        .collect::<Result<Vec<_>>>()?;
+            .into_iter()
+            .collect::<Result<Vec<_>>>()?,
+        };
         let covered: u64 = pieces.iter().map(|p| p.len() as u64).sum();
         if covered != stop - start {
             return Err(Error::format(format!(
@@ -323,6 +379,8 @@ pub struct Chunk {
 pub struct ChunkIter<'t> {
     tree: &'t Tree,
     branches: Vec<&'t Branch>,
+    /// Per branch, the decoded basket that reaches into the next chunk.
+    caches: Vec<Option<(usize, Array)>>,
     next: u64,
     step: u64,
 }
@@ -334,15 +392,62 @@ impl Iterator for ChunkIter<'_> {
         if self.next >= total {
             return None;
         }
-        let range = self.next..(self.next + self.step).min(total);
+        let range =
+            self.next..chunk_end(self.branches.first().copied(), self.next, self.step, total);
         self.next = range.end;
-        let columns = par_map(&self.branches, |b| self.tree.read_branch(b, range.clone()))
-            .into_iter()
-            .collect::<Result<Vec<_>>>();
+        let tree = self.tree;
+        let columns = par_zip_map(&self.branches, &mut self.caches, |b, cache| {
+            tree.read_branch_cached(b, range.clone(), Some(cache))
+        })
+        .into_iter()
+        .collect::<Result<Vec<_>>>();
         Some(columns.map(|columns| Chunk {
             entries: range,
             columns,
         }))
+    }
+}
+
+/// Where a chunk starting at `start` ends: at most `step` entries, cut at
+/// a basket boundary of the first branch when one is near, so that baskets
+/// (ROOT writes a cluster's baskets together) are not decompressed twice.
+fn chunk_end(first: Option<&Branch>, start: u64, step: u64, total: u64) -> u64 {
+    let limit = (start + step).min(total);
+    if limit == total {
+        return total;
+    }
+    let boundary = first.and_then(|b| {
+        b.baskets
+            .iter()
+            .map(|r| r.entry_stop)
+            .filter(|&e| e > start + step / 2 && e <= limit)
+            .max()
+    });
+    boundary.unwrap_or(limit)
+}
+
+/// Maps pairs of items and mutable states, in parallel where available.
+fn par_zip_map<T: Sync, S: Send, R: Send>(
+    items: &[T],
+    states: &mut [S],
+    f: impl Fn(&T, &mut S) -> R + Sync + Send,
+) -> Vec<R> {
+    #[cfg(feature = "native")]
+    {
+        use rayon::prelude::*;
+        items
+            .par_iter()
+            .zip(states.par_iter_mut())
+            .map(|(t, s)| f(t, s))
+            .collect()
+    }
+    #[cfg(not(feature = "native"))]
+    {
+        items
+            .iter()
+            .zip(states.iter_mut())
+            .map(|(t, s)| f(t, s))
+            .collect()
     }
 }
 
