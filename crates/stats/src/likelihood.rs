@@ -70,9 +70,16 @@ impl Data {
 #[derive(Debug, Clone, Default)]
 pub struct Scratch {
     rate: Vec<f64>,
-    suffix: Vec<f64>,
-    scalar: Vec<(f64, f64)>,
     weight: Vec<f64>,
+    /// (alpha, P, P') per histosys parameter.
+    shape: Vec<(f64, f64, f64)>,
+    /// Per (block, bin): base yield (nominal + shifts) and per-bin factor product.
+    base: Vec<f64>,
+    gamma: Vec<f64>,
+    /// Per block: product of its scalar factors.
+    product: Vec<f64>,
+    scalar: Vec<(f64, f64)>,
+    suffix: Vec<f64>,
 }
 
 impl Model {
@@ -85,31 +92,18 @@ impl Model {
 
     /// Expected rates of each (channel, sample) pair: (channel index, sample index, rates).
     pub fn expected_by_sample(&self, pars: &[f64]) -> Vec<(usize, usize, Vec<f64>)> {
+        let mut s = Scratch::default();
+        self.fill_rates(pars, &mut s);
         self.blocks
             .iter()
-            .map(|b| {
-                let p: f64 = b.scalars.iter().map(|f| f.eval(pars).0).product();
+            .enumerate()
+            .map(|(k, b)| {
                 let rates = (0..b.nominal.len())
-                    .map(|i| p * self.block_bin(b, pars, i).0)
+                    .map(|i| s.product[k] * s.gamma[b.flat + i] * s.base[b.flat + i])
                     .collect();
                 (b.channel, b.sample, rates)
             })
             .collect()
-    }
-
-    /// (G_b * base_b, G_b, base_b) of bin `i` of a block.
-    #[inline]
-    fn block_bin(&self, b: &crate::model::SampleBlock, pars: &[f64], i: usize) -> (f64, f64, f64) {
-        let nom = b.nominal[i];
-        let mut base = nom;
-        for sh in &b.shifts {
-            base += sh.code.delta(pars[sh.par], nom, sh.hi[i], sh.lo[i]).0;
-        }
-        let mut g = 1.0;
-        for &f in &b.bin_factors {
-            g *= pars[f + i];
-        }
-        (g * base, g, base)
     }
 
     /// Expected auxiliary data: Gaussian centres = parameter, Poisson = gamma * factor.
@@ -129,13 +123,36 @@ impl Model {
         Data::new(self, self.expected_main(pars), self.expected_aux(pars))
     }
 
+    /// Rates, and per (block, bin) base yields and factor products.
     fn fill_rates(&self, pars: &[f64], s: &mut Scratch) {
         s.rate.clear();
         s.rate.resize(self.n_bins(), 0.0);
+        s.base.resize(self.n_flat, 0.0);
+        s.gamma.resize(self.n_flat, 0.0);
+        s.product.clear();
+        s.shape.clear();
+        let code = self.histo_code;
+        s.shape.extend(self.histo_pars.iter().map(|&p| {
+            let (sh, dsh) = code.shape(pars[p]);
+            (pars[p], sh, dsh)
+        }));
         for b in &self.blocks {
             let p: f64 = b.scalars.iter().map(|f| f.eval(pars).0).product();
+            s.product.push(p);
             for i in 0..b.nominal.len() {
-                s.rate[b.offset + i] += p * self.block_bin(b, pars, i).0;
+                let mut base = b.nominal[i];
+                let terms = &b.terms[b.term_start[i] as usize..b.term_start[i + 1] as usize];
+                for t in terms {
+                    let (alpha, shape, _) = s.shape[t.slot as usize];
+                    base += t.s * alpha + t.a * shape;
+                }
+                let mut g = 1.0;
+                for &f in &b.bin_factors {
+                    g *= pars[f + i];
+                }
+                s.base[b.flat + i] = base;
+                s.gamma[b.flat + i] = g;
+                s.rate[b.offset + i] += p * g * base;
             }
         }
     }
@@ -211,43 +228,43 @@ impl Model {
             let gam = pars[t.par];
             grad[t.par] += 2.0 * (t.factor - if a > 0.0 { a / gam } else { 0.0 });
         }
-        // Pass 2: chain rule through each block.
-        for b in &self.blocks {
-            let m = b.scalars.len();
-            s.scalar.clear();
-            s.scalar.extend(b.scalars.iter().map(|f| f.eval(pars)));
-            let p: f64 = s.scalar.iter().map(|v| v.0).product();
-            let mut sum_wgb = 0.0; // Σ_b w_b G_b base_b (for scalar factors)
+        // Chain rule through each block.
+        for (k, b) in self.blocks.iter().enumerate() {
+            let p = s.product[k];
+            let mut sum_wgb = 0.0; // Σ_b w_b G_b base_b (for the scalar factors)
+            let nf = b.bin_factors.len();
             for i in 0..b.nominal.len() {
-                let nom = b.nominal[i];
                 let w = s.weight[b.offset + i];
-                let mut g = 1.0;
-                for &f in &b.bin_factors {
-                    g *= pars[f + i];
-                }
-                let mut base = nom;
-                for sh in &b.shifts {
-                    let (d, dd) = sh.code.delta(pars[sh.par], nom, sh.hi[i], sh.lo[i]);
-                    base += d;
-                    grad[sh.par] += w * p * g * dd;
+                let g = s.gamma[b.flat + i];
+                let base = s.base[b.flat + i];
+                let wpg = w * p * g;
+                let terms = &b.terms[b.term_start[i] as usize..b.term_start[i + 1] as usize];
+                for t in terms {
+                    let (_, _, dshape) = s.shape[t.slot as usize];
+                    grad[self.histo_pars[t.slot as usize]] += wpg * (t.s + t.a * dshape);
                 }
                 sum_wgb += w * g * base;
-                let nf = b.bin_factors.len();
-                for (k, &f) in b.bin_factors.iter().enumerate() {
-                    let others = if nf == 1 {
+                for (j, &f) in b.bin_factors.iter().enumerate() {
+                    let others: f64 = if nf == 1 {
                         1.0
                     } else {
                         b.bin_factors
                             .iter()
                             .enumerate()
-                            .filter(|(j, _)| *j != k)
+                            .filter(|(l, _)| *l != j)
                             .map(|(_, &o)| pars[o + i])
                             .product()
                     };
                     grad[f + i] += w * p * others * base;
                 }
             }
-            // Scalar factors: derivative of Π k_j is k_j' Π_{i≠j} k_i (no division: k may be 0).
+            // Scalar factors: d(Π k_j)/dθ = k_j' Π_{i≠j} k_i (no division: k may be 0).
+            let m = b.scalars.len();
+            if m == 0 {
+                continue;
+            }
+            s.scalar.clear();
+            s.scalar.extend(b.scalars.iter().map(|f| f.eval(pars)));
             s.suffix.clear();
             s.suffix.resize(m + 1, 1.0);
             for j in (0..m).rev() {

@@ -3,7 +3,7 @@
 use super::interpolation::{Code4, HistosysCode, NormsysCode};
 use super::modifiers::{self, Draft};
 use super::parameters::{Constraint, ModifierType, ParamSet};
-use super::{ChannelInfo, GaussTerm, Model, PoissonTerm, SampleBlock, ScalarFactor, Shift};
+use super::{ChannelInfo, GaussTerm, Model, PoissonTerm, SampleBlock, ScalarFactor, ShiftTerm};
 use crate::error::{Error, Result};
 use crate::workspace::{ModelSpec, ModifierData, ParameterConfig, Sample};
 use std::collections::{BTreeSet, HashMap};
@@ -295,7 +295,12 @@ impl Model {
 
         // Compiled sample blocks.
         let mut blocks = Vec::with_capacity(walk.len());
+        let mut histo_pars: Vec<usize> = Vec::new();
+        let mut n_flat = 0;
         for (pos, sidx, s) in &walk {
+            let nb = s.data.len();
+            // Per bin: (slot, s, a) of each histosys with an effect.
+            let mut per_bin: Vec<Vec<ShiftTerm>> = vec![Vec::new(); nb];
             let mut block = SampleBlock {
                 channel: *pos,
                 sample: *sidx,
@@ -303,14 +308,19 @@ impl Model {
                 nominal: s.data.clone(),
                 scalars: vec![],
                 bin_factors: vec![],
-                shifts: vec![],
+                terms: vec![],
+                term_start: vec![],
+                flat: n_flat,
             };
+            n_flat += nb;
             for m in &s.modifiers {
                 let par = offset_of[m.name.as_str()];
                 match &m.data {
                     ModifierData::NormFactor | ModifierData::Lumi => {
                         block.scalars.push(ScalarFactor::Linear { par })
                     }
+                    // A normsys with hi = lo = 1 is the constant 1 for both codes.
+                    ModifierData::NormSys { hi, lo } if *hi == 1.0 && *lo == 1.0 => {}
                     ModifierData::NormSys { hi, lo } => {
                         block.scalars.push(match options.normsys_code {
                             NormsysCode::Code1 => ScalarFactor::NormSysCode1 {
@@ -324,16 +334,31 @@ impl Model {
                             },
                         })
                     }
-                    ModifierData::HistoSys { hi_data, lo_data } => block.shifts.push(Shift {
-                        par,
-                        code: options.histosys_code,
-                        hi: hi_data.clone(),
-                        lo: lo_data.clone(),
-                    }),
+                    ModifierData::HistoSys { hi_data, lo_data } => {
+                        let slot = match histo_pars.iter().position(|&p| p == par) {
+                            Some(k) => k,
+                            None => {
+                                histo_pars.push(par);
+                                histo_pars.len() - 1
+                            }
+                        } as u32;
+                        for (i, bin) in per_bin.iter_mut().enumerate() {
+                            let (cs, ca) =
+                                HistosysCode::coefficients(s.data[i], hi_data[i], lo_data[i]);
+                            if cs != 0.0 || ca != 0.0 {
+                                bin.push(ShiftTerm { slot, s: cs, a: ca });
+                            }
+                        }
+                    }
                     ModifierData::ShapeSys(_)
                     | ModifierData::StatError(_)
                     | ModifierData::ShapeFactor => block.bin_factors.push(par),
                 }
+            }
+            block.term_start.push(0);
+            for bin in per_bin {
+                block.terms.extend(bin);
+                block.term_start.push(block.terms.len() as u32);
             }
             blocks.push(block);
         }
@@ -362,6 +387,9 @@ impl Model {
             blocks,
             gauss,
             poisson,
+            histo_pars,
+            histo_code: options.histosys_code,
+            n_flat,
             n_pars,
             n_bins,
             n_aux,

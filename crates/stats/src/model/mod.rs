@@ -53,13 +53,13 @@ impl ScalarFactor {
     }
 }
 
-/// An additive histosys shift of a sample.
-#[derive(Debug, Clone)]
-pub(crate) struct Shift {
-    pub par: usize,
-    pub code: HistosysCode,
-    pub hi: Vec<f64>,
-    pub lo: Vec<f64>,
+/// One histosys term of one bin: delta = s·alpha + a·P(alpha) (see `HistosysCode::shape`).
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct ShiftTerm {
+    /// Index into `Model::histo_pars`.
+    pub slot: u32,
+    pub s: f64,
+    pub a: f64,
 }
 
 /// One (channel, sample) pair with everything needed to evaluate its rates.
@@ -73,7 +73,12 @@ pub(crate) struct SampleBlock {
     pub scalars: Vec<ScalarFactor>,
     /// First parameter index of each per-bin factor set (shapesys, staterror, shapefactor).
     pub bin_factors: Vec<usize>,
-    pub shifts: Vec<Shift>,
+    /// Histosys terms of bin i: `terms[term_start[i]..term_start[i + 1]]`
+    /// (terms with no effect are dropped).
+    pub terms: Vec<ShiftTerm>,
+    pub term_start: Vec<u32>,
+    /// First index of this block's bins in the flat per-(block, bin) scratch arrays.
+    pub flat: usize,
 }
 
 /// A Gaussian constraint term of one parameter component.
@@ -106,6 +111,10 @@ pub struct Model {
     pub(crate) blocks: Vec<SampleBlock>,
     pub(crate) gauss: Vec<GaussTerm>,
     pub(crate) poisson: Vec<PoissonTerm>,
+    /// Parameters that carry a histosys, and the interpolation code.
+    pub(crate) histo_pars: Vec<usize>,
+    pub(crate) histo_code: HistosysCode,
+    pub(crate) n_flat: usize,
     n_pars: usize,
     n_bins: usize,
     n_aux: usize,

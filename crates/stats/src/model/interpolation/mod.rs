@@ -55,6 +55,53 @@ impl HistosysCode {
         }
     }
 
+    /// Every additive code is `delta = s·alpha + a·P(alpha)` with per-bin
+    /// s = (up + down)/2, a = (up − down)/16 (up = hi − nom, down = nom − lo) and a
+    /// shape P common to all bins: this returns (P, dP/dalpha). Evaluating P once per
+    /// parameter makes a shift two multiply-adds per bin.
+    #[inline]
+    pub fn shape(self, alpha: f64) -> (f64, f64) {
+        match self {
+            HistosysCode::Code0 => {
+                if alpha >= 0.0 {
+                    (8.0 * alpha, 8.0)
+                } else {
+                    (-8.0 * alpha, -8.0)
+                }
+            }
+            HistosysCode::Code2 => {
+                if alpha > 1.0 {
+                    (16.0 * alpha - 8.0, 16.0)
+                } else if alpha < -1.0 {
+                    (-16.0 * alpha - 8.0, -16.0)
+                } else {
+                    (8.0 * alpha * alpha, 16.0 * alpha)
+                }
+            }
+            HistosysCode::Code4p => {
+                if alpha > 1.0 {
+                    (8.0 * alpha, 8.0)
+                } else if alpha < -1.0 {
+                    (-8.0 * alpha, -8.0)
+                } else {
+                    let a2 = alpha * alpha;
+                    (
+                        a2 * (15.0 + a2 * (-10.0 + 3.0 * a2)),
+                        alpha * (30.0 + a2 * (-40.0 + 18.0 * a2)),
+                    )
+                }
+            }
+        }
+    }
+
+    /// The per-bin coefficients (s, a) of [`HistosysCode::shape`].
+    #[inline]
+    pub fn coefficients(nom: f64, hi: f64, lo: f64) -> (f64, f64) {
+        let up = hi - nom;
+        let down = nom - lo;
+        (0.5 * (up + down), 0.0625 * (up - down))
+    }
+
     /// Shift of one bin and its derivative in alpha.
     #[inline]
     pub fn delta(self, alpha: f64, nom: f64, hi: f64, lo: f64) -> (f64, f64) {
@@ -62,6 +109,32 @@ impl HistosysCode {
             HistosysCode::Code0 => code0(alpha, nom, hi, lo),
             HistosysCode::Code2 => code2(alpha, nom, hi, lo),
             HistosysCode::Code4p => code4p(alpha, nom, hi, lo),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shape_form_equals_the_direct_formulas() {
+        let (nom, hi, lo) = (10.0, 12.5, 9.1);
+        let (s, a) = HistosysCode::coefficients(nom, hi, lo);
+        for code in [
+            HistosysCode::Code0,
+            HistosysCode::Code2,
+            HistosysCode::Code4p,
+        ] {
+            for alpha in [-2.3, -1.0, -0.4, 0.0, 0.7, 1.0, 1.8] {
+                let (p, dp) = code.shape(alpha);
+                let (d, dd) = code.delta(alpha, nom, hi, lo);
+                assert!((s * alpha + a * p - d).abs() < 1e-12, "{code:?} {alpha}");
+                assert!(
+                    (s + a * dp - dd).abs() < 1e-12,
+                    "{code:?} {alpha} derivative"
+                );
+            }
         }
     }
 }
