@@ -21,10 +21,10 @@ CASES=${BENCH_CASES:-"RegionA:sbottom_1300_205_60 RegionB:sbottom_900_750_60 Reg
 # seconds (wall, user+sys) of a command, repeated N times, best of N for hepkey.
 measure() { # name reps cmd...
   local name=$1 reps=$2; shift 2
-  local best_wall=1e9 best_cpu=1e9
+  local best_wall=999999 best_cpu=999999
   for _ in $(seq "$reps"); do
     /usr/bin/time -f "%e %U %S" -o "$OUT/time.txt" "$@" > "$OUT/$name.log" 2>&1
-    read -r wall user sys < "$OUT/time.txt"
+    read -r wall user sys < <(tail -1 "$OUT/time.txt")
     cpu=$(echo "$user + $sys" | bc -l)
     best_wall=$(echo "if ($wall < $best_wall) $wall else $best_wall" | bc -l)
     best_cpu=$(echo "if ($cpu < $best_cpu) $cpu else $best_cpu" | bc -l)
@@ -55,13 +55,13 @@ for case in $CASES; do
   [ "${BENCH_LIMITS:-1}" = 1 ] && tasks="$tasks limit"
   for task in $tasks; do
     case $task in
-      cls)   hk=(cls "$ws" -p "$p"); py=("$PY" -m pyhf cls "$ws" -p "$p") ;;
+      cls)   hk=(cls "$ws" -p "$p"); py=("$(dirname "$PY")/pyhf" cls "$ws" -p "$p") ;;
       fit)   hk=(fit "$ws" -p "$p" --json); py=("$PY" "$OUT/pyhf_task.py" fit "$ws" "$p") ;;
       limit) hk=(limit "$ws" -p "$p" --json); py=("$PY" "$OUT/pyhf_task.py" limit "$ws" "$p") ;;
     esac
     read -r hw hc < <(measure "hk_${region}_${patch}_$task" 3 "$HK" "${hk[@]}")
     read -r pw pc < <(measure "py_${region}_${patch}_$task" 1 "${py[@]}")
-    speed=$(echo "scale=0; $pc / $hc" | bc -l 2>/dev/null || echo "-")
+    speed=$(echo "scale=0; $pc / $hc" | bc -l)
     echo "| $region $patch | $task | $hw | $hc | $pw | $pc | ${speed}x |"
   done
 done

@@ -108,7 +108,8 @@ pub fn python_float_repr(x: f64) -> String {
     let sci = format!("{:e}", x.abs());
     let (mantissa, exp) = sci.split_once('e').expect("exponent");
     let exp: i32 = exp.parse().expect("exponent digits");
-    let digits: String = mantissa.chars().filter(|c| *c != '.').collect();
+    let mut digits: String = mantissa.chars().filter(|c| *c != '.').collect();
+    tie_to_even(x.abs(), exp, &mut digits);
     let sign = if x < 0.0 { "-" } else { "" };
     if (-4..16).contains(&exp) {
         let n = digits.len() as i32;
@@ -137,6 +138,58 @@ pub fn python_float_repr(x: f64) -> String {
     }
 }
 
+/// When the exact binary value lies exactly halfway between two shortest decimal
+/// candidates, Python (David Gay's dtoa) picks the even last digit; Rust may pick the
+/// other. Both round-trip, so switch to the even one.
+fn tie_to_even(x: f64, exp: i32, digits: &mut String) {
+    let k = digits.len();
+    let exact = format!("{:.60e}", x);
+    let (m, e) = exact.split_once('e').expect("exponent");
+    if e.parse::<i32>().ok() != Some(exp) {
+        return;
+    }
+    let all: Vec<u8> = m.bytes().filter(|c| *c != b'.').collect();
+    if all.len() <= k + 1 || all[k] != b'5' || all[k + 1..].iter().any(|&c| c != b'0') {
+        return;
+    }
+    let last = digits.as_bytes()[k - 1] - b'0';
+    if last.is_multiple_of(2) {
+        return;
+    }
+    // The candidates are the truncation L (= all[..k]) and L + 1 ulp of the last digit.
+    let lower: String = all[..k].iter().map(|&c| c as char).collect();
+    let candidate = if *digits == lower {
+        increment(&lower)
+    } else {
+        Some(lower)
+    };
+    if let Some(c) = candidate {
+        if c.len() == k {
+            let text = if k == 1 {
+                format!("{c}e{exp}")
+            } else {
+                format!("{}.{}e{}", &c[..1], &c[1..], exp)
+            };
+            if text.parse::<f64>().ok() == Some(x) {
+                *digits = c;
+            }
+        }
+    }
+}
+
+fn increment(d: &str) -> Option<String> {
+    let mut b: Vec<u8> = d.bytes().collect();
+    for i in (0..b.len()).rev() {
+        if b[i] == b'9' {
+            b[i] = b'0';
+        } else {
+            b[i] += 1;
+            return String::from_utf8(b).ok();
+        }
+    }
+    None
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -156,6 +209,7 @@ mod tests {
             (123.456, "123.456"),
             (-2.5e-7, "-2.5e-07"),
             (1.2345678901234567e20, "1.2345678901234567e+20"),
+            (0.5907363891601562, "0.5907363891601562"),
         ];
         for (x, s) in cases {
             assert_eq!(python_float_repr(x), s, "{x}");
