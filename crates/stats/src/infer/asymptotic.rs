@@ -154,6 +154,27 @@ impl<'a> AsymptoticCalculator<'a> {
         Ok(self.pvalues(mu, q, q_a, mu_hat))
     }
 
+    /// The expected band alone at `mu`: it depends only on the Asimov data, so one
+    /// fit instead of two (used by the limit search for the expected curves).
+    pub fn expected_cls(&mut self, mu: f64) -> Result<[f64; 5]> {
+        if !mu.is_finite() {
+            return Err(Error::InvalidInput(format!("cannot test mu = {mu}")));
+        }
+        let opts_a = FitOptions {
+            init: Some(self.start(mu, true)),
+            ..self.options.clone()
+        };
+        let fixed_a = fixed_poi_fit(self.model, &self.asimov, mu, &opts_a)?;
+        let mu_hat_a = self.free_asimov.bestfit[self.poi];
+        let q_a = self
+            .test_stat
+            .value(mu, mu_hat_a, fixed_a.twice_nll, self.free_asimov.twice_nll);
+        // The observed part of `pvalues` is not used here; q = q_A keeps it finite.
+        Ok(self
+            .pvalues(mu, q_a, q_a, self.free_data.bestfit[self.poi])
+            .cls_exp)
+    }
+
     fn pvalues(&self, mu: f64, q: f64, q_a: f64, mu_hat: f64) -> HypotestResult {
         let sqrt_q = q.sqrt();
         let sqrt_qa = q_a.sqrt();

@@ -91,6 +91,7 @@ pub fn upper_limit(
     cache.push(low);
     cache.push(calc.hypotest(hi)?);
     let mut limits = [LimitValue::AboveBound(hi); 6];
+    let mut expected_only: Vec<(f64, [f64; 5])> = Vec::new();
     for (k, limit) in limits.iter_mut().enumerate() {
         let f_lo = curve(&cache[0], k) - opts.level;
         let f_hi = curve(&cache[1], k) - opts.level;
@@ -114,12 +115,31 @@ pub fn upper_limit(
                 fb = f;
             }
         }
-        let root = brent(a, fa, b, fb, opts.atol, opts.rtol, |mu| {
-            let r = calc.hypotest(mu)?;
-            let f = curve(&r, k) - opts.level;
-            cache.push(r);
-            Ok(f)
-        })?;
+        let root = if k == 0 {
+            brent(a, fa, b, fb, opts.atol, opts.rtol, |mu| {
+                let r = calc.hypotest(mu)?;
+                let f = curve(&r, k) - opts.level;
+                cache.push(r);
+                Ok(f)
+            })?
+        } else {
+            // Expected curves need only the Asimov fit at each μ.
+            for &(mu, exp) in &expected_only {
+                let f = exp[k - 1] - opts.level;
+                if f >= 0.0 && mu > a && mu < b {
+                    a = mu;
+                    fa = f;
+                } else if f < 0.0 && mu < b && mu > a {
+                    b = mu;
+                    fb = f;
+                }
+            }
+            brent(a, fa, b, fb, opts.atol, opts.rtol, |mu| {
+                let exp = calc.expected_cls(mu)?;
+                expected_only.push((mu, exp));
+                Ok(exp[k - 1] - opts.level)
+            })?
+        };
         *limit = LimitValue::Value(root);
     }
     cache.sort_by(|a, b| a.mu.total_cmp(&b.mu));
