@@ -13,7 +13,7 @@ use std::process::ExitCode;
     name = "hepkey",
     version,
     about = "Particle-physics open data in one small, fast, offline program",
-    after_help = "Examples:\n  hepkey demo\n  hepkey inspect ../shared/data/root/uproot-HZZ.root\n  hepkey scan ../shared/data/root/uproot-HZZ.root:events -b NJet,Jet_Px -n 5\n  hepkey run examples/zmumu/zmumu.toml -o out/zmumu"
+    after_help = "Examples:\n  hepkey demo\n  hepkey inspect ../shared/data/root/uproot-HZZ.root\n  hepkey scan ../shared/data/root/uproot-HZZ.root:events -b NJet,Jet_Px -n 5\n  hepkey run examples/zmumu/zmumu.toml -o out/zmumu\n  hepkey cls ../shared/data/likelihoods/pyhf-ins1748602-probability-models.tar.gz/RegionA/BkgOnly.json -p ../shared/data/likelihoods/pyhf-ins1748602-probability-models.tar.gz/RegionA/patch.sbottom_1300_205_60.json"
 )]
 struct Cli {
     #[command(subcommand)]
@@ -30,6 +30,23 @@ enum Command {
     Run(commands::run::Args),
     /// See the Higgs boson appear: H → γγ on generated ATLAS Open Data samples.
     Demo(commands::demo::Args),
+    /// Summarise a pyhf JSON workspace: channels, samples, parameters, measurements.
+    #[command(name = "inspect-ws")]
+    InspectWs(commands::stats::inspect_ws::Args),
+    /// Maximum-likelihood fit of a workspace (best fit, uncertainties, correlations).
+    Fit(commands::stats::fit::Args),
+    /// Asymptotic CLs at one POI value (keys CLs_obs, CLs_exp as `pyhf cls`).
+    Cls(commands::stats::cls::Args),
+    /// Observed and expected upper limits on the POI at CLs = 0.05.
+    Limit(commands::stats::limit::Args),
+    /// Discovery p-value and significance (q0).
+    Significance(commands::stats::significance::Args),
+    /// Pulls and impacts of nuisance parameters on the POI; ranking plot with -o.
+    Ranking(commands::stats::ranking::Args),
+    /// Build a pyhf workspace from histograms and a TOML fit configuration.
+    Workspace(commands::stats::workspace::Args),
+    /// Apply a JSON patch (or a PatchSet entry) to a workspace.
+    Patch(commands::stats::patch::Args),
 }
 
 fn main() -> ExitCode {
@@ -45,6 +62,14 @@ fn main() -> ExitCode {
         Command::Scan(args) => commands::scan::run(args),
         Command::Run(args) => commands::run::run(args),
         Command::Demo(args) => commands::demo::run(args),
+        Command::InspectWs(args) => commands::stats::inspect_ws::run(args),
+        Command::Fit(args) => commands::stats::fit::run(args),
+        Command::Cls(args) => commands::stats::cls::run(args),
+        Command::Limit(args) => commands::stats::limit::run(args),
+        Command::Significance(args) => commands::stats::significance::run(args),
+        Command::Ranking(args) => commands::stats::ranking::run(args),
+        Command::Workspace(args) => commands::stats::workspace::run(args),
+        Command::Patch(args) => commands::stats::patch::run(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

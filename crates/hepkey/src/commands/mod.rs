@@ -2,5 +2,7 @@
 
 pub mod demo;
 pub mod inspect;
+pub mod plot_font;
 pub mod run;
 pub mod scan;
+pub mod stats;

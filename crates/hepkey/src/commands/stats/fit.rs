@@ -1,0 +1,117 @@
+//! `hepkey fit`: maximum-likelihood fit with uncertainties and correlations.
+
+use super::common::{print_json, WorkspaceArgs};
+use anyhow::Result;
+use hepkey_stats::fit::{fit, fixed_poi_fit, FitOptions};
+use hepkey_stats::yields;
+
+#[derive(clap::Args, Debug)]
+pub struct Args {
+    #[command(flatten)]
+    pub ws: WorkspaceArgs,
+    /// Hold the POI at this value
+    #[arg(long)]
+    pub fix_poi: Option<f64>,
+    /// Print JSON (bestfit, uncertainty, labels, twice_nll, corr_mat)
+    #[arg(long)]
+    pub json: bool,
+    /// Also print pre- and post-fit yield tables (total uncertainty from the covariance)
+    #[arg(long)]
+    pub yields: bool,
+}
+
+fn yields_json(tables: &[hepkey_stats::yields::ChannelYields]) -> serde_json::Value {
+    serde_json::Value::Array(
+        tables
+            .iter()
+            .map(|c| {
+                serde_json::json!({
+                    "channel": c.name,
+                    "samples": c.samples.iter().map(|(n, y)| serde_json::json!({"name": n, "yields": y})).collect::<Vec<_>>(),
+                    "total": c.total, "total_uncertainty": c.total_uncertainty, "data": c.data,
+                })
+            })
+            .collect(),
+    )
+}
+
+fn print_yields(title: &str, tables: &[hepkey_stats::yields::ChannelYields]) {
+    println!("\n{title}");
+    for c in tables {
+        println!("  {}", c.name);
+        for (name, y) in &c.samples {
+            let cells: Vec<String> = y.iter().map(|v| format!("{v:>16.2}")).collect();
+            println!(
+                "    {:<28}{}   | {:>11.2}",
+                name,
+                cells.join(""),
+                y.iter().sum::<f64>()
+            );
+        }
+        let tot: Vec<String> = c
+            .total
+            .iter()
+            .zip(&c.total_uncertainty)
+            .map(|(t, u)| format!("{:>16}", format!("{t:.1}±{u:.1}")))
+            .collect();
+        println!("    {:<28}{}", "total", tot.join(""));
+        let data: Vec<String> = c.data.iter().map(|v| format!("{v:>16.1}")).collect();
+        println!("    {:<28}{}", "data", data.join(""));
+    }
+}
+
+pub fn run(args: Args) -> Result<()> {
+    let (_ws, model, data) = args.ws.load()?;
+    let opts = FitOptions {
+        uncertainties: true,
+        ..Default::default()
+    };
+    let res = match args.fix_poi {
+        Some(mu) => fixed_poi_fit(&model, &data, mu, &opts)?,
+        None => fit(&model, &data, &opts)?,
+    };
+    let labels = model.par_names();
+    let unc = res.uncertainties.clone().unwrap_or_default();
+    let tables = args.yields.then(|| {
+        let prefit = yields::yield_table(
+            &model,
+            &data,
+            &model.suggested_init(),
+            &yields::prefit_covariance(&model),
+        );
+        let postfit = yields::yield_table(
+            &model,
+            &data,
+            &res.bestfit,
+            res.covariance.as_deref().unwrap_or(&[]),
+        );
+        (prefit, postfit)
+    });
+    if args.json {
+        let n = labels.len();
+        let corr = res.correlations().unwrap_or_default();
+        let corr_rows: Vec<Vec<f64>> = (0..n).map(|i| corr[i * n..(i + 1) * n].to_vec()).collect();
+        return print_json(&serde_json::json!({
+            "labels": labels,
+            "bestfit": res.bestfit,
+            "uncertainty": unc,
+            "twice_nll": res.twice_nll,
+            "corr_mat": corr_rows,
+            "poi": model.poi_name(),
+            "yields": tables.as_ref().map(|(pre, post)| serde_json::json!({"prefit": yields_json(pre), "postfit": yields_json(post)})),
+        }));
+    }
+    println!(
+        "{:<50} {:>14} {:>12}",
+        "parameter", "best fit", "uncertainty"
+    );
+    for (i, l) in labels.iter().enumerate() {
+        println!("{:<50} {:>14.6} {:>12.6}", l, res.bestfit[i], unc[i]);
+    }
+    println!("\n-2 log L = {:.8}", res.twice_nll);
+    if let Some((pre, post)) = &tables {
+        print_yields("pre-fit yields", pre);
+        print_yields("post-fit yields", post);
+    }
+    Ok(())
+}

@@ -1,0 +1,12 @@
+//! Statistics subcommands (HistFactory / pyhf JSON), one module each, with the
+//! options they share in `common`.
+
+pub mod cls;
+pub mod common;
+pub mod fit;
+pub mod inspect_ws;
+pub mod limit;
+pub mod patch;
+pub mod ranking;
+pub mod significance;
+pub mod workspace;
