@@ -63,7 +63,7 @@ pub fn decompress(compressed: &[u8], uncompressed_len: usize, what: &str) -> Res
 
 /// Walks the block headers and checks that they add up to the expected
 /// size, so that a corrupt size never causes a large allocation.
-fn check_blocks(compressed: &[u8], uncompressed_len: usize, what: &str) -> Result<()> {
+pub(crate) fn check_blocks(compressed: &[u8], uncompressed_len: usize, what: &str) -> Result<()> {
     let (mut src, mut total) = (0usize, 0usize);
     while total < uncompressed_len {
         let Some(header) = compressed.get(src..src + HEADER) else {

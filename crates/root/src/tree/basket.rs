@@ -64,20 +64,43 @@ pub fn basket_refs(b: &BranchModel) -> Vec<BasketRef> {
     out
 }
 
-/// Reads and decompresses one basket.
+/// Reads and decompresses one basket into an owned buffer.
 pub fn read_basket(
     source: &dyn ByteSource,
     branch: &BranchModel,
     r: &BasketRef,
     what: &str,
 ) -> Result<RawBasket> {
+    with_basket(source, branch, r, what, |data, offsets, entries| {
+        Ok(RawBasket {
+            data: data.to_vec(),
+            offsets: offsets.map(<[u32]>::to_vec),
+            entries,
+        })
+    })
+}
+
+#[cfg(feature = "native")]
+thread_local! {
+    /// Decompressed baskets are decoded straight away, so each thread keeps
+    /// one buffer for them instead of asking the system for fresh pages.
+    static SCRATCH: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// Reads one basket and calls `f` with its data (entries only), its entry
+/// offsets (ending with the data length) and its number of entries. The data
+/// is borrowed from the file when stored uncompressed, else from a buffer
+/// reused by the thread.
+pub fn with_basket<R>(
+    source: &dyn ByteSource,
+    branch: &BranchModel,
+    r: &BasketRef,
+    what: &str,
+    f: impl FnOnce(&[u8], Option<&[u32]>, usize) -> Result<R>,
+) -> Result<R> {
     let Some((seek, nbytes)) = r.location else {
         let e = &branch.embedded[r.index - branch.write_basket as usize];
-        return Ok(RawBasket {
-            data: e.data.clone(),
-            offsets: e.offsets.clone(),
-            entries: e.entries,
-        });
+        return f(&e.data, e.offsets.as_deref(), e.entries);
     };
     let bytes = source.read_at(seek, nbytes)?;
     let mut c = Cursor::new(&bytes, 0, what);
@@ -103,37 +126,50 @@ pub fn read_basket(
         )));
     }
     let what_b = format!("{what}, basket {}", r.index);
-    let raw = compression::decompress(
-        &bytes[keylen..key.nbytes as usize],
-        key.objlen as usize,
-        &what_b,
-    )?;
-    let border = (last as i64 - keylen as i64).clamp(0, raw.len() as i64) as usize;
+    let stored = &bytes[keylen..key.nbytes as usize];
+    let objlen = key.objlen as usize;
     let entries = nev_buf as usize;
-    let offsets = if border < raw.len() {
-        // A count, then one big-endian position per entry (from the key start).
-        let table = raw
-            .get(border + 4..border + 4 + 4 * entries)
-            .ok_or_else(|| {
+    let finish = |raw: &[u8]| -> Result<R> {
+        let border = (last as i64 - keylen as i64).clamp(0, raw.len() as i64) as usize;
+        let offsets = if border < raw.len() {
+            // A count, then one big-endian position per entry (from the key start).
+            let table = raw.get(border + 4..border + 4 + 4 * entries).ok_or_else(|| {
                 Error::format(format!(
-                "{what_b}: the entry-offset table of {entries} entries runs past the basket's end"
-            ))
+                    "{what_b}: the entry-offset table of {entries} entries runs past the basket's end"
+                ))
             })?;
-        let mut offs = Vec::with_capacity(entries + 1);
-        offs.extend(table.chunks_exact(4).map(|b| {
-            let o = i32::from_be_bytes([b[0], b[1], b[2], b[3]]) as i64 - keylen as i64;
-            o.clamp(0, border as i64) as u32
-        }));
-        offs.push(border as u32);
-        Some(offs)
-    } else {
-        None
+            let mut offs = Vec::with_capacity(entries + 1);
+            offs.extend(table.chunks_exact(4).map(|b| {
+                let o = i32::from_be_bytes([b[0], b[1], b[2], b[3]]) as i64 - keylen as i64;
+                o.clamp(0, border as i64) as u32
+            }));
+            offs.push(border as u32);
+            Some(offs)
+        } else {
+            None
+        };
+        f(&raw[..border], offsets.as_deref(), entries)
     };
-    let mut data = raw;
-    data.truncate(border);
-    Ok(RawBasket {
-        data,
-        offsets,
-        entries,
-    })
+    if stored.len() == objlen {
+        return finish(stored);
+    }
+    compression::check_blocks(stored, objlen, &what_b)?;
+    #[cfg(feature = "native")]
+    {
+        SCRATCH.with(|cell| {
+            // A buffer in use (a decode that reads another basket) is not shared.
+            let Ok(mut buf) = cell.try_borrow_mut() else {
+                let raw = compression::decompress(stored, objlen, &what_b)?;
+                return finish(&raw);
+            };
+            buf.resize(objlen, 0);
+            compression::decompress_into(stored, &mut buf[..objlen], &what_b)?;
+            finish(&buf[..objlen])
+        })
+    }
+    #[cfg(not(feature = "native"))]
+    {
+        let raw = compression::decompress(stored, objlen, &what_b)?;
+        finish(&raw)
+    }
 }

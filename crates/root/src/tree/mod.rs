@@ -12,7 +12,7 @@ use crate::cursor::Cursor;
 use crate::error::{Error, Result};
 use crate::file::RootFile;
 use crate::source::ByteSource;
-use basket::{basket_refs, read_basket, BasketRef};
+use basket::{basket_refs, with_basket, BasketRef};
 use interpretation::{interpret, Interpretation};
 use model::{BranchModel, TreeModel};
 use std::ops::Range;
@@ -234,13 +234,20 @@ impl Tree {
             .filter(|b| b.entry_stop > start && b.entry_start < stop)
             .collect();
         let decode = |r: &BasketRef| -> Result<Array> {
-            let raw = read_basket(self.source.as_ref(), &branch.model, r, &what)?;
-            decode::decode_basket(
-                interp,
-                &raw.data,
-                raw.offsets.as_deref(),
-                raw.entries,
-                &format!("{what}, basket {}", r.index),
+            with_basket(
+                self.source.as_ref(),
+                &branch.model,
+                r,
+                &what,
+                |data, offsets, entries| {
+                    decode::decode_basket(
+                        interp,
+                        data,
+                        offsets,
+                        entries,
+                        &format!("{what}, basket {}", r.index),
+                    )
+                },
             )
         };
         let cut = |r: &BasketRef, array: &Array| -> Option<std::ops::Range<usize>> {
