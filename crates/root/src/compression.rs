@@ -198,8 +198,7 @@ fn unzstd(block: &[u8], out: &mut [u8]) -> Result<usize, String> {
 
 #[cfg(not(feature = "native"))]
 fn unzstd(block: &[u8], out: &mut [u8]) -> Result<usize, String> {
-    use std::io::Read;
-    let mut dec = ruzstd::decoding::StreamingDecoder::new(block).map_err(|e| e.to_string())?;
+    let mut dec = ruzstd::StreamingDecoder::new(block).map_err(|e| e.to_string())?;
     read_all(&mut dec, out)
 }
 

@@ -149,10 +149,13 @@ mod tests {
         let data: Vec<u8> = (0..100_000u32)
             .flat_map(|i| ((i / 7) as u16).to_be_bytes())
             .collect();
-        for c in ["zlib", "lz4", "zstd", "lzma:3"] {
-            let c = Compression::parse(c).unwrap();
+        for name in ["zlib", "lz4", "zstd", "lzma:3"] {
+            let c = Compression::parse(name).unwrap();
             let packed = compress(&data, c);
-            assert!(packed.len() < data.len() / 2, "{c:?}");
+            // Without the C codecs, zstd and LZMA payloads are stored (nearly) as they are.
+            if cfg!(feature = "native") || name == "zlib" || name == "lz4" {
+                assert!(packed.len() < data.len() / 2, "{c:?}");
+            }
             assert_eq!(
                 crate::compression::decompress(&packed, data.len(), "t").unwrap(),
                 data
