@@ -36,6 +36,13 @@ pub(crate) fn check_range(name: &str, total: u64, offset: u64, len: usize) -> Re
     }
 }
 
+/// Borrows `[offset, offset+len)` of bytes held in memory (a buffer or a map).
+fn borrow_range<'a>(name: &str, data: &'a [u8], offset: u64, len: usize) -> Result<Cow<'a, [u8]>> {
+    check_range(name, data.len() as u64, offset, len)?;
+    let start = offset as usize;
+    Ok(Cow::Borrowed(&data[start..start + len]))
+}
+
 /// A source held in memory (used for tests, WebAssembly and small files).
 pub struct MemorySource {
     name: String,
@@ -57,9 +64,7 @@ impl ByteSource for MemorySource {
         self.data.len() as u64
     }
     fn read_at(&self, offset: u64, len: usize) -> Result<Cow<'_, [u8]>> {
-        check_range(&self.name, self.len(), offset, len)?;
-        let start = offset as usize;
-        Ok(Cow::Borrowed(&self.data[start..start + len]))
+        borrow_range(&self.name, &self.data, offset, len)
     }
     fn name(&self) -> &str {
         &self.name
@@ -96,9 +101,7 @@ impl ByteSource for MmapSource {
         self.map.len() as u64
     }
     fn read_at(&self, offset: u64, len: usize) -> Result<Cow<'_, [u8]>> {
-        check_range(&self.name, self.len(), offset, len)?;
-        let start = offset as usize;
-        Ok(Cow::Borrowed(&self.map[start..start + len]))
+        borrow_range(&self.name, &self.map, offset, len)
     }
     fn name(&self) -> &str {
         &self.name

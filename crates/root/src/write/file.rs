@@ -186,10 +186,30 @@ impl FileWriter {
         title: &str,
         payload: &[u8],
     ) -> Result<u64> {
-        let keylen = key_len(class, name, title);
-        let stored = compress(payload, self.compression);
-        let seek = self.pos;
         let pdir = self.dirs[dir].key_seek;
+        let (seek, header, _) = self.write_record(pdir, class, name, title, payload, true)?;
+        self.dirs[dir].keys.push(header);
+        Ok(seek)
+    }
+
+    /// Writes a key and its payload (compressed if asked and it pays);
+    /// returns where it starts, its header and its total size.
+    fn write_record(
+        &mut self,
+        pdir: u64,
+        class: &str,
+        name: &str,
+        title: &str,
+        payload: &[u8],
+        compressed: bool,
+    ) -> Result<(u64, Vec<u8>, i32)> {
+        let keylen = key_len(class, name, title);
+        let stored = if compressed {
+            compress(payload, self.compression)
+        } else {
+            payload.to_vec()
+        };
+        let seek = self.pos;
         let header = key_header(
             KeySizes {
                 nbytes: (keylen + stored.len()) as i32,
@@ -204,8 +224,8 @@ impl FileWriter {
         );
         self.write_raw(&header)?;
         self.write_raw(&stored)?;
-        self.dirs[dir].keys.push(header);
-        Ok(seek)
+        let nbytes = (header.len() + stored.len()) as i32;
+        Ok((seek, header, nbytes))
     }
 
     /// Creates a subdirectory of `parent`.
@@ -315,50 +335,27 @@ impl FileWriter {
         list.string("");
         list.i32(0);
         list.end(p);
-        let info_seek = self.pos;
-        let stored = compress(&list.data, self.compression);
-        let header = key_header(
-            KeySizes {
-                nbytes: (keylen + stored.len()) as i32,
-                objlen: list.len() as i32,
-                keylen: keylen as i16,
-                seek: info_seek,
-                pdir: BEGIN,
-            },
+        let (info_seek, _, nbytes_info) = self.write_record(
+            BEGIN,
             "TList",
             "StreamerInfo",
             "Doubly linked list",
-        );
-        self.write_raw(&header)?;
-        self.write_raw(&stored)?;
-        let nbytes_info = (header.len() + stored.len()) as i32;
+            &list.data,
+            true,
+        )?;
         // Key lists, deepest directories first does not matter: all are complete.
         let mut records = Vec::new();
         for d in 0..self.dirs.len() {
             let class = if d == 0 { "TFile" } else { "TDirectory" };
             let (name, title) = (self.dirs[d].name.clone(), self.dirs[d].title.clone());
-            let keylen = key_len(class, &name, &title);
             let mut body = WBuf::new(0);
             body.i32(self.dirs[d].keys.len() as i32);
             for k in &self.dirs[d].keys {
                 body.bytes(k);
             }
-            let seek = self.pos;
-            let header = key_header(
-                KeySizes {
-                    nbytes: (keylen + body.len()) as i32,
-                    objlen: body.len() as i32,
-                    keylen: keylen as i16,
-                    seek,
-                    pdir: self.dirs[d].key_seek,
-                },
-                class,
-                &name,
-                &title,
-            );
-            self.write_raw(&header)?;
-            self.write_raw(&body.data)?;
-            let nbytes_keys = (header.len() + body.len()) as i32;
+            let pdir = self.dirs[d].key_seek;
+            let (seek, _, nbytes_keys) =
+                self.write_record(pdir, class, &name, &title, &body.data, false)?;
             let dir = &self.dirs[d];
             let parent_seek = if d == 0 {
                 0
@@ -379,27 +376,13 @@ impl FileWriter {
         // Free segments: everything after the end.
         let name = self.dirs[0].name.clone();
         let keylen = key_len("TFile", &name, "");
-        let seek_free = self.pos;
         let mut free = WBuf::new(0);
         free.i16(1001);
-        let end_guess = seek_free + (keylen + 18) as u64;
+        let end_guess = self.pos + (keylen + 18) as u64;
         free.i64(end_guess as i64);
         free.i64(2_000_000_000_000);
-        let header = key_header(
-            KeySizes {
-                nbytes: (keylen + free.len()) as i32,
-                objlen: free.len() as i32,
-                keylen: keylen as i16,
-                seek: seek_free,
-                pdir: BEGIN,
-            },
-            "TFile",
-            &name,
-            "",
-        );
-        self.write_raw(&header)?;
-        self.write_raw(&free.data)?;
-        let nbytes_free = (header.len() + free.len()) as i32;
+        let (seek_free, _, nbytes_free) =
+            self.write_record(BEGIN, "TFile", &name, "", &free.data, false)?;
         let end = self.pos;
         // Header and directory records.
         let mut h = WBuf::new(0);
