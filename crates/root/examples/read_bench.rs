@@ -253,6 +253,8 @@ fn run(opts: &Options) -> Result<String, String> {
 }
 
 fn main() -> ExitCode {
+    // As the hepkey binary does, so that figures match what users run.
+    hepkey_root::memory::keep_freed_memory();
     let opts = match parse_args() {
         Ok(o) => o,
         Err(e) => {

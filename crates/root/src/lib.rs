@@ -25,6 +25,7 @@ pub mod error;
 pub mod file;
 pub mod hist;
 pub mod key;
+pub mod memory;
 pub mod source;
 pub mod streamers;
 pub mod summary;

@@ -185,7 +185,7 @@ fn for_each_entry(
 }
 
 /// `vector<T>`, `RVec<T>` or `set<T>` of a primitive T: the fast path.
-fn simple_list_of(ty: &CppType) -> Option<Prim> {
+pub(crate) fn simple_list_of(ty: &CppType) -> Option<Prim> {
     match ty {
         CppType::Vector(t) | CppType::RVec(t) | CppType::Set(t) => match **t {
             CppType::Prim(p) => Some(p),
@@ -236,14 +236,14 @@ fn decode_list_of_numbers(prim: Prim, data: &[u8], offsets: &[u32], what: &str) 
     })
 }
 
-fn too_many(what: &str) -> Error {
+pub(crate) fn too_many(what: &str) -> Error {
     Error::Unsupported(format!(
         "{what}: more than 4 billion values in one read; read fewer entries at a time"
     ))
 }
 
 /// Wraps flat values into regular lists for fixed dimensions (innermost last).
-fn wrap_fixed(mut array: Array, dims: &[usize], entries: usize) -> Array {
+pub(crate) fn wrap_fixed(mut array: Array, dims: &[usize], entries: usize) -> Array {
     if dims.is_empty() || dims.iter().product::<usize>() == 1 && dims.len() == 1 && dims[0] == 1 {
         return array;
     }
@@ -275,7 +275,7 @@ fn bulk(prim: Prim, data: &[u8], n: usize, what: &str) -> Result<Values> {
 }
 
 /// Appends big-endian values (the slice length is a multiple of the size).
-fn append_be(values: &mut Values, bytes: &[u8]) {
+pub(crate) fn append_be(values: &mut Values, bytes: &[u8]) {
     macro_rules! conv {
         ($v:expr, $t:ty) => {{
             const S: usize = std::mem::size_of::<$t>();

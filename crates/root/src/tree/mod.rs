@@ -1,5 +1,6 @@
 //! TTree reading: branches into columns, for any entry range, in parallel.
 
+mod append;
 pub mod basket;
 pub mod decode;
 pub mod interpretation;
@@ -12,7 +13,8 @@ use crate::cursor::Cursor;
 use crate::error::{Error, Result};
 use crate::file::RootFile;
 use crate::source::ByteSource;
-use basket::{basket_refs, with_basket, BasketRef};
+use append::Appender;
+use basket::{basket_refs, read_basket, with_basket, BasketRef, RawBasket};
 use interpretation::{interpret, Interpretation};
 use model::{BranchModel, TreeModel};
 use std::ops::Range;
@@ -165,7 +167,7 @@ impl Tree {
             .collect::<Result<Vec<_>>>()?;
         Ok(ChunkIter {
             tree: self,
-            caches: vec![None; branches.len()],
+            caches: branches.iter().map(|_| None).collect(),
             branches,
             next: 0,
             step: step.max(1),
@@ -200,7 +202,7 @@ impl Tree {
         &self,
         branch: &Branch,
         range: Range<u64>,
-        cache: Option<&mut Option<(usize, Array)>>,
+        mut cache: Option<&mut Option<(usize, Cached)>>,
     ) -> Result<Array> {
         let what = format!("{}: branch {:?}", self.file_name, branch.path);
         let interp = branch
@@ -233,78 +235,113 @@ impl Tree {
             .iter()
             .filter(|b| b.entry_stop > start && b.entry_start < stop)
             .collect();
-        let decode = |r: &BasketRef| -> Result<Array> {
+        // The entries of basket `r` inside the range, counted from its first entry.
+        let cut = |r: &BasketRef| -> Range<usize> {
+            let lo = (start.max(r.entry_start) - r.entry_start) as usize;
+            let hi = (stop.min(r.entry_stop) - r.entry_start) as usize;
+            lo..hi.max(lo)
+        };
+        let basket_what = |r: &BasketRef| format!("{what}, basket {}", r.index);
+        // Uncompressed bytes per entry, to size the column once.
+        let per_entry = branch.uncompressed_bytes().max(0) as f64 / self.entries().max(1) as f64;
+        let hint = |n: u64| ((n as f64 * per_entry * 1.05) as usize).min(1 << 32);
+        let append_basket = |out: &mut Appender, r: &BasketRef, range: Range<usize>| {
             with_basket(
                 self.source.as_ref(),
                 &branch.model,
                 r,
                 &what,
-                |data, offsets, entries| {
-                    decode::decode_basket(
-                        interp,
-                        data,
-                        offsets,
-                        entries,
-                        &format!("{what}, basket {}", r.index),
-                    )
-                },
+                |data, offsets, entries| out.append(data, offsets, entries, range, &basket_what(r)),
             )
         };
-        let cut = |r: &BasketRef, array: &Array| -> Option<std::ops::Range<usize>> {
-            let lo = (start.max(r.entry_start) - r.entry_start) as usize;
-            let hi = (stop.min(r.entry_stop) - r.entry_start) as usize;
-            let (lo, hi) = (lo.min(array.len()), hi.min(array.len()));
-            (lo != 0 || hi != array.len()).then_some(lo..hi.max(lo))
-        };
-        let pieces: Vec<Array> = match cache {
-            // In sequence, keeping the last basket for the next chunk.
-            Some(cache) => {
-                let mut pieces = Vec::with_capacity(wanted.len());
-                for r in &wanted {
-                    let array = match cache.take() {
-                        Some((i, a)) if i == r.index => a,
-                        _ => decode(r)?,
-                    };
-                    let range = cut(r, &array);
+        let array = if cache.is_some() || wanted.len() <= SEQUENTIAL_BASKETS {
+            // Basket after basket into one column; parallelism comes from the branches.
+            let mut out = Appender::new(interp, (stop - start) as usize, hint(stop - start));
+            for r in &wanted {
+                let range = cut(r);
+                let cached = cache.as_deref_mut().and_then(|c| match c.take() {
+                    Some((i, cached)) if i == r.index => Some(cached),
+                    _ => None,
+                });
+                let cached = match cached {
+                    Some(c) => Some(c),
+                    // A basket reaching into the next chunk is kept for it.
+                    None if cache.is_some() && r.entry_stop > stop => {
+                        Some(if out.decodes_whole_baskets() {
+                            Cached::Decoded(with_basket(
+                                self.source.as_ref(),
+                                &branch.model,
+                                r,
+                                &what,
+                                |data, offsets, entries| {
+                                    decode::decode_basket(
+                                        interp,
+                                        data,
+                                        offsets,
+                                        entries,
+                                        &basket_what(r),
+                                    )
+                                },
+                            )?)
+                        } else {
+                            Cached::Raw(read_basket(self.source.as_ref(), &branch.model, r, &what)?)
+                        })
+                    }
+                    None => None,
+                };
+                match &cached {
+                    Some(Cached::Raw(raw)) => out.append(
+                        &raw.data,
+                        raw.offsets.as_deref(),
+                        raw.entries,
+                        range,
+                        &basket_what(r),
+                    )?,
+                    Some(Cached::Decoded(a)) => out.append_decoded(a, range),
+                    None => append_basket(&mut out, r, range)?,
+                }
+                if let (Some(c), Some(cached)) = (cache.as_deref_mut(), cached) {
                     if r.entry_stop > stop {
-                        pieces.push(array.slice(range.unwrap_or(0..array.len())));
-                        *cache = Some((r.index, array));
-                    } else {
-                        pieces.push(match range {
-                            Some(range) => array.slice(range),
-                            None => array,
-                        });
+                        *c = Some((r.index, cached));
                     }
                 }
-                pieces
             }
-            None => par_map(&wanted, |r| -> Result<Array> {
-                let array = decode(r)?;
-                Ok(match cut(r, &array) {
-                    Some(range) => array.slice(range),
-                    None => array,
-                })
+            out.finish(&what)?
+        } else {
+            // Many baskets (a large range of one branch): in parallel, then joined.
+            let pieces = par_map(&wanted, |r| -> Result<Array> {
+                let range = cut(r);
+                let mut out = Appender::new(interp, range.len(), hint(range.len() as u64));
+                append_basket(&mut out, r, range)?;
+                out.finish(&what)
             })
             .into_iter()
-            .collect::<Result<Vec<_>>>()?,
+            .collect::<Result<Vec<_>>>()?;
+            match Array::concat(pieces) {
+                Some(a) => a,
+                None => Appender::new(interp, 0, 0).finish(&what)?,
+            }
         };
-        let covered: u64 = pieces.iter().map(|p| p.len() as u64).sum();
-        if covered != stop - start {
+        if array.len() as u64 != stop - start {
             return Err(Error::format(format!(
-                "{what}: baskets hold {covered} of the {} entries asked for ({start}..{stop})",
+                "{what}: baskets hold {} of the {} entries asked for ({start}..{stop})",
+                array.len(),
                 stop - start
             )));
         }
-        match Array::concat(pieces) {
-            Some(a) => Ok(a),
-            None => empty_array(interp, &what),
-        }
+        Ok(array)
     }
 }
 
-/// An empty column of the right type (for empty ranges).
-fn empty_array(interp: &Interpretation, what: &str) -> Result<Array> {
-    decode::decode_basket(interp, &[], Some(&[0]), 0, what)
+/// Up to this many baskets, a range of one branch is read basket after basket
+/// straight into its column; beyond, baskets are decoded in parallel.
+const SEQUENTIAL_BASKETS: usize = 4;
+
+/// A basket kept for the next chunk: its decompressed bytes, or for kinds
+/// decoded whole, its decoded column.
+pub(crate) enum Cached {
+    Raw(RawBasket),
+    Decoded(Array),
 }
 
 /// Lists branches depth first; returns the indices of those at this level.
@@ -387,7 +424,7 @@ pub struct ChunkIter<'t> {
     tree: &'t Tree,
     branches: Vec<&'t Branch>,
     /// Per branch, the decoded basket that reaches into the next chunk.
-    caches: Vec<Option<(usize, Array)>>,
+    caches: Vec<Option<(usize, Cached)>>,
     next: u64,
     step: u64,
 }
