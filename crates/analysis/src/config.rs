@@ -174,6 +174,25 @@ pub struct HistogramConfig {
     pub xlabel: Option<String>,
     #[serde(default)]
     pub log_y: bool,
+    /// A second axis makes the histogram 2D: `y = { expression = "HT", bins = 20, range = [0, 1000] }`.
+    #[serde(default)]
+    pub y: Option<YAxisConfig>,
+}
+
+/// The y axis of a 2D histogram: its expression and binning (as for x).
+#[derive(Debug, Deserialize, Clone)]
+#[serde(deny_unknown_fields)]
+pub struct YAxisConfig {
+    pub expression: Expr,
+    #[serde(default)]
+    pub bins: Option<usize>,
+    #[serde(default)]
+    pub range: Option<[f64; 2]>,
+    #[serde(default)]
+    pub edges: Option<Vec<f64>>,
+    /// Axis label for plots and the ROOT histogram.
+    #[serde(default)]
+    pub label: Option<String>,
 }
 
 /// How a systematic variation is made.

@@ -5,7 +5,7 @@ use crate::config::{AnalysisFile, SampleKind};
 use crate::error::{Error, Result};
 use crate::plan::{SamplePlan, NOMINAL};
 use crate::run::{key, region_names, RunResult};
-use hepkey_hist::Hist1D;
+use hepkey_hist::{Hist1D, Hist2D};
 use sha2::{Digest, Sha256};
 use std::io::Read;
 use std::path::{Path, PathBuf};
@@ -31,16 +31,16 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
 
 /// `histograms.json`: key → histogram (edges, values, variances, flow).
 pub fn histograms_json(result: &RunResult) -> Vec<u8> {
-    let map: serde_json::Map<String, serde_json::Value> = result
-        .histograms
-        .iter()
-        .map(|(k, h)| {
-            (
-                k.clone(),
-                serde_json::to_value(h).expect("histograms serialise"),
-            )
-        })
-        .collect();
+    // 1D and 2D histograms together, in key order.
+    let mut sorted = std::collections::BTreeMap::new();
+    for (k, h) in &result.histograms {
+        sorted.insert(k, serde_json::to_value(h).expect("histograms serialise"));
+    }
+    for (k, h) in &result.histograms_2d {
+        sorted.insert(k, serde_json::to_value(h).expect("histograms serialise"));
+    }
+    let map: serde_json::Map<String, serde_json::Value> =
+        sorted.into_iter().map(|(k, v)| (k.clone(), v)).collect();
     let mut text = serde_json::to_vec_pretty(&map).expect("JSON");
     text.push(b'\n');
     text
@@ -92,6 +92,11 @@ pub fn write_root(result: &RunResult, path: &Path) -> Result<()> {
         let d = f.mkdirs(dir)?;
         f.write_histogram(d, &to_root(h, name))?;
     }
+    for (k, h) in &result.histograms_2d {
+        let (dir, name) = k.rsplit_once('/').expect("keys have four parts");
+        let d = f.mkdirs(dir)?;
+        f.write_histogram(d, &to_root_2d(h, name))?;
+    }
     f.close()?;
     Ok(())
 }
@@ -108,6 +113,33 @@ fn to_root(h: &Hist1D, name: &str) -> hepkey_root::Histogram {
         values: h.values_with_flow().to_vec(),
         errors: Vec::new(),
         sumw2: h.variances_with_flow().to_vec(),
+        entries: h.entries() as f64,
+    }
+}
+
+/// A TH2D: cells in ROOT's global-bin order (x fastest, flow included).
+fn to_root_2d(h: &Hist2D, name: &str) -> hepkey_root::Histogram {
+    let (nx, ny) = (h.x_axis().bins_with_flow(), h.y_axis().bins_with_flow());
+    let mut values = vec![0.0; nx * ny];
+    let mut sumw2 = vec![0.0; nx * ny];
+    for iy in 0..ny {
+        for ix in 0..nx {
+            values[h.root_bin(ix, iy)] = h.value(ix, iy);
+            sumw2[h.root_bin(ix, iy)] = h.variance(ix, iy);
+        }
+    }
+    let axis = |a: &hepkey_hist::Axis| hepkey_root::hist::Axis {
+        title: a.title.clone(),
+        edges: a.edges(),
+    };
+    hepkey_root::Histogram {
+        class: "TH2D".into(),
+        name: name.to_string(),
+        title: h.title.clone(),
+        axes: vec![axis(h.x_axis()), axis(h.y_axis())],
+        values,
+        errors: Vec::new(),
+        sumw2,
         entries: h.entries() as f64,
     }
 }

@@ -23,6 +23,8 @@ pub struct VariationOutputs {
     /// Per histogram: value output and optional weight-factor output.
     pub hist_values: Vec<usize>,
     pub hist_weights: Vec<Option<usize>>,
+    /// Per histogram: the y value output of 2D histograms.
+    pub hist_y: Vec<Option<usize>>,
     pub event_weight: Option<usize>,
     /// Weight systematics (nominal kinematics only): variation name, factor output.
     pub weight_factors: Vec<(String, usize)>,
@@ -269,6 +271,7 @@ fn compile_sample(
                     regions: Vec::new(),
                     hist_values: Vec::new(),
                     hist_weights: Vec::new(),
+                    hist_y: Vec::new(),
                     event_weight: None,
                     weight_factors: Vec::new(),
                 };
@@ -333,6 +336,18 @@ fn compile_sample(
                         &format!("histogram {:?}", h.name),
                     )?;
                     v.hist_values.push(idx);
+                    v.hist_y.push(match &h.y {
+                        Some(y) => Some(
+                            out(
+                                &mut b,
+                                format!("{k}/hist-y/{i}"),
+                                &y.expression,
+                                &format!("y of histogram {:?}", h.name),
+                            )?
+                            .0,
+                        ),
+                        None => None,
+                    });
                     v.hist_weights.push(match &h.weight {
                         Some(w) => {
                             let (idx, t) = out(

@@ -7,13 +7,15 @@ use crate::config::{AnalysisFile, HistogramConfig};
 use crate::error::{Error, Result};
 use crate::plan::{SamplePlan, NOMINAL};
 use hepkey_columnar::{Chunk, Column, DType};
-use hepkey_hist::Hist1D;
+use hepkey_hist::{Axis, Hist1D, Hist2D};
 use rayon::prelude::*;
 use std::collections::BTreeMap;
 use std::ops::Range;
 
 /// Histograms by key `{region}/{histogram}/{sample}/{variation}`.
 pub type Histograms = BTreeMap<String, Hist1D>;
+/// 2D histograms (those with a `y` axis), keyed as [`Histograms`].
+pub type Histograms2D = BTreeMap<String, Hist2D>;
 
 /// One step of a cutflow: events passing and their summed weight.
 #[derive(Clone, Debug, PartialEq, serde::Serialize)]
@@ -26,6 +28,7 @@ pub struct CutflowStep {
 /// What a run produced.
 pub struct RunResult {
     pub histograms: Histograms,
+    pub histograms_2d: Histograms2D,
     /// Per sample (in analysis-file order): the cutflow under nominal conditions.
     pub cutflows: Vec<(String, Vec<CutflowStep>)>,
     pub events_read: u64,
@@ -46,28 +49,53 @@ pub fn region_names(file: &AnalysisFile) -> Vec<String> {
     }
 }
 
-fn new_hist(h: &HistogramConfig) -> Result<Hist1D> {
-    let mut hist = match (&h.edges, h.bins, h.range) {
-        (Some(edges), None, None) => Hist1D::new(
-            hepkey_hist::Axis::variable(edges.clone())
-                .map_err(|e| Error::Config(format!("histogram {:?}: {e}", h.name)))?,
-        ),
-        (None, Some(bins), Some([lo, hi])) => Hist1D::regular(bins, lo, hi)
-            .map_err(|e| Error::Config(format!("histogram {:?}: {e}", h.name)))?,
+/// An empty histogram of each kind an analysis file declares.
+#[derive(Clone)]
+enum Template {
+    One(Hist1D),
+    Two(Hist2D),
+}
+
+fn axis(
+    what: &str,
+    edges: &Option<Vec<f64>>,
+    bins: Option<usize>,
+    range: Option<[f64; 2]>,
+    title: Option<&String>,
+) -> Result<Axis> {
+    let err = |e: hepkey_hist::HistError| Error::Config(format!("{what}: {e}"));
+    let mut axis = match (edges, bins, range) {
+        (Some(edges), None, None) => Axis::variable(edges.clone()).map_err(err)?,
+        (None, Some(bins), Some([lo, hi])) => Axis::regular(bins, lo, hi).map_err(err)?,
         _ => {
             return Err(Error::Config(format!(
-                "histogram {:?}: give either `bins` and `range`, or `edges`",
-                h.name
+                "{what}: give either `bins` and `range`, or `edges`"
             )))
         }
     };
-    if let Some(t) = &h.title {
-        hist = hist.with_title(t.clone());
+    if let Some(t) = title {
+        axis.title = t.clone();
     }
-    if let Some(x) = &h.xlabel {
-        *hist.axis_title_mut() = x.clone();
-    }
-    Ok(hist)
+    Ok(axis)
+}
+
+fn new_hist(h: &HistogramConfig) -> Result<Template> {
+    let what = format!("histogram {:?}", h.name);
+    let x = axis(&what, &h.edges, h.bins, h.range, h.xlabel.as_ref())?;
+    let title = h.title.clone().unwrap_or_default();
+    Ok(match &h.y {
+        None => Template::One(Hist1D::new(x).with_title(title)),
+        Some(y) => {
+            let y = axis(
+                &format!("{what}, y axis"),
+                &y.edges,
+                y.bins,
+                y.range,
+                y.label.as_ref(),
+            )?;
+            Template::Two(Hist2D::new(x, y).with_title(title))
+        }
+    })
 }
 
 /// Runs every sample; `progress` is called with the entries of each finished chunk.
@@ -77,7 +105,7 @@ pub fn execute(
     progress: &(dyn Fn(u64) + Sync),
 ) -> Result<RunResult> {
     let chunk = file.analysis.chunk_size.unwrap_or(100_000).max(1);
-    let templates: Vec<Hist1D> = file
+    let templates: Vec<Template> = file
         .histograms
         .iter()
         .map(new_hist)
@@ -85,6 +113,7 @@ pub fn execute(
     let regions = region_names(file);
     // Every histogram exists in the output, empty ones included.
     let mut histograms = Histograms::new();
+    let mut histograms_2d = Histograms2D::new();
     for p in plans {
         for v in &p.variations {
             let mut names = vec![v.name.clone()];
@@ -92,8 +121,11 @@ pub fn execute(
             for (h, template) in file.histograms.iter().zip(&templates) {
                 for r in regions.iter().filter(|r| fills(h, r)) {
                     for n in &names {
-                        histograms
-                            .insert(key(r, &h.name, &p.histogram_sample, n), template.clone());
+                        let k = key(r, &h.name, &p.histogram_sample, n);
+                        match template {
+                            Template::One(t) => histograms.insert(k, t.clone()).is_none(),
+                            Template::Two(t) => histograms_2d.insert(k, t.clone()).is_none(),
+                        };
                     }
                 }
             }
@@ -134,6 +166,13 @@ pub fn execute(
                 .add(&h)
                 .map_err(|e| Error::Data(format!("merging {k}: {e}")))?;
         }
+        for (k, h) in r.histograms_2d {
+            histograms_2d
+                .get_mut(&k)
+                .expect("declared above")
+                .add(&h)
+                .map_err(|e| Error::Data(format!("merging {k}: {e}")))?;
+        }
         for (step, (n, w)) in cutflows[t.plan].1.iter_mut().zip(r.cutflow) {
             step.events += n;
             step.weighted += w;
@@ -142,6 +181,7 @@ pub fn execute(
     }
     Ok(RunResult {
         histograms,
+        histograms_2d,
         cutflows,
         events_read,
     })
@@ -174,6 +214,7 @@ pub fn key(region: &str, hist: &str, sample: &str, variation: &str) -> String {
 
 struct TaskResult {
     histograms: Histograms,
+    histograms_2d: Histograms2D,
     /// (events, weighted) per cutflow step.
     cutflow: Vec<(u64, f64)>,
 }
@@ -196,7 +237,7 @@ fn process(
     file: &AnalysisFile,
     plan: &SamplePlan,
     task: &Task,
-    templates: &[Hist1D],
+    templates: &[Template],
     regions: &[String],
 ) -> Result<TaskResult> {
     let tree = &plan.trees[task.file];
@@ -228,6 +269,7 @@ fn process(
     let sel = plan.selection_program.evaluate(&chunk).map_err(fail)?;
     let mut out = TaskResult {
         histograms: Histograms::new(),
+        histograms_2d: Histograms2D::new(),
         cutflow: Vec::new(),
     };
     let mut keep = vec![false; n];
@@ -304,31 +346,100 @@ fn process(
             }
             let x = as_f64(values);
             let offsets: Option<&[u32]> = values.offsets().map(|o| o.as_slice());
+            let y = v.hist_y[hi].map(|yi| {
+                let c = &cols[yi];
+                (as_f64(c), c.offsets().map(|o| o.as_slice()))
+            });
             for (ri, region) in regions.iter().enumerate() {
                 if !fills(h, region) {
                     continue;
                 }
                 let mask = &region_masks[ri];
-                let mut fill = |variation: &str, factor: Option<&[f64]>| {
-                    let hist = out
-                        .histograms
-                        .entry(key(region, &h.name, &plan.histogram_sample, variation))
-                        .or_insert_with(|| templates[hi].clone());
-                    for j in (0..m).filter(|&j| mask[kept[j]]) {
-                        let w = weights[j] * factor.map_or(1.0, |f| f[j]);
-                        match offsets {
-                            None => hist.fill_one(x[j], w),
-                            Some(o) => {
-                                for &xi in &x[o[j] as usize..o[j + 1] as usize] {
-                                    hist.fill_one(xi, w);
+                let selected = || (0..m).filter(|&j| mask[kept[j]]);
+                let k = |variation: &str| key(region, &h.name, &plan.histogram_sample, variation);
+                match (&templates[hi], &y) {
+                    (Template::One(template), None) => {
+                        let mut fill = |variation: &str, factor: Option<&[f64]>| {
+                            let hist = out
+                                .histograms
+                                .entry(k(variation))
+                                .or_insert_with(|| template.clone());
+                            for j in selected() {
+                                let w = weights[j] * factor.map_or(1.0, |f| f[j]);
+                                match offsets {
+                                    None => hist.fill_one(x[j], w),
+                                    Some(o) => {
+                                        for &xi in &x[o[j] as usize..o[j + 1] as usize] {
+                                            hist.fill_one(xi, w);
+                                        }
+                                    }
                                 }
                             }
+                        };
+                        fill(&v.name, None);
+                        for (name, f) in &factors {
+                            fill(name, Some(f));
                         }
                     }
-                };
-                fill(&v.name, None);
-                for (name, f) in &factors {
-                    fill(name, Some(f));
+                    (Template::Two(template), Some((y, y_offsets))) => {
+                        // The (x, y) pairs of the selected events and the event each comes from.
+                        let (mut xs, mut ys, mut from) = (Vec::new(), Vec::new(), Vec::new());
+                        for j in selected() {
+                            let span =
+                                |o: Option<&[u32]>| o.map(|o| o[j] as usize..o[j + 1] as usize);
+                            match (span(offsets), span(*y_offsets)) {
+                                (None, None) => {
+                                    xs.push(x[j]);
+                                    ys.push(y[j]);
+                                    from.push(j);
+                                }
+                                (Some(r), None) => {
+                                    xs.extend_from_slice(&x[r.clone()]);
+                                    ys.extend(r.map(|_| y[j]));
+                                }
+                                (None, Some(r)) => {
+                                    ys.extend_from_slice(&y[r.clone()]);
+                                    xs.extend(r.map(|_| x[j]));
+                                }
+                                (Some(rx), Some(ry)) => {
+                                    if rx.len() != ry.len() {
+                                        return Err(Error::Data(format!(
+                                            "{}: histogram {:?}: an event has {} x values but {} y values \
+                                             (x and y lists must have the same length, or one be a number per event)",
+                                            where_(),
+                                            h.name,
+                                            rx.len(),
+                                            ry.len()
+                                        )));
+                                    }
+                                    xs.extend_from_slice(&x[rx]);
+                                    ys.extend_from_slice(&y[ry]);
+                                }
+                            }
+                            from.resize(xs.len(), j);
+                        }
+                        let mut fill = |variation: &str, factor: Option<&[f64]>| -> Result<()> {
+                            let ws: Vec<f64> = from
+                                .iter()
+                                .map(|&j| weights[j] * factor.map_or(1.0, |f| f[j]))
+                                .collect();
+                            out.histograms_2d
+                                .entry(k(variation))
+                                .or_insert_with(|| template.clone())
+                                .fill(&xs, &ys, Some(&ws))
+                                .map_err(|e| Error::Data(format!("{}: {e}", where_())))
+                        };
+                        fill(&v.name, None)?;
+                        for (name, f) in &factors {
+                            fill(name, Some(f))?;
+                        }
+                    }
+                    _ => {
+                        return Err(Error::Config(format!(
+                            "histogram {:?}: its axes and compiled outputs disagree",
+                            h.name
+                        )))
+                    }
                 }
             }
         }

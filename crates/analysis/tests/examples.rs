@@ -2,7 +2,7 @@
 //! references: the AGC test vectors, and event loops written by hand.
 
 use hepkey_analysis::Analysis;
-use hepkey_hist::Hist1D;
+use hepkey_hist::{Hist1D, Hist2D};
 use hepkey_root::{RootFile, Tree, Values};
 use serde_json::Value;
 use std::path::{Path, PathBuf};
@@ -195,7 +195,13 @@ fn hzz_matches_a_loop_written_by_hand() {
     let (_, epz) = jag("Electron_Pz");
     let (_, ee) = jag("Electron_E");
     let (_, eq) = jag("Electron_Charge");
+    let met_px = read_f64(&tree, "MET_px");
     let mut expected = Hist1D::regular(40, 100.0, 500.0).unwrap();
+    let axis = |edges: Vec<f64>| hepkey_hist::Axis::variable(edges).unwrap();
+    let px_edges: Vec<f64> = (0..=20).map(|i| -100.0 + 10.0 * i as f64).collect();
+    let mut px_py = Hist2D::new(axis(px_edges.clone()), axis(px_edges.clone()));
+    let met_edges = vec![-100.0, -50.0, -20.0, 0.0, 20.0, 50.0, 100.0];
+    let mut px_met = Hist2D::new(axis(px_edges), axis(met_edges));
     for i in 0..w.len() {
         let (m0, m1, e0, e1) = (
             mo[i] as usize,
@@ -218,6 +224,46 @@ fn hzz_matches_a_loop_written_by_hand() {
             sum(&mpz, &epz),
         );
         expected.fill_one((e * e - x * x - y * y - z * z).sqrt(), w[i]);
+        for k in m0..m1 {
+            px_py.fill(&[mpx[k]], &[mpy[k]], Some(&[w[i]])).unwrap();
+            px_met.fill(&[mpx[k]], &[met_px[i]], Some(&[w[i]])).unwrap();
+        }
+    }
+    let result_dir = tempfile::tempdir().unwrap();
+    let analysis = Analysis::load(&repo("examples/hzz/hzz.toml")).unwrap();
+    analysis
+        .write_outputs(&result, result_dir.path(), false)
+        .unwrap();
+    let written = RootFile::open(result_dir.path().join("histograms.root")).unwrap();
+    for (name, expected) in [("mu_px_py", &px_py), ("mu_px_met_px", &px_met)] {
+        let key = format!("2e2mu/{name}/hzz/nominal");
+        let h = &result.histograms_2d[&key];
+        assert!(h.entries() >= 40, "{key}: {} entries", h.entries());
+        for (got, want) in [
+            (h.values_with_flow(), expected.values_with_flow()),
+            (h.variances_with_flow(), expected.variances_with_flow()),
+        ] {
+            assert_eq!(got.len(), want.len());
+            for (a, b) in got.iter().zip(want) {
+                assert!(close(*a, *b), "{key}: {got:?}\n{want:?}");
+            }
+        }
+        // The TH2D in histograms.root holds the same cells, in ROOT's bin order.
+        let back = hepkey_root::read_histogram(&written, &key).unwrap();
+        assert_eq!(back.class, "TH2D");
+        let (nx, ny) = (h.x_axis().bins_with_flow(), h.y_axis().bins_with_flow());
+        for iy in 0..ny {
+            for ix in 0..nx {
+                assert!(
+                    close(back.values[ix + nx * iy], h.value(ix, iy)),
+                    "{key} ({ix}, {iy})"
+                );
+                assert!(
+                    close(back.sumw2[ix + nx * iy], h.variance(ix, iy)),
+                    "{key} ({ix}, {iy})"
+                );
+            }
+        }
     }
     let h = &result.histograms["2e2mu/m4l_2e2mu/hzz/nominal"];
     for (a, b) in h.values_with_flow().iter().zip(expected.values_with_flow()) {
