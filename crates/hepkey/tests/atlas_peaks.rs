@@ -123,8 +123,8 @@ fn z_peak_in_generated_2lep_data_at_91_gev_with_the_z_width() {
 #[test]
 fn higgs_peak_in_generated_4lep_signal_at_125_gev_with_the_resolution() {
     let dir = tempfile::tempdir().unwrap();
-    // The full 10 fb⁻¹ (about 810 data events) and 40,000 simulated events.
-    let h = generate_and_run(dir.path(), "hzz", "810", "hzz_2020.toml");
+    // The full 10 fb⁻¹ (about 800 data events) and 40,000 simulated events.
+    let h = generate_and_run(dir.path(), "hzz", "797", "hzz_2020.toml");
     assert_data_matches_simulation(&h, "m4l");
     let (edges, values, variances) = summed(&h, "m4l_peak", |s| s.starts_with("ggH125"));
     let f = fit(
