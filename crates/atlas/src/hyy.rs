@@ -3,9 +3,12 @@
 //! 125 GeV with a 1.6 GeV mass resolution.
 
 use crate::columns::Columns;
+use crate::kinematics::{wrap, FourVec};
+use crate::objects::{push_jets_met, Jets};
+use crate::release::{Collection, McSample, Objects, Process};
 use rand::Rng;
 use rand_chacha::ChaCha8Rng;
-use rand_distr::{Distribution, Exp, Normal, Poisson};
+use rand_distr::{Distribution, Exp, Normal};
 
 const GEV: f32 = 1000.0; // the 2020 format is in MeV
 
@@ -64,17 +67,6 @@ fn photon_pair(rng: &mut ChaCha8Rng, m: f64) -> [(f64, f64, f64); 2] {
     }
 }
 
-fn wrap(phi: f64) -> f64 {
-    let two_pi = 2.0 * std::f64::consts::PI;
-    let mut p = phi % two_pi;
-    if p >= std::f64::consts::PI {
-        p -= two_pi;
-    } else if p < -std::f64::consts::PI {
-        p += two_pi;
-    }
-    p
-}
-
 /// Adds one photon with identification and isolation.
 fn push_photon(
     c: &mut Columns,
@@ -110,37 +102,6 @@ fn push_photon(
     c.push("photon_pt_syst", 0.0f32);
 }
 
-/// Jets, missing energy and the (rare) leptons of a GamGam event.
-fn push_rest(c: &mut Columns, rng: &mut ChaCha8Rng) {
-    let n_jets = Poisson::new(1.3).expect("mean").sample(rng) as u32;
-    c.set("jet_n", n_jets);
-    for _ in 0..n_jets {
-        let pt = 25.0 + Exp::new(1.0 / 30.0).expect("rate").sample(rng);
-        let eta: f64 = rng.gen_range(-4.4..4.4);
-        let m: f64 = rng.gen_range(4.0..15.0);
-        c.push("jet_pt", (pt as f32) * GEV);
-        c.push("jet_eta", eta as f32);
-        c.push(
-            "jet_phi",
-            rng.gen_range(-std::f32::consts::PI..std::f32::consts::PI),
-        );
-        c.push(
-            "jet_E",
-            (((pt * eta.cosh()).powi(2) + m * m).sqrt() as f32) * GEV,
-        );
-        c.push("jet_jvt", rng.gen_range(0.0f32..1.0));
-        c.push("jet_trueflav", 0i32);
-        c.push("jet_truthMatched", false);
-        c.push("jet_MV2c10", rng.gen_range(-1.0f32..1.0));
-        c.push("jet_pt_syst", 0.0f32);
-    }
-    let met = Normal::new(0.0, 12.0).expect("finite");
-    let (mx, my): (f64, f64) = (met.sample(rng), met.sample(rng));
-    c.set("met_et", (mx.hypot(my) as f32) * GEV);
-    c.set("met_phi", my.atan2(mx) as f32);
-    c.set("met_et_syst", 0.0f32);
-}
-
 /// Appends one diphoton event (data or simulation).
 pub fn event(c: &mut Columns, rng: &mut ChaCha8Rng, source: Source) {
     let m = match source {
@@ -169,5 +130,63 @@ pub fn event(c: &mut Columns, rng: &mut ChaCha8Rng, source: Source) {
     c.set("lep_n", 0u32);
     c.set("tau_n", 0u32);
     c.set("largeRjet_n", 0u32);
-    push_rest(c, rng);
+    let jets = Jets {
+        mean_light: 1.3,
+        n_b: 0,
+        mean_pt: 30.0,
+    };
+    push_jets_met(c, rng, &jets, FourVec::default());
 }
+
+/// Fraction of produced Higgs → γγ events the GamGam preselection keeps
+/// (it sets `SumWeights`).
+const SKIM_EFFICIENCY: f64 = 0.55;
+/// Continuum events per fb⁻¹ in the generated mass range.
+const CONTINUUM_PER_FB: f64 = 16_000.0;
+
+const fn higgs(dsid: u32, name: &'static str, xsec_pb: f64, share: f64) -> Process {
+    Process {
+        mc: Some(McSample {
+            dsid,
+            name,
+            xsec_pb,
+            share,
+        }),
+        per_fb: xsec_pb * 1000.0 * SKIM_EFFICIENCY,
+    }
+}
+
+/// The continuum (data only) and the five Higgs production modes with
+/// m_H = 125 GeV, σ × BR(H → γγ) in pb (total 2.27e-3 pb at 13 TeV).
+pub const PROCESSES: [Process; 6] = [
+    Process {
+        mc: None,
+        per_fb: CONTINUUM_PER_FB,
+    },
+    higgs(343981, "ggH125_gamgam", 0.1101, 0.5),
+    higgs(345041, "VBFH125_gamgam", 0.00858, 0.125),
+    higgs(345318, "WpH125J_Wincl_gamgam", 0.00191, 0.125),
+    higgs(345319, "ZH125J_Zincl_gamgam", 0.00201, 0.125),
+    higgs(341081, "ttH125_gamgam", 0.00115, 0.125),
+];
+
+fn process_event(c: &mut Columns, rng: &mut ChaCha8Rng, process: usize) {
+    let source = if process == 0 {
+        Source::Continuum
+    } else {
+        Source::Higgs
+    };
+    event(c, rng, source);
+}
+
+/// The GamGam collection: by default the full 10 fb⁻¹ (about 160,700
+/// events) and a fifth as many simulated Higgs events.
+pub const COLLECTION: Collection = Collection {
+    name: "GamGam",
+    processes: &PROCESSES,
+    default_events: 160_681,
+    mc_events: 32_136,
+    min_mc_events: 2_000,
+    objects: Objects::Photons,
+    event: process_event,
+};

@@ -30,6 +30,8 @@ enum Command {
     Run(commands::run::Args),
     /// See the Higgs boson appear: H → γγ on generated ATLAS Open Data samples.
     Demo(commands::demo::Args),
+    /// Generate ATLAS Open Data 13 TeV samples (H → γγ, Z → ℓℓ, H → ZZ* → 4ℓ, W → ℓν).
+    Generate(commands::generate::Args),
     /// Summarise a pyhf JSON workspace: channels, samples, parameters, measurements.
     #[command(name = "inspect-ws")]
     InspectWs(commands::stats::inspect_ws::Args),
@@ -63,6 +65,7 @@ fn main() -> ExitCode {
         Command::Scan(args) => commands::scan::run(args),
         Command::Run(args) => commands::run::run(args),
         Command::Demo(args) => commands::demo::run(args),
+        Command::Generate(args) => commands::generate::run(args),
         Command::InspectWs(args) => commands::stats::inspect_ws::run(args),
         Command::Fit(args) => commands::stats::fit::run(args),
         Command::Cls(args) => commands::stats::cls::run(args),

@@ -1,6 +1,7 @@
 //! One module per subcommand.
 
 pub mod demo;
+pub mod generate;
 pub mod inspect;
 pub mod plot_font;
 pub mod run;
