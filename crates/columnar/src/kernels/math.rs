@@ -4,7 +4,7 @@
 
 use crate::column::Element;
 use crate::error::Result;
-use crate::kernels::special::normal_ppf;
+use crate::kernels::special::{normal_ppf, with_normal_ppf_memo};
 use crate::kernels::{internal, map1, map2, Datum};
 use crate::Values;
 
@@ -179,7 +179,9 @@ pub fn apply1(f: Func1, a: &Datum) -> Result<Datum> {
                 Func1::Floor => map1(a, |x: $t| x.floor()),
                 Func1::Ceil => map1(a, |x: $t| x.ceil()),
                 Func1::Trunc => map1(a, |x: $t| x.trunc()),
-                Func1::NormalPpf => map1(a, |x: $t| normal_ppf(x as f64) as $t),
+                Func1::NormalPpf => {
+                    with_normal_ppf_memo(|ppf| map1(a, |x: $t| ppf(x as f64) as $t))
+                }
                 other => map1(a, |x: $t| <$t>::apply1(other, x)),
             }
         };
