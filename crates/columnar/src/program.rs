@@ -43,6 +43,13 @@ pub enum Node {
         value: NodeId,
         like: NodeId,
     },
+    /// The elements of `like`'s lists from `start` up to `stop` (Python slice bounds, one int64 per
+    /// event or a constant; `None` is the list's start or end), as a boolean mask.
+    SliceMask {
+        like: NodeId,
+        start: Option<NodeId>,
+        stop: Option<NodeId>,
+    },
     MaskOffsets(NodeId),
     Mask {
         data: NodeId,
@@ -115,6 +122,9 @@ impl Node {
                 positions: b,
             } => vec![a, b],
             Node::GroupReduce { data, a, b, .. } => vec![data, a, b],
+            Node::SliceMask { like, start, stop } => {
+                std::iter::once(like).chain(start).chain(stop).collect()
+            }
             Node::Where(a, b, c)
             | Node::Mask {
                 data: a,
@@ -512,6 +522,11 @@ impl Program {
             Node::Test(p, a) => math::test(*p, get(*a)?)?,
             Node::Where(c, a, b) => where_(get(*c)?, get(*a)?, get(*b)?)?,
             Node::Broadcast { value, like } => jagged::broadcast(get(*value)?, get(*like)?)?,
+            Node::SliceMask { like, start, stop } => jagged::slice_mask(
+                get(*like)?,
+                start.map(get).transpose()?,
+                stop.map(get).transpose()?,
+            )?,
             Node::MaskOffsets(m) => jagged::mask_offsets(get(*m)?)?,
             Node::Mask {
                 data,
