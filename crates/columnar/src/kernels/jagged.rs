@@ -49,17 +49,10 @@ pub fn mask_offsets(mask: &Datum) -> Result<Datum> {
         .as_slice::<bool>()
         .ok_or_else(|| internal("mask is not boolean"))?;
     let o = c.offsets().ok_or_else(|| internal("mask is not jagged"))?;
-    let mut out = Vec::with_capacity(o.len());
-    out.push(0u32);
-    let mut kept = 0u32;
-    let mut j = 0usize;
-    for &end in &o[1..] {
-        let end = end as usize;
-        // Branch-free count of the event's true values.
-        kept += m[j..end].iter().fold(0u32, |acc, &b| acc + b as u32);
-        j = end;
-        out.push(kept);
-    }
+    // A running count of true values over all elements, read at each event's end: two flat loops
+    // instead of a short loop per event (lists hold a few objects).
+    let running = running_count(m);
+    let out: Vec<u32> = o.iter().map(|&end| running[end as usize]).collect();
     Ok(Datum::Offsets(Arc::new(out)))
 }
 
@@ -95,6 +88,18 @@ pub fn slice_mask(like: &Datum, start: Option<&Datum>, stop: Option<&Datum>) -> 
         }
     }
     Ok(Datum::Col(Column::from_parts(Values::Bool(out), Some(o))))
+}
+
+/// `r[j]` = number of true values in `m[..j]` (`m.len() + 1` entries).
+pub(crate) fn running_count(m: &[bool]) -> Vec<u32> {
+    let mut r = Vec::with_capacity(m.len() + 1);
+    let mut kept = 0u32;
+    r.push(0);
+    r.extend(m.iter().map(|&b| {
+        kept += b as u32;
+        kept
+    }));
+    r
 }
 
 /// Keeps the elements of jagged `data` where the jagged `mask` is true; `offsets` from [`mask_offsets`].
@@ -289,6 +294,23 @@ pub fn counts(offsets: &Offsets) -> Vec<i64> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn mask_offsets_from_a_running_count() {
+        // Empty lists first, in the middle and last.
+        let m = vec![true, false, true, true, false, false, true];
+        let o = vec![0u32, 0, 3, 3, 5, 7, 7];
+        let mask = Datum::Col(Column::jagged(m.clone(), o.clone()).unwrap());
+        let Datum::Offsets(got) = mask_offsets(&mask).unwrap() else {
+            panic!("offsets expected")
+        };
+        let want: Vec<u32> = o
+            .iter()
+            .map(|&e| m[..e as usize].iter().filter(|&&b| b).count() as u32)
+            .collect();
+        assert_eq!(*got, want);
+        assert_eq!(running_count(&[]), vec![0]);
+    }
 
     #[test]
     fn branch_free_filter() {

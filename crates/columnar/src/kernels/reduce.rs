@@ -61,6 +61,18 @@ pub fn reduce(op: ReduceOp, data: &Datum) -> Result<Datum> {
                     .collect(),
             )
         }
+        // Counting true values (`count(jets.btag > 0.5)`): a running count, read at the events' ends.
+        ReduceOp::Sum if matches!(v, Values::Bool(_)) => {
+            let b = v
+                .as_slice::<bool>()
+                .ok_or_else(|| internal("sum of bool"))?;
+            let running = crate::kernels::jagged::running_count(b);
+            Values::I64(
+                o.windows(2)
+                    .map(|w| (running[w[1] as usize] - running[w[0] as usize]) as i64)
+                    .collect(),
+            )
+        }
         ReduceOp::Sum | ReduceOp::Prod => {
             let prod = op == ReduceOp::Prod;
             match v {
