@@ -56,8 +56,9 @@ pub struct AnalysisFile {
     /// Plot settings.
     #[serde(default)]
     pub plots: PlotSettings,
-    /// Defaults of `${NAME}` variables used in file patterns (overridden by
-    /// `hepkey run --set NAME=VALUE`, then by the environment).
+    /// Defaults of `${NAME}` variables used in file patterns, sample weights and
+    /// normalisation numbers (overridden by `hepkey run --set NAME=VALUE`,
+    /// then by the environment).
     #[serde(default)]
     pub variables: BTreeMap<String, String>,
 }
@@ -97,6 +98,14 @@ pub enum SumWeights {
     Keyword(String),
 }
 
+/// A number, or text giving one after `${NAME}` substitution (`xsec = "${XSEC_TTBAR}"`).
+#[derive(Debug, Deserialize, Clone)]
+#[serde(untagged)]
+pub enum Number {
+    Value(f64),
+    Text(String),
+}
+
 /// `[[samples]]`.
 #[derive(Debug, Deserialize, Clone)]
 #[serde(deny_unknown_fields)]
@@ -105,23 +114,26 @@ pub struct SampleConfig {
     pub kind: SampleKind,
     /// Paths or glob patterns, relative to the analysis file.
     pub files: Vec<String>,
-    /// Skip the sample (with a warning) when no file matches, e.g. when
-    /// only part of a release was downloaded.
+    /// Skip the sample (with a warning) when none of its patterns matches a
+    /// file, e.g. when only part of a release was downloaded. Without it, any
+    /// pattern that matches nothing is an error.
     #[serde(default)]
     pub optional: bool,
     #[serde(default)]
     pub tree: Option<String>,
-    /// Cross-section in pb.
+    /// Cross-section in pb. This, `kfactor`, `filter_eff` and `sum_weights` may be
+    /// text with `${NAME}` variables, like `files` and `weight`.
     #[serde(default)]
-    pub xsec: Option<f64>,
+    pub xsec: Option<Number>,
     #[serde(default)]
-    pub kfactor: Option<f64>,
+    pub kfactor: Option<Number>,
     #[serde(default)]
-    pub filter_eff: Option<f64>,
+    pub filter_eff: Option<Number>,
     /// Sum of generator weights (or number of events) the cross-section is spread over.
     #[serde(default)]
     pub sum_weights: Option<SumWeights>,
-    /// Per-event weight expression (multiplied with the normalisation).
+    /// Per-event weight expression (multiplied with the normalisation); may
+    /// use `${NAME}` variables.
     #[serde(default)]
     pub weight: Option<Expr>,
     /// For alternative samples: the nominal sample this one is a variation of,

@@ -3,7 +3,9 @@
 //! type-checked before any event is read.
 
 use crate::bridge::schema_of;
-use crate::config::{AnalysisFile, Expr, SampleConfig, SampleKind, SumWeights, SystematicKind};
+use crate::config::{
+    AnalysisFile, Expr, Number, SampleConfig, SampleKind, SumWeights, SystematicKind,
+};
 use crate::error::{Error, Result, SourceFile};
 use hepkey_columnar::{DType, Program, ProgramBuilder, Type};
 use hepkey_root::{RootFile, Tree};
@@ -62,14 +64,27 @@ pub fn substitute(
     overrides: &[(String, String)],
     defaults: &BTreeMap<String, String>,
 ) -> Result<String> {
+    substitute_in(
+        &format!("file pattern {pattern:?}"),
+        pattern,
+        overrides,
+        defaults,
+    )
+}
+
+/// [`substitute`] for any text; `what` names it in errors.
+fn substitute_in(
+    what: &str,
+    text: &str,
+    overrides: &[(String, String)],
+    defaults: &BTreeMap<String, String>,
+) -> Result<String> {
     let mut out = String::new();
-    let mut rest = pattern;
+    let mut rest = text;
     while let Some(i) = rest.find("${") {
         out.push_str(&rest[..i]);
         let Some(j) = rest[i..].find('}') else {
-            return Err(Error::Config(format!(
-                "file pattern {pattern:?}: `${{` without `}}`"
-            )));
+            return Err(Error::Config(format!("{what}: `${{` without `}}`")));
         };
         let name = &rest[i + 2..i + j];
         let value = overrides
@@ -81,7 +96,7 @@ pub fn substitute(
             .or_else(|| defaults.get(name).cloned())
             .ok_or_else(|| {
                 Error::Config(format!(
-                    "file pattern {pattern:?} uses ${{{name}}}, which is not set: pass `--set {name}=DIR`, set the environment variable, or add it to [variables]"
+                    "{what} uses ${{{name}}}, which is not set: pass `--set {name}=VALUE`, set the environment variable, or add it to [variables]"
                 ))
             })?;
         out.push_str(&value);
@@ -91,14 +106,38 @@ pub fn substitute(
     Ok(out)
 }
 
-/// Resolves the file patterns of a sample, relative to the analysis file.
+/// A normalisation number of a sample: given, or text after substitution.
+fn number(
+    sample: &SampleConfig,
+    key: &str,
+    n: &Option<Number>,
+    overrides: &[(String, String)],
+    defaults: &BTreeMap<String, String>,
+) -> Result<Option<f64>> {
+    let text = match n {
+        None => return Ok(None),
+        Some(Number::Value(v)) => return Ok(Some(*v)),
+        Some(Number::Text(t)) => t,
+    };
+    let what = format!("sample {:?}: {key} = {text:?}", sample.name);
+    let value = substitute_in(&what, text, overrides, defaults)?;
+    value
+        .trim()
+        .parse::<f64>()
+        .map(Some)
+        .map_err(|_| Error::Config(format!("{what} is {value:?}, not a number")))
+}
+
+/// Resolves the file patterns of a sample, relative to the analysis file:
+/// the files, and the patterns that matched nothing.
 fn resolve_files(
     base: &Path,
     sample: &SampleConfig,
     overrides: &[(String, String)],
     defaults: &BTreeMap<String, String>,
-) -> Result<Vec<PathBuf>> {
+) -> Result<(Vec<PathBuf>, Vec<String>)> {
     let mut out = Vec::new();
+    let mut empty = Vec::new();
     for pattern in &sample.files {
         let pattern = &substitute(pattern, overrides, defaults)?;
         let full = if Path::new(pattern).is_absolute() {
@@ -118,14 +157,11 @@ fn resolve_files(
             .collect();
         matched.sort();
         if matched.is_empty() {
-            return Err(Error::Config(format!(
-                "sample {:?}: no file matches {pattern:?} (looked for {text})",
-                sample.name
-            )));
+            empty.push(format!("{pattern:?} (looked for {text})"));
         }
         out.extend(matched);
     }
-    Ok(out)
+    Ok((out, empty))
 }
 
 fn bool_per_event(t: Type) -> bool {
@@ -152,14 +188,32 @@ pub fn compile(
     let mut plans = Vec::new();
     let mut skipped = Vec::new();
     for sample in &file.samples {
-        if sample.optional && resolve_files(base, sample, overrides, &file.variables).is_err() {
+        // A pattern that matches nothing is an error, except in optional samples: there
+        // the sample is skipped when nothing matches at all, and uses what it finds otherwise.
+        let (files, empty) = resolve_files(base, sample, overrides, &file.variables)?;
+        if !empty.is_empty() {
+            if !sample.optional {
+                return Err(Error::Config(format!(
+                    "sample {:?}: no file matches {} (set `optional = true` on the sample to skip it when its files are missing)",
+                    sample.name,
+                    empty.join(", ")
+                )));
+            }
+            if files.is_empty() {
+                skipped.push(format!(
+                    "sample {:?} skipped: no file matches {:?}",
+                    sample.name, sample.files
+                ));
+                continue;
+            }
             skipped.push(format!(
-                "sample {:?} skipped: no file matches {:?}",
-                sample.name, sample.files
+                "sample {:?}: no file matches {}; using the {} file(s) the other patterns match",
+                sample.name,
+                empty.join(", "),
+                files.len()
             ));
-            continue;
         }
-        plans.push(compile_sample(file, source, base, sample, overrides)?);
+        plans.push(compile_sample(file, source, sample, files, overrides)?);
     }
     if plans.is_empty() {
         return Err(Error::Config(format!(
@@ -173,11 +227,10 @@ pub fn compile(
 fn compile_sample(
     file: &AnalysisFile,
     source: &SourceFile,
-    base: &Path,
     sample: &SampleConfig,
+    files: Vec<PathBuf>,
     overrides: &[(String, String)],
 ) -> Result<SamplePlan> {
-    let files = resolve_files(base, sample, overrides, &file.variables)?;
     let tree_name = sample
         .tree
         .clone()
@@ -213,7 +266,7 @@ fn compile_sample(
             )));
         }
     }
-    let norm = normalisation(file, sample, entries)?;
+    let norm = normalisation(file, sample, entries, overrides)?;
 
     let mut b = ProgramBuilder::new(schema_of(&trees[0]));
     let base_defs = b.save_definitions();
@@ -312,12 +365,10 @@ fn compile_sample(
                     v.regions.push(idx);
                 }
                 if let Some(w) = &sample.weight {
-                    let (idx, t) = out(
-                        &mut b,
-                        format!("{k}/weight"),
-                        w,
-                        &format!("weight of sample {:?}", sample.name),
-                    )?;
+                    let what = format!("weight of sample {:?}", sample.name);
+                    let text = substitute_in(&what, w.get_ref(), overrides, &file.variables)?;
+                    let w = &Expr::new(w.span(), text);
+                    let (idx, t) = out(&mut b, format!("{k}/weight"), w, &what)?;
                     if t.jagged {
                         return Err(
                             source.error_at(w, "a sample weight must be one number per event")
@@ -440,10 +491,18 @@ fn applies(s: &crate::config::Systematic, sample: &SampleConfig) -> bool {
 }
 
 /// xsec · k · ε · L / Σw for simulation with a cross-section; 1 otherwise.
-fn normalisation(file: &AnalysisFile, sample: &SampleConfig, entries: u64) -> Result<f64> {
-    let Some(xsec) = sample.xsec else {
+fn normalisation(
+    file: &AnalysisFile,
+    sample: &SampleConfig,
+    entries: u64,
+    overrides: &[(String, String)],
+) -> Result<f64> {
+    let vars = &file.variables;
+    let Some(xsec) = number(sample, "xsec", &sample.xsec, overrides, vars)? else {
         return Ok(1.0);
     };
+    let kfactor = number(sample, "kfactor", &sample.kfactor, overrides, vars)?;
+    let filter_eff = number(sample, "filter_eff", &sample.filter_eff, overrides, vars)?;
     if sample.kind == SampleKind::Data {
         return Err(Error::Config(format!(
             "sample {:?} is data but has a cross-section",
@@ -460,10 +519,14 @@ fn normalisation(file: &AnalysisFile, sample: &SampleConfig, entries: u64) -> Re
         Some(SumWeights::Value(v)) => *v,
         Some(SumWeights::Keyword(k)) if k == "entries" => entries as f64,
         Some(SumWeights::Keyword(k)) => {
-            return Err(Error::Config(format!(
-                "sample {:?}: sum_weights = {k:?}; give a number or \"entries\"",
-                sample.name
-            )))
+            let what = format!("sample {:?}: sum_weights = {k:?}", sample.name);
+            let value = substitute_in(&what, k, overrides, vars)?;
+            match value.trim() {
+                "entries" => entries as f64,
+                v => v
+                    .parse::<f64>()
+                    .map_err(|_| Error::Config(format!("{what}: give a number or \"entries\"")))?,
+            }
         }
         None => {
             return Err(Error::Config(format!(
@@ -478,5 +541,5 @@ fn normalisation(file: &AnalysisFile, sample: &SampleConfig, entries: u64) -> Re
             sample.name
         )));
     }
-    Ok(xsec * sample.kfactor.unwrap_or(1.0) * sample.filter_eff.unwrap_or(1.0) * lumi / sumw)
+    Ok(xsec * kfactor.unwrap_or(1.0) * filter_eff.unwrap_or(1.0) * lumi / sumw)
 }

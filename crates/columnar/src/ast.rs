@@ -87,6 +87,13 @@ pub enum ExprKind {
     },
     /// `x[i]` (one argument; masks, index lists and single indices).
     Index(Box<Expr>, Box<Expr>),
+    /// `x[start:stop]`, either bound optional: the elements of each event's list from `start` up to (not
+    /// including) `stop`, Python style.
+    Slice {
+        list: Box<Expr>,
+        start: Option<Box<Expr>>,
+        stop: Option<Box<Expr>>,
+    },
     /// `x.field`, including combination slots `c.0`.
     Field(Box<Expr>, String, Span),
 }

@@ -103,6 +103,10 @@ fn check_tree_depth(e: &Expr) -> Result<()> {
                 stack.push((a, d + 1));
                 stack.push((b, d + 1));
             }
+            ExprKind::Slice { list, start, stop } => {
+                stack.push((list, d + 1));
+                stack.extend(start.iter().chain(stop.iter()).map(|b| (&**b, d + 1)));
+            }
             ExprKind::Call { args, .. } => stack.extend(args.iter().map(|a| (&a.value, d + 1))),
             _ => {}
         }
@@ -315,11 +319,38 @@ impl Parser {
             match self.peek() {
                 Tok::Sym("[") => {
                     self.next();
-                    let idx = self.expr()?;
+                    let start = if *self.peek() == Tok::Sym(":") {
+                        None
+                    } else {
+                        let idx = self.expr()?;
+                        if *self.peek() != Tok::Sym(":") {
+                            let end = self.expect_sym("]")?;
+                            let span = e.span.to(end);
+                            e = Expr {
+                                kind: ExprKind::Index(Box::new(e), Box::new(idx)),
+                                span,
+                            };
+                            continue;
+                        }
+                        Some(idx)
+                    };
+                    self.next();
+                    let stop = match self.peek() {
+                        Tok::Sym("]") | Tok::Sym(":") => None,
+                        _ => Some(self.expr()?),
+                    };
+                    if *self.peek() == Tok::Sym(":") {
+                        return Err(Error::syntax(self.span(), "slices take no step")
+                            .with_hint("write `x[start:stop]`, `x[:stop]` or `x[start:]`"));
+                    }
                     let end = self.expect_sym("]")?;
                     let span = e.span.to(end);
                     e = Expr {
-                        kind: ExprKind::Index(Box::new(e), Box::new(idx)),
+                        kind: ExprKind::Slice {
+                            list: Box::new(e),
+                            start: start.map(Box::new),
+                            stop: stop.map(Box::new),
+                        },
                         span,
                     };
                 }
@@ -446,6 +477,12 @@ mod tests {
                     .join(", ")
             ),
             ExprKind::Index(x, i) => format!("{}[{}]", show(x), show(i)),
+            ExprKind::Slice { list, start, stop } => format!(
+                "{}[{}:{}]",
+                show(list),
+                start.as_ref().map_or(String::new(), |b| show(b)),
+                stop.as_ref().map_or(String::new(), |b| show(b))
+            ),
             ExprKind::Field(x, f, _) => format!("{}.{f}", show(x)),
         }
     }
@@ -475,6 +512,15 @@ mod tests {
             "sort(j, by=j.pt, descending=true)"
         );
         assert_eq!(p("x[-1]"), "x[-1]");
+        assert_eq!(p("x[:4]"), "x[:4]");
+        assert_eq!(p("x[1:]"), "x[1:]");
+        assert_eq!(p("x[:]"), "x[:]");
+        assert_eq!(p("jets[n - 1:-1].pt"), "jets[(n - 1):-1].pt");
+        assert!(parse_expression("x[1:2:3]")
+            .unwrap_err()
+            .message
+            .contains("step"));
+        assert!(parse_expression("x[1:2").is_err());
         assert_eq!(p("1.5e3 + 2E-2 + 1_000"), "((1500.0 + 0.02) + 1000)");
     }
 

@@ -43,6 +43,13 @@ pub enum Node {
         value: NodeId,
         like: NodeId,
     },
+    /// The elements of `like`'s lists from `start` up to `stop` (Python slice bounds, one int64 per
+    /// event or a constant; `None` is the list's start or end), as a boolean mask.
+    SliceMask {
+        like: NodeId,
+        start: Option<NodeId>,
+        stop: Option<NodeId>,
+    },
     MaskOffsets(NodeId),
     Mask {
         data: NodeId,
@@ -115,6 +122,9 @@ impl Node {
                 positions: b,
             } => vec![a, b],
             Node::GroupReduce { data, a, b, .. } => vec![data, a, b],
+            Node::SliceMask { like, start, stop } => {
+                std::iter::once(like).chain(start).chain(stop).collect()
+            }
             Node::Where(a, b, c)
             | Node::Mask {
                 data: a,
@@ -444,7 +454,8 @@ impl Program {
         }
         let offsets = shape.offsets().cloned();
         let mut local: Vec<Option<Datum>> = vec![None; self.nodes.len()];
-        let mut parts: Vec<Values> = Vec::with_capacity(n.div_ceil(BLOCK));
+        // Block results go straight into one output column of the full length.
+        let mut out: Option<Values> = None;
         let mut lo = 0;
         while lo < n {
             let hi = (lo + BLOCK).min(n);
@@ -461,15 +472,13 @@ impl Program {
                 local[*m] = Some(self.run(*m, &local, chunk)?);
             }
             match local[step.id].take() {
-                Some(Datum::Col(c)) => parts.push(c.values().clone()),
+                Some(Datum::Col(c)) => append_values(&mut out, c.values(), n)?,
                 _ => return Err(internal("fused group result")),
             }
             lo = hi;
         }
-        Ok(Datum::Col(Column::from_parts(
-            concat_values(parts)?,
-            offsets,
-        )))
+        let out = out.ok_or_else(|| internal("no blocks"))?;
+        Ok(Datum::Col(Column::from_parts(out, offsets)))
     }
 
     /// A fused group evaluated node by node over whole columns.
@@ -512,6 +521,11 @@ impl Program {
             Node::Test(p, a) => math::test(*p, get(*a)?)?,
             Node::Where(c, a, b) => where_(get(*c)?, get(*a)?, get(*b)?)?,
             Node::Broadcast { value, like } => jagged::broadcast(get(*value)?, get(*like)?)?,
+            Node::SliceMask { like, start, stop } => jagged::slice_mask(
+                get(*like)?,
+                start.map(get).transpose()?,
+                stop.map(get).transpose()?,
+            )?,
             Node::MaskOffsets(m) => jagged::mask_offsets(get(*m)?)?,
             Node::Mask {
                 data,
@@ -543,22 +557,26 @@ fn slice_values(v: &Values, lo: usize, hi: usize) -> Values {
     crate::with_values!(v, s => crate::column::Element::wrap(s[lo..hi].to_vec()))
 }
 
-fn concat_values(parts: Vec<Values>) -> Result<Values> {
-    fn typed<T: crate::column::Element>(first: &[T], parts: &[Values]) -> Result<Values> {
-        let mut out: Vec<T> = Vec::with_capacity(parts.iter().map(|p| p.len()).sum());
-        let _ = first;
-        for p in parts {
-            out.extend_from_slice(
-                p.as_slice::<T>()
-                    .ok_or_else(|| internal("fused block types"))?,
-            );
-        }
-        Ok(T::wrap(out))
+/// Appends a block result to the output of a fused group (created with room for `n` values).
+fn append_values(out: &mut Option<Values>, part: &Values, n: usize) -> Result<()> {
+    let Some(dst) = out else {
+        *out = Some(crate::with_values!(part, s => {
+            let mut v = Vec::with_capacity(n);
+            v.extend_from_slice(s);
+            crate::column::Element::wrap(v)
+        }));
+        return Ok(());
+    };
+    macro_rules! extend {
+        ($($var:ident),*) => {
+            match (dst, part) {
+                $((Values::$var(d), Values::$var(s)) => d.extend_from_slice(s),)*
+                _ => return Err(internal("fused block types")),
+            }
+        };
     }
-    match parts.first() {
-        None => Err(internal("no blocks")),
-        Some(f) => crate::with_values!(f, s => typed(s, &parts)),
-    }
+    extend!(Bool, I8, I16, I32, I64, U8, U16, U32, U64, F32, F64);
+    Ok(())
 }
 
 pub(crate) fn const_values(dtype: DType, bits: ConstBits) -> Values {

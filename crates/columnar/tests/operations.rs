@@ -1244,3 +1244,141 @@ fn fused_element_wise_chains_over_many_blocks() {
         f64s(&fused[1]).iter().any(|x| x.is_nan()) && f64s(&fused[1]).iter().any(|x| !x.is_nan())
     );
 }
+
+#[test]
+fn indexing_booleans_keeps_booleans() {
+    let ev = events(400, 21);
+    let chunk = ev.chunk();
+    let at = |l: &[bool], i: i64| {
+        let j = if i < 0 { i + l.len() as i64 } else { i };
+        (0..l.len() as i64).contains(&j) && l[j as usize]
+    };
+    for (expr, pos) in [
+        ("Muon_tightId[0]", 0i64),
+        ("Muon_tightId[1]", 1),
+        ("Muon_tightId[-1]", -1),
+        ("first(Muon_tightId)", 0),
+        ("last(Muon_tightId)", -1),
+        ("Muon[0].tightId", 0),
+    ] {
+        let c = eval(&chunk, expr);
+        assert_eq!(c.dtype(), DType::Bool, "{expr}");
+        let got = c.as_slice::<bool>().unwrap();
+        for e in 0..ev.n {
+            assert_eq!(got[e], at(&ev.mu_tight[e], pos), "{expr} event {e}");
+        }
+    }
+    // A boolean picked by a per-event index, usable directly in logic.
+    let c = eval(&chunk, "Muon_tightId[argmax(Muon_pt)] && MET_pt > 20");
+    let got = c.as_slice::<bool>().unwrap();
+    for e in 0..ev.n {
+        let l = &ev.mu_pt[e];
+        let best = (0..l.len()).fold(None, |b: Option<usize>, i| match b {
+            Some(b) if l[b] >= l[i] => Some(b),
+            _ => Some(i),
+        });
+        let want = best.is_some_and(|b| ev.mu_tight[e][b]) && ev.met_pt[e] > 20.0;
+        assert_eq!(got[e], want, "event {e}");
+    }
+    // Analyses written for the float result (`x[0] == 1`) still work.
+    assert_eq!(
+        eval(&chunk, "Muon_tightId[0] == 1").as_slice::<bool>(),
+        eval(&chunk, "Muon_tightId[0]").as_slice::<bool>()
+    );
+    // Numbers keep their rule: integers become float64, NaN where missing.
+    assert_eq!(eval(&chunk, "Muon_charge[0]").dtype(), DType::F64);
+    // The old workaround (count the first entries of a mask) still works.
+    let c = eval(&chunk, "count(Muon_tightId[local_index(Muon_tightId) < 2])");
+    let got = c.as_slice::<i64>().unwrap();
+    for e in 0..ev.n {
+        let want = ev.mu_tight[e].iter().take(2).filter(|&&b| b).count() as i64;
+        assert_eq!(got[e], want);
+    }
+}
+
+/// Python's `l[start:stop]` with optional bounds.
+fn py_slice<T: Copy>(l: &[T], start: Option<i64>, stop: Option<i64>) -> Vec<T> {
+    let n = l.len() as i64;
+    let clip = |b: i64| if b < 0 { (b + n).max(0) } else { b.min(n) };
+    let a = start.map_or(0, clip);
+    let b = stop.map_or(n, clip);
+    if a < b {
+        l[a as usize..b as usize].to_vec()
+    } else {
+        Vec::new()
+    }
+}
+
+#[test]
+fn slicing_lists_python_style() {
+    let ev = events(500, 22);
+    let chunk = ev.chunk();
+    let cases: &[(&str, Option<i64>, Option<i64>)] = &[
+        ("[:4]", None, Some(4)),
+        ("[1:]", Some(1), None),
+        ("[1:3]", Some(1), Some(3)),
+        ("[-2:]", Some(-2), None),
+        ("[:-1]", None, Some(-1)),
+        ("[-100:100]", Some(-100), Some(100)),
+        ("[3:1]", Some(3), Some(1)),
+        ("[0:0]", Some(0), Some(0)),
+        ("[:]", None, None),
+    ];
+    for &(s, a, b) in cases {
+        let c = eval(&chunk, &format!("Jet_pt{s}"));
+        let want: Vec<Vec<f32>> = ev.jet_pt.iter().map(|l| py_slice(l, a, b)).collect();
+        assert_lists_f32(&c, &want);
+        // Records: every field sliced alike; booleans and integers keep their type.
+        let c = eval(&chunk, &format!("Jet{s}.eta"));
+        let want: Vec<Vec<f32>> = ev.jet_eta.iter().map(|l| py_slice(l, a, b)).collect();
+        assert_lists_f32(&c, &want);
+        let c = eval(&chunk, &format!("Muon_tightId{s}"));
+        let want: Vec<Vec<bool>> = ev.mu_tight.iter().map(|l| py_slice(l, a, b)).collect();
+        assert_eq!(c.to_lists::<bool>().unwrap(), want, "{s}");
+        let c = eval(&chunk, &format!("Jet_jetId{s}"));
+        let want: Vec<Vec<i32>> = ev.jet_id.iter().map(|l| py_slice(l, a, b)).collect();
+        assert_eq!(c.to_lists::<i32>().unwrap(), want, "{s}");
+    }
+    // Per-event bounds, slices of selections, and slices in later expressions.
+    let c = eval(&chunk, "Jet_pt[Jet_pt > 20][run - 1:]");
+    let want: Vec<Vec<f32>> = (0..ev.n)
+        .map(|e| {
+            let sel: Vec<f32> = ev.jet_pt[e].iter().copied().filter(|&p| p > 20.0).collect();
+            py_slice(&sel, Some(ev.run[e] as i64 - 1), None)
+        })
+        .collect();
+    assert_lists_f32(&c, &want);
+    let c = eval_with(&chunk, "lead4 = Jet[:4]", "sum(lead4.pt * lead4.eta)");
+    for e in 0..ev.n {
+        let want: f64 = ev.jet_pt[e]
+            .iter()
+            .zip(&ev.jet_eta[e])
+            .take(4)
+            .map(|(&p, &h)| (p * h) as f64)
+            .sum();
+        assert_eq!(c.values().get_f64(e), want, "event {e}");
+    }
+    assert_eq!(
+        eval(&chunk, "count(Muon_tightId[:2])").as_slice::<i64>(),
+        eval(&chunk, "count(Muon_tightId[local_index(Muon_tightId) < 2])").as_slice::<i64>()
+    );
+}
+
+#[test]
+fn slicing_errors_before_any_event() {
+    let chunk = events(10, 23).chunk();
+    let mut b = ProgramBuilder::new(Schema::from_chunk(&chunk));
+    for (expr, needle) in [
+        ("MET_pt[1:]", "sliced"),
+        ("Jet_pt[1.5:]", "integer"),
+        ("Jet_pt[:Jet_jetId]", "one integer per event"),
+        ("Jet_pt[:Muon_tightId[0]]", "integer"),
+    ] {
+        let e = b.output("x", expr).unwrap_err();
+        assert_eq!(e.kind, ErrorKind::Type, "{expr}");
+        assert!(e.message.contains(needle), "{expr}: {}", e.message);
+    }
+    // Slicing keeps the collection: a slice meets its own list, not another's.
+    assert!(b.output("x", "Jet_pt[:2] + Jet_pt").is_err());
+    assert!(b.output("x", "Jet_pt[:2] + Jet_eta[:2]").is_ok());
+}

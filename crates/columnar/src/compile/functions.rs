@@ -456,6 +456,15 @@ impl ProgramBuilder {
                 l,
                 DType::I64,
             ),
+            ("first" | "last", _) if l.ty.dtype == DType::Bool => (
+                if name == "first" {
+                    ReduceOp::First
+                } else {
+                    ReduceOp::Last
+                },
+                l,
+                DType::Bool,
+            ),
             _ => {
                 let f = self.float_of(l);
                 let op = match name {

@@ -5,7 +5,7 @@ use super::*;
 
 /// Identity of the lists of a jagged value: an input collection (by its branch prefix) or the node that
 /// made the structure (a mask's offsets, a combination).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub(super) enum ListId {
     Prefix(u32),
     Node(NodeId),
@@ -30,12 +30,19 @@ impl ProgramBuilder {
                 offsets,
             } => {
                 self.same_list(&[*data, *mask]);
+                // Equal slices of one collection's fields (`Jet_pt[:2]`, `Jet_eta[:2]`) are one list.
+                if let Node::SliceMask { like, start, stop } = self.graph.nodes[*mask] {
+                    if let Some(l) = self.list_of(like) {
+                        let first = *self.slice_lists.entry((l, start, stop)).or_insert(*offsets);
+                        return Some(ListId::Node(first));
+                    }
+                }
                 Some(ListId::Node(*offsets))
             }
             Node::Slot { comb, .. } => Some(ListId::Node(*comb)),
             Node::GroupReduce { a, b, slot, .. } => self.list_of(if *slot == 0 { *a } else { *b }),
             Node::Gather { positions, .. } => self.list_of(*positions),
-            Node::Broadcast { like, .. } => self.list_of(*like),
+            Node::Broadcast { like, .. } | Node::SliceMask { like, .. } => self.list_of(*like),
             Node::LocalIndex(a) | Node::ArgSort { key: a, .. } => self.list_of(*a),
             Node::Cast(a, _) | Node::Unary(_, a) | Node::Math1(_, a) | Node::Test(_, a) => {
                 self.list_of(*a)

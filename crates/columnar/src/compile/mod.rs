@@ -80,6 +80,8 @@ pub struct ProgramBuilder {
     /// Which lists (collection) every jagged node's values belong to, to reject mixing collections.
     lists: HashMap<NodeId, ListId>,
     prefixes: HashMap<String, u32>,
+    /// The offsets node standing for each distinct slice of a list (see `lists.rs`).
+    slice_lists: HashMap<(ListId, Option<NodeId>, Option<NodeId>), NodeId>,
     list_conflict: Option<(ListId, ListId)>,
 }
 
@@ -174,6 +176,7 @@ impl ProgramBuilder {
             types: HashMap::new(),
             lists: HashMap::new(),
             prefixes: HashMap::new(),
+            slice_lists: HashMap::new(),
             list_conflict: None,
         }
     }
@@ -534,6 +537,11 @@ impl ProgramBuilder {
                 self.check_lists(e.span)?;
                 Ok(v)
             }
+            ExprKind::Slice { list, start, stop } => {
+                let v = self.slice(list, start.as_deref(), stop.as_deref())?;
+                self.check_lists(e.span)?;
+                Ok(v)
+            }
             ExprKind::Call {
                 name,
                 name_span,
@@ -837,7 +845,12 @@ impl ProgramBuilder {
                     false,
                 ),
                 How::Pick(pos) => {
-                    let f = b.float_of(c);
+                    // Booleans stay booleans (false where missing); numbers become floats (NaN).
+                    let f = if c.ty.dtype == DType::Bool {
+                        c
+                    } else {
+                        b.float_of(c)
+                    };
                     b.add(
                         Node::Gather {
                             data: f.node,
@@ -849,6 +862,67 @@ impl ProgramBuilder {
                 }
             },
             !matches!(how, How::Pick(_)),
+        ))
+    }
+
+    /// `x[start:stop]`: a mask on the local index, so every field of a collection shares one selection.
+    fn slice(&mut self, x: &Expr, start: Option<&Expr>, stop: Option<&Expr>) -> Result<Val> {
+        let xv = self.expr(x)?;
+        let jagged = match &xv {
+            Val::Col(c) => c.ty.jagged,
+            Val::Rec(r) => r.jagged,
+        };
+        if !jagged {
+            return Err(Error::type_error(
+                x.span,
+                "only lists (per-object columns) can be sliced; this has one value per event",
+            ));
+        }
+        let bound = |b: &mut Self, e: Option<&Expr>| -> Result<Option<NodeId>> {
+            let Some(e) = e else { return Ok(None) };
+            let v = b.col_expr(e, "a slice bound")?;
+            if v.ty.jagged || !v.ty.dtype.is_int() {
+                return Err(Error::type_error(
+                    e.span,
+                    format!(
+                        "a slice bound must be one integer per event, found {}",
+                        v.ty
+                    ),
+                )
+                .with_hint("e.g. `lep_pt[:4]`, `jets[1:]`, `jets[:n_keep]`"));
+            }
+            Ok(Some(b.cast(v, DType::I64).node))
+        };
+        let start = bound(self, start)?;
+        let stop = bound(self, stop)?;
+        if start.is_none() && stop.is_none() {
+            return Ok(xv);
+        }
+        let like = self.structure(&xv);
+        let m = self.add(
+            Node::SliceMask {
+                like: like.node,
+                start,
+                stop,
+            },
+            Type::jagged(DType::Bool),
+            false,
+        );
+        let offsets = self.graph.add(Node::MaskOffsets(m.node));
+        Ok(self.map_leaves(
+            &xv,
+            &mut |b, c| {
+                b.add(
+                    Node::Mask {
+                        data: c.node,
+                        mask: m.node,
+                        offsets,
+                    },
+                    c.ty,
+                    false,
+                )
+            },
+            true,
         ))
     }
 

@@ -24,7 +24,7 @@ pub enum ReduceOp {
     /// Position of the first smallest / largest element, int64; -1 for an empty list.
     ArgMin,
     ArgMax,
-    /// First / last element, same float type; NaN for an empty list.
+    /// First / last element, same float type (NaN for an empty list), or boolean (false).
     First,
     Last,
     /// Mean in float64; NaN for an empty list.
@@ -61,6 +61,18 @@ pub fn reduce(op: ReduceOp, data: &Datum) -> Result<Datum> {
                     .collect(),
             )
         }
+        // Counting true values (`count(jets.btag > 0.5)`): a running count, read at the events' ends.
+        ReduceOp::Sum if matches!(v, Values::Bool(_)) => {
+            let b = v
+                .as_slice::<bool>()
+                .ok_or_else(|| internal("sum of bool"))?;
+            let running = crate::kernels::jagged::running_count(b);
+            Values::I64(
+                o.windows(2)
+                    .map(|w| (running[w[1] as usize] - running[w[0] as usize]) as i64)
+                    .collect(),
+            )
+        }
         ReduceOp::Sum | ReduceOp::Prod => {
             let prod = op == ReduceOp::Prod;
             match v {
@@ -88,6 +100,21 @@ pub fn reduce(op: ReduceOp, data: &Datum) -> Result<Datum> {
             with_values!(v, s => Values::I64(arg_extreme(s, o, max)))
         }
         ReduceOp::Min | ReduceOp::Max | ReduceOp::First | ReduceOp::Last => match v {
+            // First / last of conditions: false for an empty list.
+            Values::Bool(s) if matches!(op, ReduceOp::First | ReduceOp::Last) => Values::Bool(
+                o.windows(2)
+                    .map(|w| {
+                        let l = &s[w[0] as usize..w[1] as usize];
+                        if op == ReduceOp::First {
+                            l.first()
+                        } else {
+                            l.last()
+                        }
+                        .copied()
+                        .unwrap_or(false)
+                    })
+                    .collect(),
+            ),
             Values::F32(s) => Values::F32(pick_one(s, o, op)),
             Values::F64(s) => Values::F64(pick_one(s, o, op)),
             _ => return Err(internal("min/max/first/last of non-float")),
