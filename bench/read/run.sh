@@ -10,6 +10,7 @@
 # Settings (environment): PY (python of the venv), OUT (where the files go),
 # REPS (runs per case, best taken), COMPRESSIONS, LAYOUTS ("root uproot":
 # files rewritten by ROOT, and the uproot-written originals), CARGO_TARGET_DIR;
+# READERS (default "hepkey uproot root"; the summary shows what ran);
 # SUMMARY_ONLY=1 only rewrites RESULTS.md from the last run's raw results.
 set -euo pipefail
 
@@ -21,6 +22,7 @@ REPS=${REPS:-3}
 COMPRESSIONS=${COMPRESSIONS:-"zlib lz4 zstd"}
 LAYOUTS=${LAYOUTS:-"root uproot"}
 CHUNK=${CHUNK:-100000}
+READERS=${READERS:-"hepkey uproot root"}
 export CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-/work/target-bench}
 TIME=/usr/bin/time
 RESULTS=$OUT/results.jsonl
@@ -83,15 +85,21 @@ for layout in $LAYOUTS; do
         echo "== $layout-written, $c: $f" >&2
         for rep in $(seq "$REPS"); do
             for t in 1 2; do
-                run "$layout" "$c" "$HEPKEY" "$f" Events "$BRANCHES" --threads $t
-                run "$layout" "$c" "$PY" "$HERE/uproot_read.py" "$f" Events "$BRANCHES" --threads $t
+                case " $READERS " in *" hepkey "*)
+                    run "$layout" "$c" "$HEPKEY" "$f" Events "$BRANCHES" --threads $t ;; esac
+                case " $READERS " in *" uproot "*)
+                    run "$layout" "$c" "$PY" "$HERE/uproot_read.py" "$f" Events "$BRANCHES" --threads $t ;; esac
             done
-            run "$layout" "$c" "$HEPKEY" "$f" Events "$BRANCHES" --threads 2 --chunk "$CHUNK"
+            case " $READERS " in *" hepkey "*)
+                run "$layout" "$c" "$HEPKEY" "$f" Events "$BRANCHES" --threads 2 --chunk "$CHUNK" ;; esac
         done
-        # ROOT starts slowly: the repetitions run in one process, after a warm-up.
-        run "$layout" "$c" "$PY" "$HERE/root_read.py" "$f" Events "$BRANCHES" --mode rdf --threads 2 --repeat "$REPS"
-        run "$layout" "$c" "$PY" "$HERE/root_read.py" "$f" Events "$BRANCHES" --mode rdf --threads 1 --repeat "$REPS"
-        run "$layout" "$c" "$PY" "$HERE/root_read.py" "$f" Events "$BRANCHES" --mode getentry --threads 1 --repeat "$REPS"
+        case " $READERS " in *" root "*)
+            # ROOT starts slowly: the repetitions run in one process, after a warm-up.
+            run "$layout" "$c" "$PY" "$HERE/root_read.py" "$f" Events "$BRANCHES" --mode rdf --threads 2 --repeat "$REPS"
+            run "$layout" "$c" "$PY" "$HERE/root_read.py" "$f" Events "$BRANCHES" --mode rdf --threads 1 --repeat "$REPS"
+            run "$layout" "$c" "$PY" "$HERE/root_read.py" "$f" Events "$BRANCHES" --mode getentry --threads 1 --repeat "$REPS"
+            ;;
+        esac
     done
 done
 LOAD_AFTER=$(cut -d' ' -f1-3 /proc/loadavg)
