@@ -6,6 +6,7 @@
 //! (the parallel executor) and [`output`] (JSON, ROOT, plots, provenance).
 
 pub mod bridge;
+pub mod checksum;
 pub mod config;
 pub mod error;
 pub mod output;
@@ -90,7 +91,7 @@ impl Analysis {
         output::write_root(result, &dir.join("histograms.root"))?;
         output::write_atomic(
             &dir.join("provenance.json"),
-            &output::provenance_json(&self.path, &self.text, &self.plans)?,
+            &output::provenance_json(&self.path, &self.text, &self.plans, result)?,
         )?;
         if plots && self.file.plots.enabled.unwrap_or(true) {
             output::write_plots(&self.file, &self.plans, result, &dir.join("plots"))?;

@@ -1,13 +1,13 @@
 //! What a run writes: histograms (JSON and ROOT), the cutflow, plots and
 //! provenance. Every file is written under a temporary name and renamed.
 
+use crate::checksum::checksum;
 use crate::config::{AnalysisFile, SampleKind};
 use crate::error::{Error, Result};
 use crate::plan::{SamplePlan, NOMINAL};
 use crate::run::{key, region_names, RunResult};
 use hepkey_hist::{Hist1D, Hist2D};
 use sha2::{Digest, Sha256};
-use std::io::Read;
 use std::path::{Path, PathBuf};
 
 fn io_err(path: &Path) -> impl Fn(std::io::Error) -> Error + '_ {
@@ -144,33 +144,20 @@ fn to_root_2d(h: &Hist2D, name: &str) -> hepkey_root::Histogram {
     }
 }
 
-/// Checksum and size of a file.
-fn checksum(path: &Path) -> Result<(u64, String)> {
-    let mut f = std::fs::File::open(path).map_err(io_err(path))?;
-    let mut hasher = Sha256::new();
-    let mut buf = vec![0u8; 1 << 20];
-    let mut size = 0u64;
-    loop {
-        let n = f.read(&mut buf).map_err(io_err(path))?;
-        if n == 0 {
-            break;
-        }
-        size += n as u64;
-        hasher.update(&buf[..n]);
-    }
-    Ok((size, format!("{:x}", hasher.finalize())))
-}
-
 /// `provenance.json`: what produced the outputs, to rerun it identically.
 pub fn provenance_json(
     analysis_path: &Path,
     analysis_text: &str,
     plans: &[SamplePlan],
+    result: &RunResult,
 ) -> Result<Vec<u8>> {
     let mut inputs = Vec::new();
     for p in plans {
         for f in &p.files {
-            let (size, sha) = checksum(f)?;
+            let (size, sha) = match result.checksums.get(f) {
+                Some(c) => c.clone(),
+                None => checksum(f)?,
+            };
             inputs.push(serde_json::json!({
                 "sample": p.config.name,
                 "path": f.display().to_string(),

@@ -32,6 +32,8 @@ pub struct RunResult {
     /// Per sample (in analysis-file order): the cutflow under nominal conditions.
     pub cutflows: Vec<(String, Vec<CutflowStep>)>,
     pub events_read: u64,
+    /// Size and SHA-256 of every input file, computed alongside the event loop.
+    pub checksums: BTreeMap<std::path::PathBuf, (u64, String)>,
 }
 
 struct Task {
@@ -144,14 +146,28 @@ pub fn execute(
             }
         }
     }
-    let results: Vec<Result<TaskResult>> = tasks
-        .par_iter()
-        .map(|t| {
-            let r = process(file, &plans[t.plan], t, &templates, &regions);
-            progress(t.range.end - t.range.start);
-            r
-        })
-        .collect();
+    // The provenance checksums are computed by the same threads, as tasks among
+    // the chunks, rather than read again after the event loop.
+    let inputs: Vec<&std::path::PathBuf> = plans.iter().flat_map(|p| &p.files).collect();
+    let (results, checksums): (Vec<Result<TaskResult>>, Vec<_>) = rayon::join(
+        || {
+            tasks
+                .par_iter()
+                .map(|t| {
+                    let r = process(file, &plans[t.plan], t, &templates, &regions);
+                    progress(t.range.end - t.range.start);
+                    r
+                })
+                .collect()
+        },
+        || {
+            inputs
+                .par_iter()
+                .map(|f| crate::checksum::checksum(f).map(|c| ((*f).clone(), c)))
+                .collect()
+        },
+    );
+    let checksums = checksums.into_iter().collect::<Result<_>>()?;
     let mut cutflows: Vec<(String, Vec<CutflowStep>)> = plans
         .iter()
         .map(|p| (p.config.name.clone(), cutflow_steps(file, &regions)))
@@ -184,6 +200,7 @@ pub fn execute(
         histograms_2d,
         cutflows,
         events_read,
+        checksums,
     })
 }
 

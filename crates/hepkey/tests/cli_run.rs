@@ -77,8 +77,11 @@ fn outputs_are_complete_and_independent_of_threads() {
     let input = repo("../shared/data/root/uproot-Zmumu.root");
     assert_eq!(
         prov["inputs"][0]["size"],
-        std::fs::metadata(input).unwrap().len(),
+        std::fs::metadata(&input).unwrap().len(),
         "{prov}"
     );
     assert_eq!(prov["analysis_sha256"].as_str().unwrap().len(), 64);
+    // Computed alongside the event loop, equal to the file's checksum.
+    let (_, sha) = hepkey_analysis::checksum::checksum(&input).unwrap();
+    assert_eq!(prov["inputs"][0]["sha256"], sha.as_str(), "{prov}");
 }
