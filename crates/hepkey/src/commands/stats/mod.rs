@@ -4,6 +4,7 @@
 pub mod cls;
 pub mod common;
 pub mod fit;
+pub mod fit_plots;
 pub mod inspect_ws;
 pub mod limit;
 pub mod patch;
