@@ -2,12 +2,16 @@
 //! options they share in `common`.
 
 pub mod cls;
+pub mod combine;
 pub mod common;
+pub mod digest;
 pub mod fit;
 pub mod fit_plots;
 pub mod inspect_ws;
 pub mod limit;
 pub mod patch;
+pub mod prune;
 pub mod ranking;
+pub mod rename;
 pub mod significance;
 pub mod workspace;
