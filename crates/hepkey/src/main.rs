@@ -55,6 +55,8 @@ enum Command {
     Combine(commands::stats::combine::Args),
     /// Digest of a workspace as `pyhf digest` computes it.
     Digest(commands::stats::digest::Args),
+    /// Sort a workspace's components by name (`pyhf sort`).
+    Sort(commands::stats::sort::Args),
 }
 
 fn main() -> ExitCode {
@@ -82,6 +84,7 @@ fn main() -> ExitCode {
         Command::Rename(args) => commands::stats::rename::run(args),
         Command::Combine(args) => commands::stats::combine::run(args),
         Command::Digest(args) => commands::stats::digest::run(args),
+        Command::Sort(args) => commands::stats::sort::run(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

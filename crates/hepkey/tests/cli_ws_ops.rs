@@ -235,6 +235,32 @@ fn combine_matches_pyhf() {
         &p("outer.json"),
     ]));
     check(Path::new(&p("outer.json")), "combine_outer_of_split", true);
+    // Channels merged: the samples of the right workspace's channels join the left's.
+    ok(hepkey([
+        "prune",
+        &bkg_only(),
+        "-s",
+        "ttH",
+        "-o",
+        &p("no_tth.json"),
+    ]));
+    let mut args = vec!["prune".to_string(), bkg_only()];
+    for s in ["W", "Z", "diboson", "st", "ttW", "ttZ", "ttbar"] {
+        args.extend(["-s".to_string(), s.to_string()]);
+    }
+    args.extend(["-o".to_string(), p("tth.json")]);
+    ok(hepkey(&args));
+    ok(hepkey([
+        "combine",
+        &p("no_tth.json"),
+        &p("tth.json"),
+        "-j",
+        "left outer",
+        "--merge-channels",
+        "-o",
+        &p("merged.json"),
+    ]));
+    check(Path::new(&p("merged.json")), "combine_merge_channels", true);
     for (join, case) in [
         ("left outer", "combine_left_outer"),
         ("right outer", "combine_right_outer"),
@@ -251,4 +277,12 @@ fn combine_matches_pyhf() {
         ]));
         check(Path::new(&out), case, false);
     }
+}
+
+#[test]
+fn sort_matches_pyhf() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("sorted.json");
+    ok(hepkey(["sort", &bkg_only(), "-o", out.to_str().unwrap()]));
+    check(&out, "sorted", false);
 }

@@ -14,4 +14,5 @@ pub mod prune;
 pub mod ranking;
 pub mod rename;
 pub mod significance;
+pub mod sort;
 pub mod workspace;
