@@ -38,6 +38,8 @@ fn labels(reference: &serde_json::Value) -> Vec<String> {
 /// Every parameter and its uncertainty against the exact curvature of pyhf's −2 log L
 /// at its converged minimum (central differences with steps of 0.03 conditional widths;
 /// 0.01 widths change those uncertainties by < 1.5e-4, which bounds their own error).
+/// Measured: values within 4e-6 σ, uncertainties within 1e-4 relative; the issue asks
+/// for 1e-3, held here at 3e-4 (twice the reference's own step error).
 #[test]
 fn agc_fit_matches_pyhf_curvature() {
     let (model, res) = agc_fit();
@@ -51,11 +53,11 @@ fn agc_fit_matches_pyhf_curvature() {
         let want = reference["bestfit"][k].as_f64().unwrap();
         let want_unc = reference["uncertainty"][k].as_f64().unwrap();
         assert!(
-            (res.bestfit[i] - want).abs() < 1e-3 * want_unc,
+            (res.bestfit[i] - want).abs() < 1e-4 * want_unc,
             "{label}: {} vs {want}",
             res.bestfit[i]
         );
-        assert_rel(unc[i], want_unc, 1e-3, &format!("{label} uncertainty"));
+        assert_rel(unc[i], want_unc, 3e-4, &format!("{label} uncertainty"));
     }
 }
 
