@@ -49,6 +49,16 @@ enum Command {
     Workspace(commands::stats::workspace::Args),
     /// Apply a JSON patch (or a PatchSet entry) to a workspace.
     Patch(commands::stats::patch::Args),
+    /// Remove channels, samples, modifiers or measurements from a workspace (`pyhf prune`).
+    Prune(commands::stats::prune::Args),
+    /// Rename channels, samples, modifiers or measurements (`pyhf rename`).
+    Rename(commands::stats::rename::Args),
+    /// Combine two workspaces (`pyhf combine`).
+    Combine(commands::stats::combine::Args),
+    /// Digest of a workspace as `pyhf digest` computes it.
+    Digest(commands::stats::digest::Args),
+    /// Sort a workspace's components by name (`pyhf sort`).
+    Sort(commands::stats::sort::Args),
 }
 
 fn main() -> ExitCode {
@@ -74,6 +84,11 @@ fn main() -> ExitCode {
         Command::Ranking(args) => commands::stats::ranking::run(args),
         Command::Workspace(args) => commands::stats::workspace::run(args),
         Command::Patch(args) => commands::stats::patch::run(args),
+        Command::Prune(args) => commands::stats::prune::run(args),
+        Command::Rename(args) => commands::stats::rename::run(args),
+        Command::Combine(args) => commands::stats::combine::run(args),
+        Command::Digest(args) => commands::stats::digest::run(args),
+        Command::Sort(args) => commands::stats::sort::run(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -43,6 +43,9 @@ pub enum Error {
     /// Something about the arguments of an inference call is wrong.
     #[error("{0}")]
     InvalidInput(String),
+    /// A prune, rename or combine that pyhf refuses (`InvalidWorkspaceOperation`).
+    #[error("invalid workspace operation: {0}")]
+    InvalidWorkspaceOperation(String),
     /// Reading a file or archive failed.
     #[error("{path}: {message}")]
     Io { path: String, message: String },

@@ -1,5 +1,5 @@
 //! Pre- and post-fit yield tables: per channel, sample and bin, with the total
-//! uncertainty propagated from the parameter covariance (J C Jᵀ).
+//! uncertainty propagated from the parameter covariance as cabinetry does it.
 
 use crate::likelihood::Data;
 use crate::model::Model;
@@ -31,41 +31,40 @@ pub fn prefit_covariance(model: &Model) -> Vec<f64> {
     cov
 }
 
-/// Yields at `pars` with uncertainties from `cov` (row-major n_pars²).
+/// Yields at `pars` with uncertainties from `cov` (row-major n_pars²), propagated as
+/// cabinetry does (`model_utils.yield_stdev`): each parameter is moved by ±1σ, the
+/// half-difference of the two predictions is its effect, and the effects are combined
+/// with the correlation matrix. Finite ±1σ shifts (rather than a Jacobian) keep the
+/// non-linearity of the interpolation over that range, and match cabinetry's tables.
 pub fn yield_table(model: &Model, data: &Data, pars: &[f64], cov: &[f64]) -> Vec<ChannelYields> {
     let n = model.n_pars();
     let nominal = model.expected_main(pars);
-    // Jacobian of the total rates by central differences.
-    let mut jac = vec![0.0; n * nominal.len()];
-    let bounds = model.suggested_bounds();
-    for i in 0..n {
-        if cov[i * n + i] == 0.0 {
-            continue;
-        }
-        let h = 1e-5 * pars[i].abs().max(1e-2);
-        let mut p = pars.to_vec();
-        p[i] = (pars[i] + h).min(bounds[i].1.max(pars[i] + h));
+    let nb = nominal.len();
+    let sigma: Vec<f64> = (0..n).map(|i| cov[i * n + i].max(0.0).sqrt()).collect();
+    let moved: Vec<usize> = (0..n).filter(|&i| sigma[i] > 0.0).collect();
+    let mut effects = vec![vec![0.0; nb]; moved.len()];
+    let mut p = pars.to_vec();
+    for (k, &i) in moved.iter().enumerate() {
+        p[i] = pars[i] + sigma[i];
         let up = model.expected_main(&p);
-        p[i] = pars[i] - h;
+        p[i] = pars[i] - sigma[i];
         let down = model.expected_main(&p);
-        for b in 0..nominal.len() {
-            jac[i * nominal.len() + b] = (up[b] - down[b]) / (2.0 * h);
+        p[i] = pars[i];
+        for b in 0..nb {
+            effects[k][b] = 0.5 * (up[b] - down[b]);
         }
     }
-    let nb = nominal.len();
     let mut var = vec![0.0; nb];
-    for b in 0..nb {
-        let mut v = 0.0;
-        for i in 0..n {
-            let ji = jac[i * nb + b];
-            if ji == 0.0 {
+    for (a, &i) in moved.iter().enumerate() {
+        for (c, &j) in moved.iter().enumerate() {
+            let corr = cov[i * n + j] / (sigma[i] * sigma[j]);
+            if corr == 0.0 {
                 continue;
             }
-            for j in 0..n {
-                v += ji * cov[i * n + j] * jac[j * nb + b];
+            for b in 0..nb {
+                var[b] += effects[a][b] * corr * effects[c][b];
             }
         }
-        var[b] = v.max(0.0);
     }
     let by_sample = model.expected_by_sample(pars);
     model
@@ -82,7 +81,10 @@ pub fn yield_table(model: &Model, data: &Data, pars: &[f64], cov: &[f64]) -> Vec
                     .map(|(_, s, r)| (model.samples[*s].clone(), r.clone()))
                     .collect(),
                 total: nominal[range.clone()].to_vec(),
-                total_uncertainty: var[range.clone()].iter().map(|v| v.sqrt()).collect(),
+                total_uncertainty: var[range.clone()]
+                    .iter()
+                    .map(|v| v.max(0.0).sqrt())
+                    .collect(),
                 data: data.main[range].to_vec(),
             }
         })

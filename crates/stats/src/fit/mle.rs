@@ -1,7 +1,8 @@
 //! Free and POI-fixed maximum-likelihood fits (pyhf's `mle.fit` / `mle.fixed_poi_fit`).
 
+use super::hessian::central_hessian;
 use super::linalg::spd_inverse;
-use super::minimizer::{fd_hessian, minimize, MinimizerOptions};
+use super::minimizer::{minimize, MinimizerOptions};
 use crate::error::{Error, Result};
 use crate::likelihood::{Data, Scratch};
 use crate::model::Model;
@@ -107,9 +108,7 @@ pub fn fit(model: &Model, data: &Data, options: &FitOptions) -> Result<FitResult
         let nf = free.len();
         let mut g0 = vec![0.0; nf];
         objective(&m.x, &mut g0);
-        // Central differences would step outside a bound; the objective is smooth
-        // across the bounds of normfactors, so forward steps are enough here.
-        let h = fd_hessian(&mut objective, &m.x, &g0, &lower, &upper, &mut evaluations);
+        let h = central_hessian(&mut objective, &m.x, &g0, &lower, &upper, &mut evaluations);
         let inv = spd_inverse(&h, nf).ok_or_else(|| {
             Error::FailedMinimization(
                 "the Hessian at the minimum is not positive definite: uncertainties are undefined"

@@ -1,6 +1,7 @@
 //! Maximum-likelihood fits: the bounded minimiser, free and POI-fixed fits of
 //! −2 log L, and uncertainties/correlations from the Hessian.
 
+pub mod hessian;
 pub mod linalg;
 pub mod minimizer;
 mod mle;

@@ -93,3 +93,41 @@ pub fn print_json(value: &serde_json::Value) -> Result<()> {
     println!("{}", String::from_utf8(buf)?);
     Ok(())
 }
+
+/// A JSON value with object keys sorted at every level (pyhf writes `sort_keys=True`;
+/// serde_json here keeps insertion order).
+pub fn sort_keys(value: &serde_json::Value) -> serde_json::Value {
+    match value {
+        serde_json::Value::Object(map) => {
+            let mut keys: Vec<&String> = map.keys().collect();
+            keys.sort();
+            serde_json::Value::Object(
+                keys.into_iter()
+                    .map(|k| (k.clone(), sort_keys(&map[k])))
+                    .collect(),
+            )
+        }
+        serde_json::Value::Array(items) => {
+            serde_json::Value::Array(items.iter().map(sort_keys).collect())
+        }
+        other => other.clone(),
+    }
+}
+
+/// A workspace as pyhf's CLI writes it (`json.dump(ws, indent=4, sort_keys=True)`):
+/// to `output` atomically, else to standard output.
+pub fn emit_workspace(value: &serde_json::Value, output: Option<&Path>) -> Result<()> {
+    let mut buf = Vec::new();
+    let fmt = serde_json::ser::PrettyFormatter::with_indent(b"    ");
+    let mut ser = serde_json::Serializer::with_formatter(&mut buf, fmt);
+    serde::Serialize::serialize(&sort_keys(value), &mut ser)?;
+    match output {
+        Some(path) => {
+            buf.push(b'\n');
+            write_atomic(path, &buf)?;
+            eprintln!("wrote {}", path.display());
+        }
+        None => println!("{}", String::from_utf8(buf)?),
+    }
+    Ok(())
+}

@@ -1,9 +1,10 @@
 //! `hepkey fit`: maximum-likelihood fit with uncertainties and correlations.
 
 use super::common::{print_json, WorkspaceArgs};
-use anyhow::Result;
+use anyhow::{Context, Result};
 use hepkey_stats::fit::{fit, fixed_poi_fit, FitOptions};
 use hepkey_stats::yields;
+use std::path::PathBuf;
 
 #[derive(clap::Args, Debug)]
 pub struct Args {
@@ -18,6 +19,14 @@ pub struct Args {
     /// Also print pre- and post-fit yield tables (total uncertainty from the covariance)
     #[arg(long)]
     pub yields: bool,
+    /// Write pre- and post-fit plots per channel to this directory
+    /// (DIR/{channel}_prefit.png/.svg, DIR/{channel}_postfit.png/.svg)
+    #[arg(long, value_name = "DIR")]
+    pub plots: Option<PathBuf>,
+    /// Fit configuration (TOML) giving the channels' bin edges and variable names for
+    /// --plots (default: bin numbers)
+    #[arg(long, requires = "plots")]
+    pub config: Option<PathBuf>,
 }
 
 fn yields_json(tables: &[hepkey_stats::yields::ChannelYields]) -> serde_json::Value {
@@ -72,7 +81,18 @@ pub fn run(args: Args) -> Result<()> {
     };
     let labels = model.par_names();
     let unc = res.uncertainties.clone().unwrap_or_default();
-    let tables = args.yields.then(|| {
+    let config = match &args.config {
+        Some(path) => {
+            let text = std::fs::read_to_string(path)
+                .with_context(|| format!("cannot read {}", path.display()))?;
+            Some(hepkey_stats::config::FitConfig::from_toml(
+                &text,
+                &path.display().to_string(),
+            )?)
+        }
+        None => None,
+    };
+    let tables = (args.yields || args.plots.is_some()).then(|| {
         let prefit = yields::yield_table(
             &model,
             &data,
@@ -87,6 +107,11 @@ pub fn run(args: Args) -> Result<()> {
         );
         (prefit, postfit)
     });
+    if let (Some(dir), Some((pre, post))) = (&args.plots, &tables) {
+        let written = super::fit_plots::write_plots(dir, config.as_ref(), pre, post)?;
+        eprintln!("wrote {} plots to {}", written.len(), dir.display());
+    }
+    let tables = tables.filter(|_| args.yields);
     if args.json {
         let n = labels.len();
         let corr = res.correlations().unwrap_or_default();

@@ -1,0 +1,33 @@
+//! `hepkey combine WS1 WS2 [--join none|outer|'left outer'|'right outer'] [--merge-channels]
+//! [-o OUT]`: `pyhf combine`.
+
+use super::common::{emit_workspace, load_workspace};
+use anyhow::Result;
+use hepkey_stats::workspace::operations::{combine, Join};
+use std::path::PathBuf;
+
+#[derive(clap::Args, Debug)]
+pub struct Args {
+    /// First workspace (file or ARCHIVE.tar.gz/member)
+    pub workspace_one: String,
+    /// Second workspace
+    pub workspace_two: String,
+    /// How items of the same name are joined
+    #[arg(short, long, default_value = "none",
+          value_parser = ["none", "outer", "left outer", "right outer"])]
+    pub join: String,
+    /// Join the samples of channels with the same name (outer joins only)
+    #[arg(long)]
+    pub merge_channels: bool,
+    /// Output workspace (default: standard output)
+    #[arg(short, long = "output-file", visible_alias = "output")]
+    pub output: Option<PathBuf>,
+}
+
+pub fn run(args: Args) -> Result<()> {
+    let (_a, one) = load_workspace(&args.workspace_one)?;
+    let (_b, two) = load_workspace(&args.workspace_two)?;
+    let join: Join = args.join.parse()?;
+    let out = combine(&one, &two, join, args.merge_channels)?;
+    emit_workspace(&out, args.output.as_deref())
+}

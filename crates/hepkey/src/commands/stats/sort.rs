@@ -1,0 +1,21 @@
+//! `hepkey sort WS [-o OUT]`: `pyhf sort`, the workspace with channels, samples,
+//! modifiers, measurements, parameter configs and observations in name order.
+
+use super::common::{emit_workspace, load_workspace};
+use anyhow::Result;
+use hepkey_stats::workspace::operations::sorted;
+use std::path::PathBuf;
+
+#[derive(clap::Args, Debug)]
+pub struct Args {
+    /// Workspace (file or ARCHIVE.tar.gz/member)
+    pub workspace: String,
+    /// Output workspace (default: standard output)
+    #[arg(short, long = "output-file", visible_alias = "output")]
+    pub output: Option<PathBuf>,
+}
+
+pub fn run(args: Args) -> Result<()> {
+    let (_ws, value) = load_workspace(&args.workspace)?;
+    emit_workspace(&sorted(&value), args.output.as_deref())
+}
