@@ -244,7 +244,7 @@ impl Tree {
         let basket_what = |r: &BasketRef| format!("{what}, basket {}", r.index);
         // Uncompressed bytes per entry, to size the column once.
         let per_entry = branch.uncompressed_bytes().max(0) as f64 / self.entries().max(1) as f64;
-        let hint = |n: u64| ((n as f64 * per_entry * 1.05) as usize).min(1 << 32);
+        let hint = |n: u64| ((n as f64 * per_entry * 1.05) as usize).min(u32::MAX as usize);
         let append_basket = |out: &mut Appender, r: &BasketRef, range: Range<usize>| {
             with_basket(
                 self.source.as_ref(),
