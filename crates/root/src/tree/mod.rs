@@ -153,8 +153,29 @@ impl Tree {
             .iter()
             .map(|n| self.branch(n))
             .collect::<Result<Vec<_>>>()?;
-        par_map(&branches, |b| self.read_branch(b, range.clone()))
-            .into_iter()
+        if branches.len() < 2 * threads() {
+            return par_map(&branches, |b| self.read_branch(b, range.clone()))
+                .into_iter()
+                .collect();
+        }
+        // Enough branches keep every thread busy: each is read basket after
+        // basket straight into its column (no joining copies), largest first
+        // so that no thread is left with a big one at the end.
+        // A branch holding a large share of the bytes is still split by basket.
+        let mut order: Vec<usize> = (0..branches.len()).collect();
+        order.sort_by_key(|&i| std::cmp::Reverse(branches[i].uncompressed_bytes()));
+        let total: i64 = branches.iter().map(|b| b.uncompressed_bytes().max(0)).sum();
+        let share = total / (4 * threads() as i64);
+        let mut out: Vec<Option<Result<Array>>> = (0..branches.len()).map(|_| None).collect();
+        let read = par_map_one_by_one(&order, |&i| {
+            let whole = branches[i].uncompressed_bytes() <= share;
+            self.read_branch_cached(branches[i], range.clone(), None, whole)
+        });
+        for (i, r) in order.into_iter().zip(read) {
+            out[i] = Some(r);
+        }
+        out.into_iter()
+            .map(|r| r.expect("every branch read"))
             .collect()
     }
 
@@ -193,7 +214,7 @@ impl Tree {
     /// Reads entries `range` of a branch: the baskets it overlaps are read,
     /// decompressed and decoded in parallel, then joined.
     pub fn read_branch(&self, branch: &Branch, range: Range<u64>) -> Result<Array> {
-        self.read_branch_cached(branch, range, None)
+        self.read_branch_cached(branch, range, None, false)
     }
 
     /// [`Tree::read_branch`] for consecutive ranges: the last basket, when
@@ -203,6 +224,7 @@ impl Tree {
         branch: &Branch,
         range: Range<u64>,
         mut cache: Option<&mut Option<(usize, Cached)>>,
+        sequential: bool,
     ) -> Result<Array> {
         let what = format!("{}: branch {:?}", self.file_name, branch.path);
         let interp = branch
@@ -254,7 +276,7 @@ impl Tree {
                 |data, offsets, entries| out.append(data, offsets, entries, range, &basket_what(r)),
             )
         };
-        let array = if cache.is_some() || wanted.len() <= SEQUENTIAL_BASKETS {
+        let array = if sequential || cache.is_some() || wanted.len() <= SEQUENTIAL_BASKETS {
             // Basket after basket into one column; parallelism comes from the branches.
             let mut out = Appender::new(interp, (stop - start) as usize, hint(stop - start));
             for r in &wanted {
@@ -441,7 +463,7 @@ impl Iterator for ChunkIter<'_> {
         self.next = range.end;
         let tree = self.tree;
         let columns = par_zip_map(&self.branches, &mut self.caches, |b, cache| {
-            tree.read_branch_cached(b, range.clone(), Some(cache))
+            tree.read_branch_cached(b, range.clone(), Some(cache), true)
         })
         .into_iter()
         .collect::<Result<Vec<_>>>();
@@ -492,6 +514,32 @@ fn par_zip_map<T: Sync, S: Send, R: Send>(
             .zip(states.iter_mut())
             .map(|(t, s)| f(t, s))
             .collect()
+    }
+}
+
+/// Threads that read in parallel.
+fn threads() -> usize {
+    #[cfg(feature = "native")]
+    {
+        rayon::current_num_threads()
+    }
+    #[cfg(not(feature = "native"))]
+    {
+        1
+    }
+}
+
+/// [`par_map`] handing out one item at a time, in order (for items of very
+/// different costs, largest first).
+fn par_map_one_by_one<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync + Send) -> Vec<R> {
+    #[cfg(feature = "native")]
+    {
+        use rayon::prelude::*;
+        items.par_iter().with_max_len(1).map(f).collect()
+    }
+    #[cfg(not(feature = "native"))]
+    {
+        items.iter().map(f).collect()
     }
 }
 
