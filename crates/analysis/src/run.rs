@@ -125,9 +125,13 @@ pub fn execute(
                     for n in &names {
                         let k = key(r, &h.name, &p.histogram_sample, n);
                         match template {
-                            Template::One(t) => histograms.insert(k, t.clone()).is_none(),
-                            Template::Two(t) => histograms_2d.insert(k, t.clone()).is_none(),
-                        };
+                            Template::One(t) => {
+                                histograms.insert(k, t.clone());
+                            }
+                            Template::Two(t) => {
+                                histograms_2d.insert(k, t.clone());
+                            }
+                        }
                     }
                 }
             }
@@ -399,42 +403,17 @@ fn process(
                         }
                     }
                     (Template::Two(template), Some((y, y_offsets))) => {
-                        // The (x, y) pairs of the selected events and the event each comes from.
-                        let (mut xs, mut ys, mut from) = (Vec::new(), Vec::new(), Vec::new());
-                        for j in selected() {
-                            let span =
-                                |o: Option<&[u32]>| o.map(|o| o[j] as usize..o[j + 1] as usize);
-                            match (span(offsets), span(*y_offsets)) {
-                                (None, None) => {
-                                    xs.push(x[j]);
-                                    ys.push(y[j]);
-                                    from.push(j);
-                                }
-                                (Some(r), None) => {
-                                    xs.extend_from_slice(&x[r.clone()]);
-                                    ys.extend(r.map(|_| y[j]));
-                                }
-                                (None, Some(r)) => {
-                                    ys.extend_from_slice(&y[r.clone()]);
-                                    xs.extend(r.map(|_| x[j]));
-                                }
-                                (Some(rx), Some(ry)) => {
-                                    if rx.len() != ry.len() {
-                                        return Err(Error::Data(format!(
-                                            "{}: histogram {:?}: an event has {} x values but {} y values \
-                                             (x and y lists must have the same length, or one be a number per event)",
-                                            where_(),
-                                            h.name,
-                                            rx.len(),
-                                            ry.len()
-                                        )));
-                                    }
-                                    xs.extend_from_slice(&x[rx]);
-                                    ys.extend_from_slice(&y[ry]);
-                                }
-                            }
-                            from.resize(xs.len(), j);
-                        }
+                        let (xs, ys, from) =
+                            xy_pairs((&x, offsets), (y, *y_offsets), selected()).map_err(
+                                |(nx, ny)| {
+                                    Error::Data(format!(
+                                        "{}: histogram {:?}: an event has {nx} x values but {ny} y values \
+                                         (x and y lists must have the same length, or one be a number per event)",
+                                        where_(),
+                                        h.name
+                                    ))
+                                },
+                            )?;
                         let mut fill = |variation: &str, factor: Option<&[f64]>| -> Result<()> {
                             let ws: Vec<f64> = from
                                 .iter()
@@ -462,4 +441,45 @@ fn process(
         }
     }
     Ok(out)
+}
+
+/// A column of values per event (`None`) or lists of values (`Some(offsets)`).
+type Values<'a> = (&'a [f64], Option<&'a [u32]>);
+
+/// The (x, y) pairs of the `selected` events and the event each pair comes from: lists pair up
+/// element by element, a number per event is repeated for each element of the other's list.
+/// Lists of unequal lengths give their lengths as the error.
+#[allow(clippy::type_complexity)]
+fn xy_pairs(
+    (x, ox): Values,
+    (y, oy): Values,
+    selected: impl Iterator<Item = usize>,
+) -> std::result::Result<(Vec<f64>, Vec<f64>, Vec<usize>), (usize, usize)> {
+    let (mut xs, mut ys, mut from) = (Vec::new(), Vec::new(), Vec::new());
+    for j in selected {
+        let span = |o: Option<&[u32]>| o.map(|o| o[j] as usize..o[j + 1] as usize);
+        match (span(ox), span(oy)) {
+            (None, None) => {
+                xs.push(x[j]);
+                ys.push(y[j]);
+            }
+            (Some(r), None) => {
+                xs.extend_from_slice(&x[r.clone()]);
+                ys.extend(r.map(|_| y[j]));
+            }
+            (None, Some(r)) => {
+                ys.extend_from_slice(&y[r.clone()]);
+                xs.extend(r.map(|_| x[j]));
+            }
+            (Some(rx), Some(ry)) => {
+                if rx.len() != ry.len() {
+                    return Err((rx.len(), ry.len()));
+                }
+                xs.extend_from_slice(&x[rx]);
+                ys.extend_from_slice(&y[ry]);
+            }
+        }
+        from.resize(xs.len(), j);
+    }
+    Ok((xs, ys, from))
 }
