@@ -1,18 +1,21 @@
 //! Checksums of input files for `provenance.json`.
+//!
+//! Adler-32, the checksum the CERN Open Data portal (and EOS/XRootD) lists for every file of a record:
+//! a user can check an input against its record. It runs at memory speed, so computing it alongside
+//! the event loop costs little; SHA-256 of a 150 MB input took a tenth of the AGC benchmark's CPU.
 
 use crate::error::{Error, Result};
-use sha2::{Digest, Sha256};
 use std::io::Read;
 use std::path::Path;
 
-/// Size and SHA-256 (hex) of a file.
+/// Size and Adler-32 (8 hex digits, as the portal writes it after `adler32:`) of a file.
 pub fn checksum(path: &Path) -> Result<(u64, String)> {
     let io = |source| Error::Io {
         path: path.display().to_string(),
         source,
     };
     let mut f = std::fs::File::open(path).map_err(io)?;
-    let mut hasher = Sha256::new();
+    let mut hasher = simd_adler32::Adler32::new();
     let mut buf = vec![0u8; 1 << 20];
     let mut size = 0u64;
     loop {
@@ -21,25 +24,23 @@ pub fn checksum(path: &Path) -> Result<(u64, String)> {
             break;
         }
         size += n as u64;
-        hasher.update(&buf[..n]);
+        hasher.write(&buf[..n]);
     }
-    Ok((size, format!("{:x}", hasher.finalize())))
+    Ok((size, format!("{:08x}", hasher.finish())))
 }
 
 #[cfg(test)]
 mod tests {
     #[test]
-    fn sha256_of_a_known_text() {
+    fn adler32_of_known_texts() {
         let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("abc");
-        std::fs::write(&path, "abc").unwrap();
-        let (size, sha) = super::checksum(&path).unwrap();
-        assert_eq!(size, 3);
-        // FIPS 180-2, appendix B.1.
-        assert_eq!(
-            sha,
-            "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
-        );
+        let path = dir.path().join("text");
+        // RFC 1950's checksum of an empty input is 1; "Wikipedia" is the textbook example.
+        for (text, want) in [("", "00000001"), ("Wikipedia", "11e60398")] {
+            std::fs::write(&path, text).unwrap();
+            let (size, sum) = super::checksum(&path).unwrap();
+            assert_eq!((size, sum.as_str()), (text.len() as u64, want));
+        }
         assert!(super::checksum(&dir.path().join("missing")).is_err());
     }
 }

@@ -154,7 +154,7 @@ pub fn provenance_json(
     let mut inputs = Vec::new();
     for p in plans {
         for f in &p.files {
-            let (size, sha) = match result.checksums.get(f) {
+            let (size, adler32) = match result.checksums.get(f) {
                 Some(c) => c.clone(),
                 None => checksum(f)?,
             };
@@ -164,7 +164,7 @@ pub fn provenance_json(
                 "tree": p.tree,
                 "entries": p.trees[p.files.iter().position(|x| x == f).unwrap_or(0)].entries(),
                 "size": size,
-                "sha256": sha,
+                "adler32": adler32,
             }));
         }
     }
