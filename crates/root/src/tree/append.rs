@@ -156,6 +156,9 @@ impl<'a> Appender<'a> {
                 })?;
                 let per = inner.iter().product::<usize>().max(1);
                 let block = prim.size() * per;
+                if block > u32::MAX as usize {
+                    return Err(too_many(what));
+                }
                 // Item sizes are powers of two in practice: a shift, not a division.
                 let shift = block.is_power_of_two().then(|| block.trailing_zeros());
                 let items = |bytes: usize| match shift {
@@ -169,18 +172,26 @@ impl<'a> Appender<'a> {
                     return Err(too_many(what));
                 }
                 // Counted from the range's first byte: every entry is whole
-                // items exactly when every such count is.
-                let (mut misaligned, mut backwards) = (0, false);
-                list.extend(o[range.start..=range.end].windows(2).map(|w| {
-                    backwards |= w[1] < w[0];
-                    let bytes = (w[1] as usize).wrapping_sub(first);
-                    let n = items(bytes);
-                    misaligned |= bytes - n * block;
-                    base.wrapping_add(n) as u32
-                }));
-                if backwards {
+                // items exactly when every such count is. Separate passes
+                // without shared state, so that each one vectorises.
+                let used = &o[range.start..=range.end];
+                if used.windows(2).fold(false, |back, w| back | (w[1] < w[0])) {
                     return Err(unordered(what));
                 }
+                // In u32: the byte counts and `total` were checked to fit.
+                let (first, base) = (first as u32, base as u32);
+                let misaligned = match shift {
+                    Some(s) => {
+                        list.extend(used[1..].iter().map(|&x| base + ((x - first) >> s)));
+                        let rest = block as u32 - 1;
+                        used.iter().fold(0, |m, &x| m | ((x - first) & rest))
+                    }
+                    None => {
+                        let block = block as u32;
+                        list.extend(used[1..].iter().map(|&x| base + (x - first) / block));
+                        used.iter().fold(0, |m, &x| m | ((x - first) % block))
+                    }
+                };
                 if misaligned != 0 {
                     return Err(Error::format(format!(
                         "{what}: an entry is not a whole number of {block}-byte items"
