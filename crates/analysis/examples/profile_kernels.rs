@@ -3,7 +3,7 @@
 //!
 //!     cargo run --release -p hepkey-analysis --example profile_kernels -- ANALYSIS.toml [TOP]
 
-use hepkey_analysis::bridge::column;
+use hepkey_analysis::bridge::column_sharing;
 use hepkey_analysis::Analysis;
 use hepkey_columnar::{Chunk, Program};
 use std::time::Instant;
@@ -47,9 +47,10 @@ fn main() {
         let arrays = tree.read_many(&names, range).expect("read");
         read += t.elapsed().as_secs_f64();
         let mut chunk = Chunk::new(n);
+        let mut seen = Vec::new();
         for (name, a) in names.iter().zip(arrays) {
             chunk
-                .insert(*name, column(name, a).expect("column"))
+                .insert(*name, column_sharing(name, a, &mut seen).expect("column"))
                 .expect("insert");
         }
         profile(&plan.selection_program, &chunk, &mut selection);

@@ -1,7 +1,7 @@
 //! From ROOT branches to the columns expressions run on: types for the
 //! schema, and arrays handed over by moving their vectors (no copy).
 
-use hepkey_columnar::{Column, DType, Schema, Type};
+use hepkey_columnar::{Column, DType, Offsets, Schema, Type};
 use hepkey_root::tree::interpretation::Interpretation;
 use hepkey_root::tree::types::{CppType, Prim};
 use hepkey_root::{Array, Tree, Values};
@@ -88,13 +88,29 @@ fn values(v: Values) -> Option<hepkey_columnar::Values> {
 
 /// Moves a ROOT column into an expression column.
 pub fn column(name: &str, a: Array) -> Result<Column, String> {
+    column_sharing(name, a, &mut Vec::new())
+}
+
+/// Like [`column`], and a list column whose offsets equal those of an earlier one (`Jet_pt` and
+/// `Jet_eta`) shares them: kernels combining the two then see one collection without comparing.
+pub fn column_sharing(name: &str, a: Array, seen: &mut Vec<Offsets>) -> Result<Column, String> {
     let unsupported =
         || format!("branch {name:?} is neither numbers nor one list of numbers per entry");
     match a {
         Array::Flat(v) => Ok(Column::flat(values(v).ok_or_else(unsupported)?)),
         Array::List { offsets, content } => match *content {
-            Array::Flat(v) => Column::jagged(values(v).ok_or_else(unsupported)?, offsets)
-                .map_err(|e| format!("branch {name:?}: {e}")),
+            Array::Flat(v) => {
+                let offsets = match seen.iter().find(|o| ***o == offsets) {
+                    Some(o) => o.clone(),
+                    None => {
+                        let o = Offsets::new(offsets);
+                        seen.push(o.clone());
+                        o
+                    }
+                };
+                Column::jagged_shared(values(v).ok_or_else(unsupported)?, offsets)
+                    .map_err(|e| format!("branch {name:?}: {e}"))
+            }
             _ => Err(unsupported()),
         },
         Array::Record(_) => Err(unsupported()),

@@ -2,7 +2,7 @@
 //! processed in parallel; their histograms and cutflows are merged in a fixed
 //! order, so the result does not depend on the number of threads.
 
-use crate::bridge::column;
+use crate::bridge::column_sharing;
 use crate::config::{AnalysisFile, HistogramConfig};
 use crate::error::{Error, Result};
 use crate::plan::{SamplePlan, NOMINAL};
@@ -276,8 +276,10 @@ fn process(
         .map_err(|e| e.context(format!("sample {:?}", plan.config.name)))?;
     let n = (task.range.end - task.range.start) as usize;
     let mut chunk = Chunk::new(n);
+    let mut seen = Vec::new();
     for (name, a) in names.iter().zip(arrays) {
-        let c = column(name, a).map_err(|e| Error::Data(format!("{}: {e}", where_())))?;
+        let c = column_sharing(name, a, &mut seen)
+            .map_err(|e| Error::Data(format!("{}: {e}", where_())))?;
         chunk
             .insert(*name, c)
             .map_err(|e| Error::Data(format!("{}: {e}", where_())))?;

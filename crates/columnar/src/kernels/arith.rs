@@ -218,21 +218,26 @@ fn rem_by_constant(a: &Datum, b: &Datum) -> Option<Datum> {
     if !(1..EXACT).contains(&d) {
         return None;
     }
-    let df = d as f64;
+    // The truncated product with 1/d is within two of the floor of the quotient (below 2^52):
+    // at most two corrections up or one down. Truncation, unlike `floor`, is one instruction
+    // on every x86-64.
+    let inverse = 1.0 / d as f64;
     let out: Vec<i64> = x
         .iter()
         .map(|&v| {
             if v.unsigned_abs() >= EXACT as u64 {
                 return i64::rem(v, d);
             }
-            let r = v - (v as f64 / df).floor() as i64 * d;
+            let mut r = v - (v as f64 * inverse) as i64 * d;
             if r < 0 {
-                r + d
+                r += d;
+                if r < 0 {
+                    r += d;
+                }
             } else if r >= d {
-                r - d
-            } else {
-                r
+                r -= d;
             }
+            r
         })
         .collect();
     Some(Datum::Col(crate::Column::from_parts(
@@ -309,7 +314,16 @@ mod tests {
             i64::MIN,
             999_999_999_999,
         ]);
-        for d in [1i64, 3, 1000, 65_537, EXACT - 1] {
+        // Every magnitude up to 2^53, both signs (a fixed linear congruential sequence).
+        let mut state = 0x2545_F491_4F6C_DD1Du64;
+        for _ in 0..20_000 {
+            state = state
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1);
+            let v = (state >> (11 + state % 50)) as i64;
+            x.push(if state & 1 == 0 { v } else { -v });
+        }
+        for d in [1i64, 2, 3, 7, 1000, 65_537, 1 << 40, EXACT - 1] {
             let a = Datum::Col(Column::flat(Values::I64(x.clone())));
             let b = Datum::Scalar(Arc::new(Values::I64(vec![d])));
             let got = rem_by_constant(&a, &b).expect("fast path");

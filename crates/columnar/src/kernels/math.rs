@@ -180,7 +180,7 @@ pub fn apply1(f: Func1, a: &Datum) -> Result<Datum> {
                 Func1::Ceil => map1(a, |x: $t| x.ceil()),
                 Func1::Trunc => map1(a, |x: $t| x.trunc()),
                 Func1::NormalPpf => {
-                    with_normal_ppf_memo(|ppf| map1(a, |x: $t| ppf(x as f64) as $t))
+                    with_normal_ppf_memo(|ppf| map1(a, |x: $t| ppf.get(x as f64) as $t))
                 }
                 other => map1(a, |x: $t| <$t>::apply1(other, x)),
             }

@@ -119,27 +119,42 @@ std::thread_local! {
         std::cell::RefCell::new(vec![(0.5f64.to_bits(), 0.0); MEMO]);
 }
 
+/// [`normal_ppf`] through the thread's table of recent quantiles (see [`with_normal_ppf_memo`]).
+pub struct PpfMemo<'a> {
+    cells: &'a [std::cell::Cell<(u64, f64)>],
+}
+
+impl PpfMemo<'_> {
+    /// The quantile of `p`, from the table when `p` was seen recently.
+    #[inline]
+    pub fn get(&self, p: f64) -> f64 {
+        let bits = p.to_bits();
+        let slot = &self.cells[(bits.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 52) as usize % MEMO];
+        let (key, value) = slot.get();
+        if key == bits {
+            return value;
+        }
+        let value = normal_ppf(p);
+        slot.set((bits, value));
+        value
+    }
+}
+
 /// Runs `f` with a memoised [`normal_ppf`]. Analyses often take the quantile of a few distinct
 /// arguments (the AGC's deterministic jet resolution uses 1000, one per pt digit pattern): a table
 /// look-up is several times cheaper than the rational approximations and the logarithm.
-pub fn with_normal_ppf_memo<R>(f: impl FnOnce(&dyn Fn(f64) -> f64) -> R) -> R {
-    RECENT.with(|cell| {
-        let Ok(mut table) = cell.try_borrow_mut() else {
-            return f(&normal_ppf);
-        };
-        let cells = std::cell::Cell::from_mut(&mut table[..]).as_slice_of_cells();
-        let ppf = |p: f64| {
-            let bits = p.to_bits();
-            let slot = &cells[(bits.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 52) as usize % MEMO];
-            let (key, value) = slot.get();
-            if key == bits {
-                return value;
-            }
-            let value = normal_ppf(p);
-            slot.set((bits, value));
-            value
-        };
-        f(&ppf)
+pub fn with_normal_ppf_memo<R>(f: impl FnOnce(&PpfMemo) -> R) -> R {
+    RECENT.with(|cell| match cell.try_borrow_mut() {
+        Ok(mut table) => f(&PpfMemo {
+            cells: std::cell::Cell::from_mut(&mut table[..]).as_slice_of_cells(),
+        }),
+        // Only if `f` itself asks for the table: a private one for that call.
+        Err(_) => {
+            let mut table = vec![(0.5f64.to_bits(), 0.0); MEMO];
+            f(&PpfMemo {
+                cells: std::cell::Cell::from_mut(&mut table[..]).as_slice_of_cells(),
+            })
+        }
     })
 }
 
@@ -161,7 +176,7 @@ mod tests {
         with_normal_ppf_memo(|ppf| {
             for _ in 0..2 {
                 for &p in &args {
-                    let (a, b) = (ppf(p), normal_ppf(p));
+                    let (a, b) = (ppf.get(p), normal_ppf(p));
                     assert!(
                         a.to_bits() == b.to_bits() || (a.is_nan() && b.is_nan()),
                         "{p}"
