@@ -380,6 +380,16 @@ impl Column {
 
     /// The events where `keep` is true (an event selection applied to the data).
     pub fn filter_events(&self, keep: &[bool]) -> Result<Column> {
+        self.filter_events_sharing(keep, &mut Vec::new())
+    }
+
+    /// Like [`Column::filter_events`] for several columns with one `keep`: the kept lists of an
+    /// offsets buffer are found once, and the filtered columns of one collection share their offsets.
+    pub fn filter_events_sharing(
+        &self,
+        keep: &[bool],
+        lists: &mut Vec<KeptLists>,
+    ) -> Result<Column> {
         if keep.len() != self.n_events() {
             return Err(Error::data(format!(
                 "event mask has {} entries but the column has {} events",
@@ -392,20 +402,17 @@ impl Column {
                 Column::from_parts(with_values!(&*self.values, v => filter_flat(v, keep)), None)
             }
             Some(o) => {
-                let mut offsets = Vec::with_capacity(keep.len() + 1);
-                offsets.push(0u32);
-                let mut ranges = Vec::new();
-                let mut n = 0u32;
-                for (w, &k) in o.windows(2).zip(keep) {
-                    if k {
-                        n += w[1] - w[0];
-                        ranges.push(w[0] as usize..w[1] as usize);
-                        offsets.push(n);
+                let at = match lists.iter().position(|l| Arc::ptr_eq(&l.of, o)) {
+                    Some(i) => i,
+                    None => {
+                        lists.push(KeptLists::new(o, keep));
+                        lists.len() - 1
                     }
-                }
-                let values =
-                    with_values!(&*self.values, v => filter_ranges(v, &ranges, n as usize));
-                Column::from_parts(values, Some(Arc::new(offsets)))
+                };
+                let l = &lists[at];
+                let n = *l.offsets.last().expect("offsets start with 0") as usize;
+                let values = with_values!(&*self.values, v => filter_ranges(v, &l.ranges, n));
+                Column::from_parts(values, Some(l.offsets.clone()))
             }
         })
     }
@@ -443,6 +450,35 @@ fn filter_flat<T: Element>(v: &[T], keep: &[bool]) -> Values {
             .map(|(&x, _)| x)
             .collect(),
     )
+}
+
+/// The lists of the kept events of one offsets buffer: their value ranges and new offsets.
+#[derive(Debug)]
+pub struct KeptLists {
+    of: Offsets,
+    ranges: Vec<std::ops::Range<usize>>,
+    offsets: Offsets,
+}
+
+impl KeptLists {
+    fn new(o: &Offsets, keep: &[bool]) -> KeptLists {
+        let mut offsets = Vec::with_capacity(keep.len() + 1);
+        offsets.push(0u32);
+        let mut ranges = Vec::new();
+        let mut n = 0u32;
+        for (w, &k) in o.windows(2).zip(keep) {
+            if k {
+                n += w[1] - w[0];
+                ranges.push(w[0] as usize..w[1] as usize);
+                offsets.push(n);
+            }
+        }
+        KeptLists {
+            of: o.clone(),
+            ranges,
+            offsets: Arc::new(offsets),
+        }
+    }
 }
 
 fn filter_ranges<T: Element>(v: &[T], ranges: &[std::ops::Range<usize>], n: usize) -> Values {

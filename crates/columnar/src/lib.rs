@@ -11,7 +11,7 @@ pub mod parser;
 pub mod program;
 pub mod schema;
 
-pub use column::{Chunk, Column, Element, Offsets, Values};
+pub use column::{Chunk, Column, Element, KeptLists, Offsets, Values};
 pub use compile::{Definitions, ProgramBuilder, Shape};
 pub use dtype::{DType, Type};
 pub use error::{Error, ErrorKind, Result, Span};

@@ -389,11 +389,12 @@ impl Program {
             )));
         }
         let mut sub = Chunk::new(keep.iter().filter(|&&k| k).count());
+        let mut lists = Vec::new();
         for name in self.inputs() {
             let c = chunk
                 .get(name)
                 .ok_or_else(|| Error::data(format!("column '{name}' is missing from the chunk")))?;
-            sub.insert(name, c.filter_events(keep)?)?;
+            sub.insert(name, c.filter_events_sharing(keep, &mut lists)?)?;
         }
         self.evaluate(&sub)
     }
