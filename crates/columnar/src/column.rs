@@ -579,6 +579,34 @@ mod tests {
     use super::*;
 
     #[test]
+    fn filtering_columns_of_one_collection_shares_their_offsets() {
+        let offsets: Offsets = Arc::new(vec![0, 2, 2, 5, 6]);
+        let pt =
+            Column::jagged_shared(vec![1.0f32, 2.0, 3.0, 4.0, 5.0, 6.0], offsets.clone()).unwrap();
+        let id = Column::jagged_shared(vec![10i32, 20, 30, 40, 50, 60], offsets).unwrap();
+        let other = Column::jagged(vec![7u8, 8], vec![0, 0, 1, 2, 2]).unwrap();
+        let keep = [true, false, true, false];
+        let mut lists = Vec::new();
+        let fpt = pt.filter_events_sharing(&keep, &mut lists).unwrap();
+        let fid = id.filter_events_sharing(&keep, &mut lists).unwrap();
+        let fother = other.filter_events_sharing(&keep, &mut lists).unwrap();
+        assert_eq!(lists.len(), 2);
+        assert!(Arc::ptr_eq(fpt.offsets().unwrap(), fid.offsets().unwrap()));
+        assert_eq!(
+            fpt.to_lists::<f32>().unwrap(),
+            vec![vec![1.0, 2.0], vec![3.0, 4.0, 5.0]]
+        );
+        assert_eq!(
+            fid.to_lists::<i32>().unwrap(),
+            vec![vec![10, 20], vec![30, 40, 50]]
+        );
+        assert_eq!(fother.to_lists::<u8>().unwrap(), vec![vec![], vec![8]]);
+        for (c, f) in [(&pt, &fpt), (&id, &fid), (&other, &fother)] {
+            assert_eq!(&c.filter_events(&keep).unwrap(), f);
+        }
+    }
+
+    #[test]
     fn moves_vectors_without_copy() {
         let v = vec![1.0f32, 2.0, 3.0];
         let ptr = v.as_ptr();
