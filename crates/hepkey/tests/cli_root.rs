@@ -153,6 +153,12 @@ fn bad_input_gives_a_clear_error_and_a_failing_exit() {
     let (ok, _, err) = hepkey(&["inspect", cut.to_str().unwrap(), "--stats"]);
     assert!(!ok);
     assert!(err.contains("cut.root"), "{err}");
+    // The cause is said once, not once per layer of context.
+    assert_eq!(
+        err.matches("goes past the end of the file").count(),
+        1,
+        "{err}"
+    );
 
     let target = format!("{}:events", shared("data/root/uproot-HZZ.root").display());
     let (ok, _, err) = hepkey(&["scan", &target, "-b", "Jet_Pxx"]);
