@@ -37,7 +37,11 @@ pub fn basket_refs(b: &BranchModel) -> Vec<BasketRef> {
     let mut out = Vec::new();
     for i in 0..n {
         let start = first_entry(i).unwrap_or(0);
-        let stop = first_entry(i + 1).filter(|&e| e >= start).unwrap_or(total);
+        // Never before its start, even when a damaged tree gives fewer entries than baskets.
+        let stop = first_entry(i + 1)
+            .filter(|&e| e >= start)
+            .unwrap_or(total)
+            .max(start);
         let (seek, bytes) = (
             b.basket_seek.get(i).copied().unwrap_or(0),
             b.basket_bytes.get(i).copied().unwrap_or(0),
@@ -181,5 +185,38 @@ pub fn with_basket<R>(
     {
         let raw = compression::decompress(stored, objlen, &what_b)?;
         finish(&raw)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::basket_refs;
+    use crate::tree::model::BranchModel;
+
+    /// Found by fuzzing: a branch claiming fewer entries than its last basket starts at.
+    #[test]
+    fn baskets_never_end_before_they_start() {
+        let branch = BranchModel {
+            class: "TBranch".into(),
+            name: "x".into(),
+            title: "x/I".into(),
+            entry_offset_len: 0,
+            write_basket: 2,
+            entries: 5,
+            tot_bytes: 0,
+            zip_bytes: 0,
+            basket_bytes: vec![100, 100],
+            basket_entry: vec![0, 8],
+            basket_seek: vec![1000, 2000],
+            embedded: Vec::new(),
+            leaves: Vec::new(),
+            branches: Vec::new(),
+            element: None,
+        };
+        let refs = basket_refs(&branch);
+        assert_eq!(refs.len(), 2);
+        for r in &refs {
+            assert!(r.entry_stop >= r.entry_start, "{r:?}");
+        }
     }
 }

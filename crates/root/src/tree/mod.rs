@@ -259,8 +259,9 @@ impl Tree {
             .collect();
         // The entries of basket `r` inside the range, counted from its first entry.
         let cut = |r: &BasketRef| -> Range<usize> {
-            let lo = (start.max(r.entry_start) - r.entry_start) as usize;
-            let hi = (stop.min(r.entry_stop) - r.entry_start) as usize;
+            // Saturating: a damaged basket table can list a basket ending before it starts.
+            let lo = start.max(r.entry_start).saturating_sub(r.entry_start) as usize;
+            let hi = stop.min(r.entry_stop).saturating_sub(r.entry_start) as usize;
             lo..hi.max(lo)
         };
         let basket_what = |r: &BasketRef| format!("{what}, basket {}", r.index);
