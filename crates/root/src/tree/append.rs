@@ -56,9 +56,17 @@ impl<'a> Appender<'a> {
     /// An empty column for `interp`, with room for about `entries` entries.
     /// `bytes` estimates the uncompressed bytes of those entries (to size the values once).
     pub(crate) fn new(interp: &'a Interpretation, entries: usize, bytes: usize) -> Appender<'a> {
+        // Sizes come from the file: a damaged one must not make us reserve terabytes. Beyond the
+        // cap the vectors grow as values arrive.
+        const CAP: usize = 1 << 26;
+        let (entries, bytes) = (entries.min(CAP), bytes.min(CAP * 8));
         let kind = match interp {
             Interpretation::Fixed { prim, dims } => Kind::Fixed {
-                values: prim.with_capacity(entries * dims.iter().product::<usize>().max(1)),
+                values: prim.with_capacity(
+                    entries
+                        .saturating_mul(dims.iter().fold(1usize, |a, &d| a.saturating_mul(d)))
+                        .min(CAP),
+                ),
                 prim: *prim,
                 dims,
                 entries: 0,

@@ -283,7 +283,9 @@ fn leaf_dims(leaf: &Leaf) -> (Vec<usize>, bool) {
         };
         let inside = &rest[open + 1..open + close];
         if let Ok(n) = inside.trim().parse::<usize>() {
-            if n <= 1 << 24 {
+            // At most 2^24 values per entry in all: a damaged title must not overflow sizes.
+            let product = dims.iter().fold(n, |a: usize, &d| a.saturating_mul(d));
+            if product <= 1 << 24 {
                 dims.push(n);
             }
         }
@@ -345,4 +347,37 @@ fn find_range(title: &str) -> Option<(f64, f64, Option<u32>)> {
         num(parts[1])?,
         parts.get(2).and_then(|s| s.parse().ok()),
     ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::leaf_dims;
+    use crate::tree::model::Leaf;
+
+    fn leaf(title: &str, len: i32, count: Option<&str>) -> Leaf {
+        Leaf {
+            class: "TLeafF".into(),
+            name: "x".into(),
+            title: title.into(),
+            len,
+            len_type: 4,
+            is_unsigned: false,
+            count: count.map(String::from),
+            element_type: None,
+        }
+    }
+
+    #[test]
+    fn dimensions_come_from_the_title() {
+        assert_eq!(leaf_dims(&leaf("x[3][2]/F", 6, None)), (vec![3, 2], false));
+        assert_eq!(leaf_dims(&leaf("x[n][2]/F", 2, Some("n"))), (vec![2], true));
+        assert_eq!(leaf_dims(&leaf("x/F", 1, None)), (vec![], false));
+    }
+
+    /// Found by fuzzing: a damaged title asked for terabytes per entry.
+    #[test]
+    fn damaged_dimensions_stay_bounded() {
+        let (dims, _) = leaf_dims(&leaf("x[n][16777216][16777216][4]/F", 1, Some("n")));
+        assert!(dims.iter().product::<usize>() <= 1 << 24, "{dims:?}");
+    }
 }
