@@ -36,10 +36,11 @@ pub struct RunResult {
     pub checksums: BTreeMap<std::path::PathBuf, (u64, String)>,
 }
 
+/// Consecutive chunks of one file that share baskets: read in order, each basket decompressed once.
 struct Task {
     plan: usize,
     file: usize,
-    range: Range<u64>,
+    chunks: Vec<Range<u64>>,
 }
 
 /// The region names histograms are filed under.
@@ -141,11 +142,11 @@ pub fn execute(
     for (pi, p) in plans.iter().enumerate() {
         let inputs = p.program.inputs();
         for (fi, t) in p.trees.iter().enumerate() {
-            for range in t.chunk_ranges(&inputs, chunk) {
+            for chunks in t.chunk_groups(&inputs, chunk) {
                 tasks.push(Task {
                     plan: pi,
                     file: fi,
-                    range,
+                    chunks,
                 });
             }
         }
@@ -153,14 +154,13 @@ pub fn execute(
     // The provenance checksums are computed by the same threads, as tasks among
     // the chunks, rather than read again after the event loop.
     let inputs: Vec<&std::path::PathBuf> = plans.iter().flat_map(|p| &p.files).collect();
-    let (results, checksums): (Vec<Result<TaskResult>>, Vec<_>) = rayon::join(
+    let (results, checksums): (Vec<Result<Vec<TaskResult>>>, Vec<_>) = rayon::join(
         || {
             tasks
                 .par_iter()
                 .map(|t| {
-                    let r = process(file, &plans[t.plan], t, &templates, &regions);
-                    progress(t.range.end - t.range.start);
-                    r
+                    let plan = &plans[t.plan];
+                    process_group(file, plan, t, chunk, &templates, &regions, progress)
                 })
                 .collect()
         },
@@ -177,27 +177,17 @@ pub fn execute(
         .map(|p| (p.config.name.clone(), cutflow_steps(file, &regions)))
         .collect();
     let mut events_read = 0;
-    for (t, r) in tasks.iter().zip(results) {
-        let r = r?;
-        for (k, h) in r.histograms {
-            histograms
-                .get_mut(&k)
-                .expect("declared above")
-                .add(&h)
-                .map_err(|e| Error::Data(format!("merging {k}: {e}")))?;
+    // Merged chunk by chunk in file order: the same sums whatever the threads.
+    for (t, rs) in tasks.iter().zip(results) {
+        for (range, r) in t.chunks.iter().zip(rs?) {
+            merge(
+                r,
+                &mut histograms,
+                &mut histograms_2d,
+                &mut cutflows[t.plan].1,
+            )?;
+            events_read += range.end - range.start;
         }
-        for (k, h) in r.histograms_2d {
-            histograms_2d
-                .get_mut(&k)
-                .expect("declared above")
-                .add(&h)
-                .map_err(|e| Error::Data(format!("merging {k}: {e}")))?;
-        }
-        for (step, (n, w)) in cutflows[t.plan].1.iter_mut().zip(r.cutflow) {
-            step.events += n;
-            step.weighted += w;
-        }
-        events_read += t.range.end - t.range.start;
     }
     Ok(RunResult {
         histograms,
@@ -206,6 +196,34 @@ pub fn execute(
         events_read,
         checksums,
     })
+}
+
+/// Adds the results of one chunk to the totals.
+fn merge(
+    r: TaskResult,
+    histograms: &mut Histograms,
+    histograms_2d: &mut Histograms2D,
+    cutflow: &mut [CutflowStep],
+) -> Result<()> {
+    for (k, h) in r.histograms {
+        histograms
+            .get_mut(&k)
+            .expect("declared above")
+            .add(&h)
+            .map_err(|e| Error::Data(format!("merging {k}: {e}")))?;
+    }
+    for (k, h) in r.histograms_2d {
+        histograms_2d
+            .get_mut(&k)
+            .expect("declared above")
+            .add(&h)
+            .map_err(|e| Error::Data(format!("merging {k}: {e}")))?;
+    }
+    for (step, (n, w)) in cutflow.iter_mut().zip(r.cutflow) {
+        step.events += n;
+        step.weighted += w;
+    }
+    Ok(())
 }
 
 fn cutflow_steps(file: &AnalysisFile, regions: &[String]) -> Vec<CutflowStep> {
@@ -254,27 +272,75 @@ fn as_bool(c: &Column) -> Vec<bool> {
     }
 }
 
-fn process(
+/// Reads and processes the chunks of a task in order (`step`: the chunk size they were planned with).
+#[allow(clippy::too_many_arguments)]
+fn process_group(
     file: &AnalysisFile,
     plan: &SamplePlan,
     task: &Task,
+    step: u64,
+    templates: &[Template],
+    regions: &[String],
+    progress: &(dyn Fn(u64) + Sync),
+) -> Result<Vec<TaskResult>> {
+    let tree = &plan.trees[task.file];
+    let names = plan.program.inputs();
+    let context = |e: hepkey_root::Error| e.context(format!("sample {:?}", plan.config.name));
+    let mut out = Vec::with_capacity(task.chunks.len());
+    if let [range] = task.chunks.as_slice() {
+        // One chunk: read with the whole machine's help (branches and baskets in parallel).
+        let arrays = tree.read_many(&names, range.clone()).map_err(context)?;
+        out.push(process(
+            file, plan, task.file, range, arrays, templates, regions,
+        )?);
+        progress(range.end - range.start);
+        return Ok(out);
+    }
+    let (Some(first), Some(last)) = (task.chunks.first(), task.chunks.last()) else {
+        return Ok(out);
+    };
+    for c in tree
+        .iterate_range(&names, first.start..last.end, step)
+        .map_err(context)?
+    {
+        let c = c.map_err(context)?;
+        let range = c.entries.clone();
+        out.push(process(
+            file, plan, task.file, &range, c.columns, templates, regions,
+        )?);
+        progress(range.end - range.start);
+    }
+    if out.len() != task.chunks.len() {
+        return Err(Error::Data(format!(
+            "{}: the chunks read ({}) are not the chunks planned ({})",
+            plan.files[task.file].display(),
+            out.len(),
+            task.chunks.len()
+        )));
+    }
+    Ok(out)
+}
+
+#[allow(clippy::too_many_arguments)]
+fn process(
+    file: &AnalysisFile,
+    plan: &SamplePlan,
+    file_index: usize,
+    range: &Range<u64>,
+    arrays: Vec<hepkey_root::Array>,
     templates: &[Template],
     regions: &[String],
 ) -> Result<TaskResult> {
-    let tree = &plan.trees[task.file];
     let where_ = || {
         format!(
             "{} (entries {}..{})",
-            plan.files[task.file].display(),
-            task.range.start,
-            task.range.end
+            plan.files[file_index].display(),
+            range.start,
+            range.end
         )
     };
     let names = plan.program.inputs();
-    let arrays = tree
-        .read_many(&names, task.range.clone())
-        .map_err(|e| e.context(format!("sample {:?}", plan.config.name)))?;
-    let n = (task.range.end - task.range.start) as usize;
+    let n = (range.end - range.start) as usize;
     let mut chunk = Chunk::new(n);
     let mut seen = Vec::new();
     for (name, a) in names.iter().zip(arrays) {

@@ -61,6 +61,35 @@ fn chunks_equal_whole_reads_on_shared_files() {
                         checked += 1;
                     }
                 }
+                // Groups of chunks: together the chunks, split only where the first branch's
+                // baskets start, and each group read on its own gives its chunks.
+                for step in [7, 1000] {
+                    let groups = tree.chunk_groups(&names, step);
+                    let flat: Vec<_> = groups.iter().flatten().cloned().collect();
+                    assert_eq!(flat, tree.chunk_ranges(&names, step), "{}", path.display());
+                    let starts = &tree.branch(names[0]).unwrap().model.basket_entry;
+                    for g in &groups {
+                        let (lo, hi) = (g[0].start, g[g.len() - 1].end);
+                        assert!(
+                            lo == 0 || starts.contains(&(lo as i64)),
+                            "{}",
+                            path.display()
+                        );
+                        let chunks: Vec<_> = tree
+                            .iterate_range(&names, lo..hi, step)
+                            .unwrap()
+                            .map(|c| c.unwrap())
+                            .collect();
+                        let ranges: Vec<_> = chunks.iter().map(|c| c.entries.clone()).collect();
+                        assert_eq!(&ranges, g, "{}", path.display());
+                        for c in &chunks {
+                            for (col, w) in c.columns.iter().zip(&whole) {
+                                let r = c.entries.start as usize..c.entries.end as usize;
+                                assert!(same(col, &w.slice(r)), "{}", path.display());
+                            }
+                        }
+                    }
+                }
                 // One range that starts and ends inside baskets, read directly.
                 let n = tree.entries();
                 if n > 10 {

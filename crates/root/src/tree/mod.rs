@@ -182,6 +182,17 @@ impl Tree {
     /// Iterates over entries in chunks of at most `step` entries, reading
     /// `names` for each chunk; memory stays bounded by the chunk size.
     pub fn iterate<'t>(&'t self, names: &[&str], step: u64) -> Result<ChunkIter<'t>> {
+        self.iterate_range(names, 0..self.entries(), step)
+    }
+
+    /// [`Tree::iterate`] over the entries `range` only. Started at the start of one of
+    /// [`Tree::chunk_groups`], it gives that group's chunks.
+    pub fn iterate_range<'t>(
+        &'t self,
+        names: &[&str],
+        range: Range<u64>,
+        step: u64,
+    ) -> Result<ChunkIter<'t>> {
         let branches = names
             .iter()
             .map(|n| self.branch(n))
@@ -190,7 +201,8 @@ impl Tree {
             tree: self,
             caches: branches.iter().map(|_| None).collect(),
             branches,
-            next: 0,
+            next: range.start,
+            end: range.end.min(self.entries()),
             step: step.max(1),
         })
     }
@@ -209,6 +221,25 @@ impl Tree {
             start = end;
         }
         out
+    }
+
+    /// [`Tree::chunk_ranges`] grouped so that no basket of the first named branch reaches from one
+    /// group into the next. Chunks smaller than the baskets (files written in large baskets, as
+    /// uproot does) then share a group, which reads them in order with [`Tree::iterate_range`] and
+    /// decompresses each basket once; groups can be read in parallel.
+    pub fn chunk_groups(&self, names: &[&str], step: u64) -> Vec<Vec<Range<u64>>> {
+        let first = names.first().and_then(|n| self.branch(n).ok());
+        let starts: std::collections::BTreeSet<u64> = first
+            .map(|b| b.baskets.iter().map(|r| r.entry_start).collect())
+            .unwrap_or_default();
+        let mut groups: Vec<Vec<Range<u64>>> = Vec::new();
+        for r in self.chunk_ranges(names, step) {
+            match groups.last_mut() {
+                Some(g) if first.is_some() && !starts.contains(&r.start) => g.push(r),
+                _ => groups.push(vec![r]),
+            }
+        }
+        groups
     }
 
     /// Reads entries `range` of a branch: the baskets it overlaps are read,
@@ -449,18 +480,23 @@ pub struct ChunkIter<'t> {
     /// Per branch, the decoded basket that reaches into the next chunk.
     caches: Vec<Option<(usize, Cached)>>,
     next: u64,
+    end: u64,
     step: u64,
 }
 
 impl Iterator for ChunkIter<'_> {
     type Item = Result<Chunk>;
     fn next(&mut self) -> Option<Self::Item> {
-        let total = self.tree.entries();
-        if self.next >= total {
+        if self.next >= self.end {
             return None;
         }
-        let range =
-            self.next..chunk_end(self.branches.first().copied(), self.next, self.step, total);
+        let range = self.next
+            ..chunk_end(
+                self.branches.first().copied(),
+                self.next,
+                self.step,
+                self.end,
+            );
         self.next = range.end;
         let tree = self.tree;
         let columns = par_zip_map(&self.branches, &mut self.caches, |b, cache| {
