@@ -205,20 +205,19 @@ fn merge(
     histograms_2d: &mut Histograms2D,
     cutflow: &mut [CutflowStep],
 ) -> Result<()> {
-    for (k, h) in r.histograms {
-        histograms
-            .get_mut(&k)
-            .expect("declared above")
-            .add(&h)
-            .map_err(|e| Error::Data(format!("merging {k}: {e}")))?;
+    fn add_all<H, E: std::fmt::Display>(
+        totals: &mut BTreeMap<String, H>,
+        parts: BTreeMap<String, H>,
+        add: impl Fn(&mut H, &H) -> std::result::Result<(), E>,
+    ) -> Result<()> {
+        for (k, h) in parts {
+            add(totals.get_mut(&k).expect("declared above"), &h)
+                .map_err(|e| Error::Data(format!("merging {k}: {e}")))?;
+        }
+        Ok(())
     }
-    for (k, h) in r.histograms_2d {
-        histograms_2d
-            .get_mut(&k)
-            .expect("declared above")
-            .add(&h)
-            .map_err(|e| Error::Data(format!("merging {k}: {e}")))?;
-    }
+    add_all(histograms, r.histograms, Hist1D::add)?;
+    add_all(histograms_2d, r.histograms_2d, Hist2D::add)?;
     for (step, (n, w)) in cutflow.iter_mut().zip(r.cutflow) {
         step.events += n;
         step.weighted += w;
