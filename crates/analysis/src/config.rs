@@ -74,7 +74,8 @@ pub struct Settings {
     /// Integrated luminosity in pb⁻¹, for simulation.
     #[serde(default)]
     pub luminosity: Option<f64>,
-    /// Entries per chunk (memory is bounded by this).
+    /// Entries per chunk (default 100,000; memory is bounded by this). Chunks within one basket
+    /// are read in order by one thread, so a file's baskets are decompressed once whatever this is.
     #[serde(default)]
     pub chunk_size: Option<u64>,
 }
