@@ -36,6 +36,13 @@ pub struct RunResult {
     pub checksums: BTreeMap<std::path::PathBuf, (u64, String)>,
 }
 
+/// What every chunk of a run needs: the analysis, its histogram templates and region names.
+struct Setup<'a> {
+    file: &'a AnalysisFile,
+    templates: &'a [Template],
+    regions: &'a [String],
+}
+
 /// Consecutive chunks of one file that share baskets: read in order, each basket decompressed once.
 struct Task {
     plan: usize,
@@ -154,13 +161,18 @@ pub fn execute(
     // The provenance checksums are computed by the same threads, as tasks among
     // the chunks, rather than read again after the event loop.
     let inputs: Vec<&std::path::PathBuf> = plans.iter().flat_map(|p| &p.files).collect();
+    let setup = Setup {
+        file,
+        templates: &templates,
+        regions: &regions,
+    };
     let (results, checksums): (Vec<Result<Vec<TaskResult>>>, Vec<_>) = rayon::join(
         || {
             tasks
                 .par_iter()
                 .map(|t| {
                     let plan = &plans[t.plan];
-                    process_group(file, plan, t, chunk, &templates, &regions, progress)
+                    process_group(&setup, plan, t, chunk, progress)
                 })
                 .collect()
         },
@@ -272,14 +284,11 @@ fn as_bool(c: &Column) -> Vec<bool> {
 }
 
 /// Reads and processes the chunks of a task in order (`step`: the chunk size they were planned with).
-#[allow(clippy::too_many_arguments)]
 fn process_group(
-    file: &AnalysisFile,
+    setup: &Setup,
     plan: &SamplePlan,
     task: &Task,
     step: u64,
-    templates: &[Template],
-    regions: &[String],
     progress: &(dyn Fn(u64) + Sync),
 ) -> Result<Vec<TaskResult>> {
     let tree = &plan.trees[task.file];
@@ -289,9 +298,7 @@ fn process_group(
     if let [range] = task.chunks.as_slice() {
         // One chunk: read with the whole machine's help (branches and baskets in parallel).
         let arrays = tree.read_many(&names, range.clone()).map_err(context)?;
-        out.push(process(
-            file, plan, task.file, range, arrays, templates, regions,
-        )?);
+        out.push(process(setup, plan, task.file, range, arrays)?);
         progress(range.end - range.start);
         return Ok(out);
     }
@@ -304,9 +311,7 @@ fn process_group(
     {
         let c = c.map_err(context)?;
         let range = c.entries.clone();
-        out.push(process(
-            file, plan, task.file, &range, c.columns, templates, regions,
-        )?);
+        out.push(process(setup, plan, task.file, &range, c.columns)?);
         progress(range.end - range.start);
     }
     if out.len() != task.chunks.len() {
@@ -320,16 +325,18 @@ fn process_group(
     Ok(out)
 }
 
-#[allow(clippy::too_many_arguments)]
 fn process(
-    file: &AnalysisFile,
+    setup: &Setup,
     plan: &SamplePlan,
     file_index: usize,
     range: &Range<u64>,
     arrays: Vec<hepkey_root::Array>,
-    templates: &[Template],
-    regions: &[String],
 ) -> Result<TaskResult> {
+    let Setup {
+        file,
+        templates,
+        regions,
+    } = *setup;
     let where_ = || {
         format!(
             "{} (entries {}..{})",
