@@ -8,15 +8,13 @@
 
 use std::ops::Range;
 
-use super::decode::{append_be, decode_basket, simple_list_of, too_many, wrap_fixed};
+use super::decode::{
+    append_be, decode_basket, simple_list_of, too_many, vector_entry_len, wrap_fixed, VECTOR_HEADER,
+};
 use super::interpretation::Interpretation;
 use super::types::Prim;
 use crate::array::{Array, Values};
 use crate::error::{Error, Result};
-
-/// Bytes of the header before each `std::vector`'s values: byte count and
-/// version (6 bytes), then the number of values (4 bytes).
-const VECTOR_HEADER: usize = 10;
 
 /// A column under construction, for one branch.
 pub(crate) struct Appender<'a> {
@@ -237,27 +235,12 @@ impl<'a> Appender<'a> {
                 let size = prim.size();
                 let mut total = *list.last().expect("offsets start with 0") as usize;
                 for w in o[range.start..=range.end].windows(2) {
-                    if w[1] < w[0] || w[1] as usize > data.len() {
-                        return Err(unordered(what));
-                    }
-                    let len = (w[1] - w[0]) as usize;
-                    if len == 0 {
+                    let n = vector_entry_len(data, w[0], w[1], size, what)?;
+                    if n == 0 {
                         list.push(total as u32);
                         continue;
                     }
-                    let body = len.checked_sub(VECTOR_HEADER).ok_or_else(|| {
-                        Error::format(format!(
-                            "{what}: an entry of {len} bytes is shorter than its header"
-                        ))
-                    })?;
-                    let at = w[0] as usize + 6;
-                    let stored = i32::from_be_bytes(data[at..at + 4].try_into().expect("4 bytes"));
-                    if stored < 0 || (stored as usize).saturating_mul(size) != body {
-                        return Err(Error::format(format!(
-                            "{what}: an entry says it holds {stored} values but has {body} bytes for them"
-                        )));
-                    }
-                    total += stored as usize;
+                    total += n;
                     list.push(u32::try_from(total).map_err(|_| too_many(what))?);
                     append_be(values, &data[w[0] as usize + VECTOR_HEADER..w[1] as usize]);
                 }

@@ -195,39 +195,59 @@ pub(crate) fn simple_list_of(ty: &CppType) -> Option<Prim> {
     }
 }
 
+/// Bytes before the values of a `std::vector` entry: byte count and version (6), length (4).
+pub(crate) const VECTOR_HEADER: usize = 10;
+
+/// The number of `size`-byte values of the `std::vector` entry in `data[start..end]` (0 for an
+/// empty entry), checked against its header and its bytes.
+pub(crate) fn vector_entry_len(
+    data: &[u8],
+    start: u32,
+    end: u32,
+    size: usize,
+    what: &str,
+) -> Result<usize> {
+    if end < start || end as usize > data.len() {
+        return Err(Error::format(format!(
+            "{what}: the basket's entry offsets are not in increasing order or run past its data"
+        )));
+    }
+    let len = (end - start) as usize;
+    if len == 0 {
+        return Ok(0);
+    }
+    let body = len.checked_sub(VECTOR_HEADER).ok_or_else(|| {
+        Error::format(format!(
+            "{what}: an entry of {len} bytes is shorter than its header"
+        ))
+    })?;
+    let at = start as usize + 6;
+    let stored = i32::from_be_bytes(data[at..at + 4].try_into().expect("4 bytes"));
+    if stored < 0 || (stored as usize).saturating_mul(size) != body {
+        return Err(Error::format(format!(
+            "{what}: an entry says it holds {stored} values but has {body} bytes for them"
+        )));
+    }
+    Ok(stored as usize)
+}
+
 /// Each entry: byte count and version (6 bytes), a 4-byte length, values.
 fn decode_list_of_numbers(prim: Prim, data: &[u8], offsets: &[u32], what: &str) -> Result<Array> {
-    const HEADER: usize = 10;
     let size = prim.size();
     let mut list = Vec::with_capacity(offsets.len());
     list.push(0u32);
     let mut total = 0usize;
     for w in offsets.windows(2) {
-        let len = (w[1] - w[0]) as usize;
-        let n = if len == 0 {
-            0
-        } else {
-            let body = len.checked_sub(HEADER).ok_or_else(|| {
-                Error::format(format!(
-                    "{what}: an entry of {len} bytes is shorter than its header"
-                ))
-            })?;
-            let at = w[0] as usize + 6;
-            let stored = i32::from_be_bytes(data[at..at + 4].try_into().expect("4 bytes"));
-            if stored < 0 || (stored as usize).saturating_mul(size) != body {
-                return Err(Error::format(format!(
-                    "{what}: an entry says it holds {stored} values but has {body} bytes for them"
-                )));
-            }
-            stored as usize
-        };
-        total += n;
+        total += vector_entry_len(data, w[0], w[1], size, what)?;
         list.push(u32::try_from(total).map_err(|_| too_many(what))?);
     }
     let mut values = prim.with_capacity(total);
     for w in offsets.windows(2) {
         if w[1] > w[0] {
-            append_be(&mut values, &data[w[0] as usize + HEADER..w[1] as usize]);
+            append_be(
+                &mut values,
+                &data[w[0] as usize + VECTOR_HEADER..w[1] as usize],
+            );
         }
     }
     Ok(Array::List {
