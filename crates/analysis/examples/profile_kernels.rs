@@ -1,31 +1,12 @@
-//! Where an analysis spends its time, kernel by kernel, summed over the chunks
-//! of the first file of its first sample (a developer tool; release build).
+//! Where an analysis spends its time, kernel by kernel: runs it as `hepkey run` does, on one thread,
+//! with kernel timing on, and prints the kernels' CPU time summed over every chunk, grouped by program
+//! (each selection stage, the regions, each group of histograms) (a developer tool; release build).
 //!
 //!     cargo run --release -p hepkey-analysis --example profile_kernels -- ANALYSIS.toml [TOP]
 
-use hepkey_analysis::bridge::column_sharing;
 use hepkey_analysis::Analysis;
-use hepkey_columnar::{Chunk, Program};
+use std::collections::BTreeMap;
 use std::time::Instant;
-
-/// Kernel descriptions and seconds, summed over chunks.
-type Times = std::collections::BTreeMap<String, f64>;
-
-fn profile(program: &Program, chunk: &Chunk, times: &mut Times) {
-    for (what, secs) in program.profile(chunk).expect("profile") {
-        *times.entry(what.chars().take(150).collect()).or_default() += secs;
-    }
-}
-
-fn show(title: &str, times: &Times, top: usize) {
-    let total: f64 = times.values().sum();
-    println!("== {title}: {} kernels, {:.1} ms", times.len(), total * 1e3);
-    let mut steps: Vec<_> = times.iter().collect();
-    steps.sort_by(|a, b| b.1.total_cmp(a.1));
-    for (what, secs) in steps.into_iter().take(top) {
-        println!("{:8.2} ms  {what}", secs * 1e3);
-    }
-}
 
 fn main() {
     let args: Vec<String> = std::env::args().collect();
@@ -33,64 +14,37 @@ fn main() {
         .get(1)
         .expect("usage: profile_kernels ANALYSIS.toml [TOP]");
     let top = args.get(2).map_or(25, |s| s.parse().expect("TOP"));
+    rayon::ThreadPoolBuilder::new()
+        .num_threads(1)
+        .build_global()
+        .expect("thread pool");
+    hepkey_root::memory::keep_freed_memory();
     let analysis = Analysis::load(std::path::Path::new(path)).expect("analysis");
-    let plan = &analysis.plans[0];
-    let tree = &plan.trees[0];
-    let names = plan.program.inputs();
-    let step = analysis.file.analysis.chunk_size.unwrap_or(100_000) as u64;
-    let (mut read, mut filter) = (0.0, 0.0);
-    let (mut selection, mut full) = (Times::new(), Times::new());
-    let (mut events, mut kept) = (0, 0);
-    for range in tree.chunk_ranges(&names, step) {
-        let n = (range.end - range.start) as usize;
-        let t = Instant::now();
-        let arrays = tree.read_many(&names, range).expect("read");
-        read += t.elapsed().as_secs_f64();
-        let mut chunk = Chunk::new(n);
-        let mut seen = Vec::new();
-        for (name, a) in names.iter().zip(arrays) {
-            chunk
-                .insert(*name, column_sharing(name, a, &mut seen).expect("column"))
-                .expect("insert");
-        }
-        profile(&plan.selection_program, &chunk, &mut selection);
-        let sel = plan.selection_program.evaluate(&chunk).expect("selection");
-        // Keep the events of any region of any variation, as the executor does.
-        let mut keep = vec![false; n];
-        for v in &plan.variations {
-            let mut pass = vec![true; n];
-            for &s in &v.selections {
-                if let hepkey_columnar::Values::Bool(b) =
-                    sel[s].values().cast(hepkey_columnar::DType::Bool)
-                {
-                    pass.iter_mut().zip(b).for_each(|(p, b)| *p &= b);
-                }
-            }
-            for &r in &v.regions {
-                if let hepkey_columnar::Values::Bool(b) =
-                    sel[r].values().cast(hepkey_columnar::DType::Bool)
-                {
-                    keep.iter_mut()
-                        .zip(pass.iter().zip(b))
-                        .for_each(|(k, (p, b))| *k |= *p && b);
-                }
-            }
-            if v.regions.is_empty() {
-                keep.iter_mut().zip(&pass).for_each(|(k, p)| *k |= *p);
-            }
-        }
-        let t = Instant::now();
-        let sub = chunk.filter(&keep).expect("filter");
-        filter += t.elapsed().as_secs_f64();
-        events += n;
-        kept += sub.n_events();
-        profile(&plan.program, &sub, &mut full);
+    hepkey_columnar::set_profiling(true);
+    let start = Instant::now();
+    let result = analysis.run(&|_| {}).expect("run");
+    let wall = start.elapsed().as_secs_f64();
+    let kernels = hepkey_columnar::take_profile();
+    // Programs are labelled "label: kernel".
+    let mut programs: BTreeMap<&str, Vec<(&str, f64)>> = BTreeMap::new();
+    for (what, secs) in &kernels {
+        let (program, kernel) = what.split_once(": ").unwrap_or(("", what));
+        programs.entry(program).or_default().push((kernel, *secs));
     }
+    let total: f64 = kernels.iter().map(|(_, s)| s).sum();
     println!(
-        "{events} events, {kept} kept; reading {:.1} ms (wall), filtering {:.1} ms",
-        read * 1e3,
-        filter * 1e3
+        "{} events in {wall:.2} s on one thread; kernels {:.0} ms, the rest (reading, bridging, filling) {:.0} ms",
+        result.events_read,
+        total * 1e3,
+        (wall - total) * 1e3
     );
-    show("selection program, every event", &selection, top);
-    show("full program, kept events", &full, top);
+    for (program, mut steps) in programs {
+        let sum: f64 = steps.iter().map(|(_, s)| s).sum();
+        println!("== {program}: {} kernels, {:.1} ms", steps.len(), sum * 1e3);
+        steps.sort_by(|a, b| b.1.total_cmp(&a.1));
+        for (what, secs) in steps.into_iter().take(top) {
+            let what: String = what.chars().take(150).collect();
+            println!("{:8.2} ms  {what}", secs * 1e3);
+        }
+    }
 }

@@ -49,12 +49,65 @@ pub struct SamplePlan {
     pub entries: u64,
     /// Cross-section × luminosity / Σw (1 for data and samples without metadata).
     pub norm: f64,
-    /// Selections, regions and event weights: run on every event.
-    pub selection_program: Program,
-    /// Everything (histogram values and weight factors too): run on the
-    /// events some region keeps.
-    pub program: Program,
+    /// What selects events, run in order: stage `i` computes selection `i` of every variation on the
+    /// events that passed the selections before it in some variation (the first stage runs on every
+    /// event and also computes the event weights); the last stage computes the regions. So an expensive
+    /// cut (say on jets after a jet-energy variation) costs nothing for events a cheap one (say on
+    /// leptons) already rejected.
+    pub stages: Vec<Part>,
+    /// What fills histograms: one program per variation and set of regions, run on the events in those
+    /// regions under that variation only.
+    pub fills: Vec<Fill>,
     pub variations: Vec<VariationOutputs>,
+}
+
+impl SamplePlan {
+    /// Every column the programs read, sorted.
+    pub fn inputs(&self) -> Vec<&str> {
+        let mut v: Vec<&str> = self
+            .stages
+            .iter()
+            .chain(self.fills.iter().map(|f| &f.part))
+            .flat_map(|p| p.program.inputs())
+            .collect();
+        v.sort();
+        v.dedup();
+        v
+    }
+}
+
+/// A program and which outputs of the analysis (the positions [`VariationOutputs`] refers to) it
+/// computes, in the order of its results.
+pub struct Part {
+    pub program: Program,
+    pub outputs: Vec<usize>,
+}
+
+impl Part {
+    fn new(b: &ProgramBuilder, outputs: Vec<usize>, label: &str) -> Result<Part> {
+        let program = b
+            .build_outputs(&outputs)
+            .map_err(|e| Error::Config(format!("compiling the analysis: {e}")))?
+            .with_label(label);
+        Ok(Part { program, outputs })
+    }
+
+    /// The position of output `id` among the program's results.
+    pub fn position(&self, id: usize) -> Option<usize> {
+        self.outputs.iter().position(|&o| o == id)
+    }
+}
+
+/// The histograms of one variation that fill the same regions, and their program.
+pub struct Fill {
+    /// Index into [`SamplePlan::variations`].
+    pub variation: usize,
+    /// Indices of the analysis file's histograms.
+    pub histograms: Vec<usize>,
+    /// Indices of the regions (of [`crate::run::region_names`]) they fill.
+    pub regions: Vec<usize>,
+    /// Their values, y values, weights, and the weight-systematic factors of the variation.
+    pub part: Part,
 }
 
 /// Replaces `${NAME}` in a file pattern: values given on the command line
@@ -277,10 +330,8 @@ fn compile_sample(
         .iter()
         .filter(|s| s.kind == SystematicKind::Kinematic && applies(s, sample))
         .collect();
-    // Two passes over the variations: first what selects events (cheap, run
-    // on every event), then what fills histograms (run only on the events
-    // some region keeps).
-    let mut selection_program = None;
+    // Two passes over the variations: first what selects events, then what
+    // fills histograms (split into programs below).
     for phase in [Phase::Select, Phase::Fill] {
         let names = std::iter::once(None).chain(kinematic.iter().map(|s| Some(*s)));
         for (k, syst) in names.enumerate() {
@@ -454,10 +505,9 @@ fn compile_sample(
                 }
             }
         }
-        if phase == Phase::Select {
-            selection_program = Some(b.build());
-        }
     }
+    let stages = selection_stages(file, &b, &variations)?;
+    let fills = fill_programs(file, &b, &variations)?;
     let histogram_sample = sample
         .variation_of
         .clone()
@@ -473,10 +523,95 @@ fn compile_sample(
         trees,
         entries,
         norm,
-        selection_program: selection_program.expect("built in the first pass"),
-        program: b.build(),
+        stages,
+        fills,
         variations,
     })
+}
+
+/// The selection stages of a sample (see [`SamplePlan::stages`]).
+fn selection_stages(
+    file: &AnalysisFile,
+    b: &ProgramBuilder,
+    variations: &[VariationOutputs],
+) -> Result<Vec<Part>> {
+    let mut outputs: Vec<Vec<usize>> = (0..file.selections.len())
+        .map(|i| variations.iter().map(|v| v.selections[i]).collect())
+        .collect();
+    if !file.regions.is_empty() {
+        outputs.push(
+            variations
+                .iter()
+                .flat_map(|v| v.regions.iter().copied())
+                .collect(),
+        );
+    }
+    let mut labels: Vec<String> = file
+        .selections
+        .iter()
+        .map(|s| format!("selection {:?}", s.name))
+        .collect();
+    labels.push("regions".to_string());
+    if outputs.is_empty() {
+        outputs.push(Vec::new());
+        labels[0] = "event weights".to_string();
+    }
+    outputs[0].extend(variations.iter().filter_map(|v| v.event_weight));
+    outputs
+        .into_iter()
+        .zip(labels)
+        .map(|(o, label)| Part::new(b, o, &label))
+        .collect()
+}
+
+/// The fill programs of a sample (see [`SamplePlan::fills`]).
+fn fill_programs(
+    file: &AnalysisFile,
+    b: &ProgramBuilder,
+    variations: &[VariationOutputs],
+) -> Result<Vec<Fill>> {
+    let regions = crate::run::region_names(file);
+    let mut fills = Vec::new();
+    for (k, v) in variations.iter().enumerate() {
+        // Histograms grouped by the regions they fill, in the order they are declared.
+        let mut groups: Vec<(Vec<usize>, Vec<usize>)> = Vec::new();
+        for (hi, h) in file.histograms.iter().enumerate() {
+            let rs: Vec<usize> = (0..regions.len())
+                .filter(|&r| crate::run::fills(h, &regions[r]))
+                .collect();
+            if rs.is_empty() {
+                continue;
+            }
+            match groups.iter_mut().find(|(g, _)| *g == rs) {
+                Some((_, hs)) => hs.push(hi),
+                None => groups.push((rs, vec![hi])),
+            }
+        }
+        for (rs, hs) in groups {
+            let mut outputs = Vec::new();
+            for &hi in &hs {
+                outputs.push(v.hist_values[hi]);
+                outputs.extend(v.hist_y[hi]);
+                outputs.extend(v.hist_weights[hi]);
+            }
+            outputs.extend(v.weight_factors.iter().map(|(_, i)| *i));
+            let label = format!(
+                "{} histograms in {}",
+                v.name,
+                rs.iter()
+                    .map(|&r| regions[r].as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            );
+            fills.push(Fill {
+                variation: k,
+                histograms: hs,
+                regions: rs,
+                part: Part::new(b, outputs, &label)?,
+            });
+        }
+    }
+    Ok(fills)
 }
 
 /// Whether a systematic applies to a sample: simulated nominal samples,

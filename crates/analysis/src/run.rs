@@ -5,7 +5,7 @@
 use crate::bridge::column_sharing;
 use crate::config::{AnalysisFile, HistogramConfig};
 use crate::error::{Error, Result};
-use crate::plan::{SamplePlan, NOMINAL};
+use crate::plan::{Part, SamplePlan, NOMINAL};
 use hepkey_columnar::{Chunk, Column, DType};
 use hepkey_hist::{Axis, Hist1D, Hist2D};
 use rayon::prelude::*;
@@ -147,7 +147,7 @@ pub fn execute(
     }
     let mut tasks = Vec::new();
     for (pi, p) in plans.iter().enumerate() {
-        let inputs = p.program.inputs();
+        let inputs = p.inputs();
         for (fi, t) in p.trees.iter().enumerate() {
             for chunks in t.chunk_groups(&inputs, chunk) {
                 tasks.push(Task {
@@ -251,7 +251,7 @@ fn cutflow_steps(file: &AnalysisFile, regions: &[String]) -> Vec<CutflowStep> {
     v
 }
 
-fn fills(h: &HistogramConfig, region: &str) -> bool {
+pub(crate) fn fills(h: &HistogramConfig, region: &str) -> bool {
     h.regions
         .as_ref()
         .is_none_or(|rs| rs.iter().any(|r| r == region))
@@ -292,7 +292,7 @@ fn process_group(
     progress: &(dyn Fn(u64) + Sync),
 ) -> Result<Vec<TaskResult>> {
     let tree = &plan.trees[task.file];
-    let names = plan.program.inputs();
+    let names = plan.inputs();
     let context = |e: hepkey_root::Error| e.context(format!("sample {:?}", plan.config.name));
     let mut out = Vec::with_capacity(task.chunks.len());
     if let [range] = task.chunks.as_slice() {
@@ -325,6 +325,123 @@ fn process_group(
     Ok(out)
 }
 
+/// The program's results on the events `rows` (increasing indices; all events when `None`): one
+/// value per such event. Nothing when there is no such event.
+fn evaluate_rows(
+    program: &hepkey_columnar::Program,
+    chunk: &Chunk,
+    rows: Option<&[usize]>,
+) -> hepkey_columnar::Result<Option<Vec<Column>>> {
+    let n = chunk.n_events();
+    match rows {
+        Some([]) => Ok(None),
+        Some(index) if index.len() < n => program.evaluate_events(chunk, index).map(Some),
+        _ if n == 0 => Ok(None),
+        _ => program.evaluate(chunk).map(Some),
+    }
+}
+
+/// The result of output `id` of a program part.
+fn output<'a>(part: &Part, cols: &'a [Column], id: usize) -> Result<&'a Column> {
+    part.position(id)
+        .and_then(|p| cols.get(p))
+        .ok_or_else(|| Error::Data(format!("internal: output {id} was not computed")))
+}
+
+/// Per variation, after the selections: each event's weight and, per region, whether the event is in it.
+struct Selected {
+    weights: Vec<Vec<f64>>,
+    region_masks: Vec<Vec<Vec<bool>>>,
+    /// The events that passed every selection in some variation (the only ones a region can hold).
+    candidates: Vec<usize>,
+    /// The nominal cutflow: (events, weighted) per step.
+    cutflow: Vec<(u64, f64)>,
+}
+
+/// Runs the selection stages of a sample on a chunk: each on the events that passed the ones before
+/// in some variation.
+fn select(
+    file: &AnalysisFile,
+    plan: &SamplePlan,
+    chunk: &Chunk,
+    fail: &dyn Fn(hepkey_columnar::Error) -> Error,
+) -> Result<Selected> {
+    let n = chunk.n_events();
+    let nv = plan.variations.len();
+    let nominal = plan
+        .variations
+        .iter()
+        .position(|v| {
+            v.name == NOMINAL || plan.config.variation.as_deref() == Some(v.name.as_str())
+        })
+        .unwrap_or(0);
+    let mut weights = vec![vec![plan.norm; n]; nv];
+    let mut pass = vec![vec![true; n]; nv];
+    let mut region_masks: Vec<Vec<Vec<bool>>> = vec![Vec::new(); nv];
+    let mut cutflow = Vec::new();
+    // The events still passing in some variation: outside them, `pass` is false in every variation.
+    let mut rows: Vec<usize> = (0..n).collect();
+    let count = |rows: &[usize], mask: &[bool], w: &[f64]| -> (u64, f64) {
+        rows.iter()
+            .filter(|&&i| mask[i])
+            .fold((0, 0.0), |(c, s), &i| (c + 1, s + w[i]))
+    };
+    let n_selections = file.selections.len();
+    for (k, stage) in plan.stages.iter().enumerate() {
+        let cols = evaluate_rows(&stage.program, chunk, Some(&rows)).map_err(fail)?;
+        // No rows, no values.
+        let values = |id: usize| -> Result<Vec<bool>> {
+            cols.as_ref()
+                .map_or(Ok(Vec::new()), |c| Ok(as_bool(output(stage, c, id)?)))
+        };
+        if k == 0 {
+            for (v, w) in plan.variations.iter().zip(weights.iter_mut()) {
+                if let (Some(id), Some(cols)) = (v.event_weight, &cols) {
+                    let col = as_f64(output(stage, cols, id)?);
+                    for (&i, x) in rows.iter().zip(col) {
+                        w[i] = x * plan.norm;
+                    }
+                }
+            }
+            cutflow.push(count(&rows, &pass[nominal], &weights[nominal]));
+        }
+        if k < n_selections {
+            for (v, var) in plan.variations.iter().enumerate() {
+                let ok = values(var.selections[k])?;
+                for (&i, ok) in rows.iter().zip(ok) {
+                    pass[v][i] &= ok;
+                }
+            }
+            cutflow.push(count(&rows, &pass[nominal], &weights[nominal]));
+            rows.retain(|&i| pass.iter().any(|p| p[i]));
+        } else if !file.regions.is_empty() {
+            for (v, var) in plan.variations.iter().enumerate() {
+                for &r in &var.regions {
+                    let mut mask = vec![false; n];
+                    for (&i, ok) in rows.iter().zip(values(r)?) {
+                        mask[i] = ok && pass[v][i];
+                    }
+                    if v == nominal {
+                        cutflow.push(count(&rows, &mask, &weights[v]));
+                    }
+                    region_masks[v].push(mask);
+                }
+            }
+        }
+    }
+    if file.regions.is_empty() {
+        for (masks, p) in region_masks.iter_mut().zip(pass) {
+            masks.push(p);
+        }
+    }
+    Ok(Selected {
+        weights,
+        region_masks,
+        candidates: rows,
+        cutflow,
+    })
+}
+
 fn process(
     setup: &Setup,
     plan: &SamplePlan,
@@ -345,7 +462,7 @@ fn process(
             range.end
         )
     };
-    let names = plan.program.inputs();
+    let names = plan.inputs();
     let n = (range.end - range.start) as usize;
     let mut chunk = Chunk::new(n);
     let mut seen = Vec::new();
@@ -359,96 +476,54 @@ fn process(
     let fail = |e: hepkey_columnar::Error| {
         Error::Data(format!("{}: sample {:?}: {e}", where_(), plan.config.name))
     };
-    // First the selections on every event, then everything else on the
-    // events some region keeps (in any variation).
-    let sel = plan.selection_program.evaluate(&chunk).map_err(fail)?;
+    let selected = select(file, plan, &chunk, &fail)?;
     let mut out = TaskResult {
         histograms: Histograms::new(),
         histograms_2d: Histograms2D::new(),
-        cutflow: Vec::new(),
+        cutflow: selected.cutflow,
     };
-    let mut keep = vec![false; n];
-    let mut per_variation = Vec::new();
-    for v in &plan.variations {
-        let base_weight: Vec<f64> = match v.event_weight {
-            Some(i) => as_f64(&sel[i]).into_iter().map(|w| w * plan.norm).collect(),
-            None => vec![plan.norm; n],
+    // Then each group of histograms on the events of its regions.
+    for fill in &plan.fills {
+        let v = &plan.variations[fill.variation];
+        let region_masks = &selected.region_masks[fill.variation];
+        let base_weight = &selected.weights[fill.variation];
+        let kept: Vec<usize> = selected
+            .candidates
+            .iter()
+            .copied()
+            .filter(|&i| fill.regions.iter().any(|&r| region_masks[r][i]))
+            .collect();
+        let Some(cols) = evaluate_rows(&fill.part.program, &chunk, Some(&kept)).map_err(fail)?
+        else {
+            continue;
         };
-        let mut pass = vec![true; n];
-        let nominal =
-            v.name == NOMINAL || plan.config.variation.as_deref() == Some(v.name.as_str());
-        let count = |mask: &[bool]| -> (u64, f64) {
-            mask.iter()
-                .zip(&base_weight)
-                .filter(|(m, _)| **m)
-                .fold((0, 0.0), |(c, s), (_, w)| (c + 1, s + w))
-        };
-        let mut steps = vec![count(&pass)];
-        for &s in &v.selections {
-            for (p, ok) in pass.iter_mut().zip(as_bool(&sel[s])) {
-                *p &= ok;
-            }
-            steps.push(count(&pass));
-        }
-        let region_masks: Vec<Vec<bool>> = if v.regions.is_empty() {
-            vec![pass.clone()]
-        } else {
-            v.regions
-                .iter()
-                .map(|&r| {
-                    pass.iter()
-                        .zip(as_bool(&sel[r]))
-                        .map(|(a, b)| *a && b)
-                        .collect()
-                })
-                .collect()
-        };
-        if !file.regions.is_empty() {
-            steps.extend(region_masks.iter().map(|m| count(m)));
-        }
-        if nominal {
-            out.cutflow = steps;
-        }
-        for m in &region_masks {
-            for (k, x) in keep.iter_mut().zip(m) {
-                *k |= *x;
-            }
-        }
-        per_variation.push((base_weight, region_masks));
-    }
-    let kept: Vec<usize> = (0..n).filter(|&i| keep[i]).collect();
-    if kept.is_empty() {
-        return Ok(out);
-    }
-    let cols = plan
-        .program
-        .evaluate_selected(&chunk, &keep)
-        .map_err(fail)?;
-    let m = kept.len();
-    for (v, (base_weight, region_masks)) in plan.variations.iter().zip(per_variation) {
+        let col = |id: usize| output(&fill.part, &cols, id);
+        let m = kept.len();
         let factors: Vec<(String, Vec<f64>)> = v
             .weight_factors
             .iter()
-            .map(|(name, i)| (name.clone(), as_f64(&cols[*i])))
-            .collect();
-        for (hi, h) in file.histograms.iter().enumerate() {
-            let values = &cols[v.hist_values[hi]];
+            .map(|(name, i)| Ok((name.clone(), as_f64(col(*i)?))))
+            .collect::<Result<_>>()?;
+        for &hi in &fill.histograms {
+            let h = &file.histograms[hi];
+            let values = col(v.hist_values[hi])?;
             let mut weights: Vec<f64> = kept.iter().map(|&i| base_weight[i]).collect();
             if let Some(wi) = v.hist_weights[hi] {
-                for (w, f) in weights.iter_mut().zip(as_f64(&cols[wi])) {
+                for (w, f) in weights.iter_mut().zip(as_f64(col(wi)?)) {
                     *w *= f;
                 }
             }
             let x = as_f64(values);
             let offsets: Option<&[u32]> = values.offsets().map(|o| o.as_slice());
-            let y = v.hist_y[hi].map(|yi| {
-                let c = &cols[yi];
-                (as_f64(c), c.offsets().map(|o| o.as_slice()))
-            });
-            for (ri, region) in regions.iter().enumerate() {
-                if !fills(h, region) {
-                    continue;
+            let y = match v.hist_y[hi] {
+                Some(yi) => {
+                    let c = col(yi)?;
+                    Some((as_f64(c), c.offsets().map(|o| o.as_slice())))
                 }
+                None => None,
+            };
+            for &ri in &fill.regions {
+                let region = &regions[ri];
                 let mask = &region_masks[ri];
                 let selected = || (0..m).filter(|&j| mask[kept[j]]);
                 let k = |variation: &str| key(region, &h.name, &plan.histogram_sample, variation);

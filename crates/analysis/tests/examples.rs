@@ -396,3 +396,32 @@ fn chunks_smaller_than_baskets_give_the_same_results() {
         }
     }
 }
+
+#[test]
+fn selections_run_in_stages_and_histograms_only_on_their_regions() {
+    let a = Analysis::load(&repo("examples/agc/ttbar.toml")).unwrap_or_else(|e| panic!("{e}"));
+    let plan = &a.plans[0];
+    // One stage per selection, then the regions: the jet stage reads no lepton branch, the lepton
+    // stage no jet branch.
+    assert_eq!(plan.stages.len(), 3);
+    let inputs: Vec<Vec<&str>> = plan.stages.iter().map(|s| s.program.inputs()).collect();
+    assert!(
+        inputs[0].iter().all(|c| !c.starts_with("Jet_")),
+        "{inputs:?}"
+    );
+    assert!(
+        inputs[1].iter().all(|c| c.starts_with("Jet_")),
+        "{inputs:?}"
+    );
+    assert!(inputs[1].contains(&"Jet_pt") && !inputs[1].contains(&"Jet_btagCSVV2"));
+    assert!(inputs[2].contains(&"Jet_btagCSVV2"));
+    // Per kinematic variation, HT (4j1b) and m_bjj (4j2b) are separate programs, and only m_bjj's
+    // reads the jets' phi and mass.
+    assert_eq!(plan.fills.len(), 3 * 2);
+    for f in &plan.fills {
+        let hist = &a.file.histograms[f.histograms[0]].name;
+        assert_eq!(f.histograms.len(), 1);
+        let reads_phi = f.part.program.inputs().contains(&"Jet_phi");
+        assert_eq!(reads_phi, hist == "m_bjj", "{hist}");
+    }
+}

@@ -380,16 +380,6 @@ impl Column {
 
     /// The events where `keep` is true (an event selection applied to the data).
     pub fn filter_events(&self, keep: &[bool]) -> Result<Column> {
-        self.filter_events_sharing(keep, &mut Vec::new())
-    }
-
-    /// Like [`Column::filter_events`] for several columns with one `keep`: the kept lists of an
-    /// offsets buffer are found once, and the filtered columns of one collection share their offsets.
-    pub fn filter_events_sharing(
-        &self,
-        keep: &[bool],
-        lists: &mut Vec<KeptLists>,
-    ) -> Result<Column> {
         if keep.len() != self.n_events() {
             return Err(Error::data(format!(
                 "event mask has {} entries but the column has {} events",
@@ -397,15 +387,32 @@ impl Column {
                 self.n_events()
             )));
         }
+        self.take_events_sharing(&kept_events(keep), &mut Vec::new())
+    }
+
+    /// The given events (strictly increasing indices), for several columns in turn: the kept lists of
+    /// an offsets buffer are found once (`lists` remembers them), and the columns of one collection
+    /// keep sharing their offsets.
+    pub fn take_events_sharing(
+        &self,
+        events: &[usize],
+        lists: &mut Vec<KeptLists>,
+    ) -> Result<Column> {
+        let n = self.n_events();
+        if events.last().is_some_and(|&i| i >= n) || events.windows(2).any(|w| w[0] >= w[1]) {
+            return Err(Error::data(format!(
+                "the events to keep are not increasing indices below {n}, the column's events"
+            )));
+        }
         Ok(match &self.offsets {
             None => {
-                Column::from_parts(with_values!(&*self.values, v => filter_flat(v, keep)), None)
+                Column::from_parts(with_values!(&*self.values, v => take_flat(v, events)), None)
             }
             Some(o) => {
                 let at = match lists.iter().position(|l| Arc::ptr_eq(&l.of, o)) {
                     Some(i) => i,
                     None => {
-                        lists.push(KeptLists::new(o, keep));
+                        lists.push(KeptLists::new(o, events));
                         lists.len() - 1
                     }
                 };
@@ -442,14 +449,13 @@ impl<T: Element> TryFrom<(Vec<T>, Vec<u32>)> for Column {
     }
 }
 
-fn filter_flat<T: Element>(v: &[T], keep: &[bool]) -> Values {
-    T::wrap(
-        v.iter()
-            .zip(keep)
-            .filter(|(_, &k)| k)
-            .map(|(&x, _)| x)
-            .collect(),
-    )
+fn take_flat<T: Element>(v: &[T], events: &[usize]) -> Values {
+    T::wrap(events.iter().map(|&i| v[i]).collect())
+}
+
+/// The indices where `keep` is true.
+pub fn kept_events(keep: &[bool]) -> Vec<usize> {
+    (0..keep.len()).filter(|&i| keep[i]).collect()
 }
 
 /// The lists of the kept events of one offsets buffer: their value ranges and new offsets.
@@ -461,17 +467,19 @@ pub struct KeptLists {
 }
 
 impl KeptLists {
-    fn new(o: &Offsets, keep: &[bool]) -> KeptLists {
-        let mut offsets = Vec::with_capacity(keep.len() + 1);
+    /// `events`: increasing indices below the number of lists.
+    fn new(o: &Offsets, events: &[usize]) -> KeptLists {
+        let mut offsets = Vec::with_capacity(events.len() + 1);
         offsets.push(0u32);
-        let mut ranges = Vec::new();
+        let mut ranges: Vec<std::ops::Range<usize>> = Vec::with_capacity(events.len());
         let mut n = 0u32;
-        for (w, &k) in o.windows(2).zip(keep) {
-            if k {
-                n += w[1] - w[0];
-                ranges.push(w[0] as usize..w[1] as usize);
-                offsets.push(n);
-            }
+        for &i in events {
+            let (start, end) = (o[i], o[i + 1]);
+            // No overflow: the kept lists are some of the lists, whose total fits.
+            n += end - start;
+            let (start, end) = (start as usize, end as usize);
+            ranges.push(start..end);
+            offsets.push(n);
         }
         KeptLists {
             of: o.clone(),
@@ -482,10 +490,25 @@ impl KeptLists {
 }
 
 fn filter_ranges<T: Element>(v: &[T], ranges: &[std::ops::Range<usize>], n: usize) -> Values {
-    let mut out = Vec::with_capacity(n);
+    // Most ranges are one event's few objects, for which a call to memcpy costs more than the copy:
+    // those are copied as a fixed block of WIDE values (the excess is overwritten by the next range
+    // and cut at the end), which compiles to a few vector moves.
+    const WIDE: usize = 16;
+    let Some(&any) = v.first() else {
+        return T::wrap(Vec::new());
+    };
+    let mut out = vec![any; n + WIDE];
+    let mut at = 0;
     for r in ranges {
-        out.extend_from_slice(&v[r.clone()]);
+        let len = r.end - r.start;
+        if len <= WIDE && r.start + WIDE <= v.len() {
+            out[at..at + WIDE].copy_from_slice(&v[r.start..r.start + WIDE]);
+        } else {
+            out[at..at + len].copy_from_slice(&v[r.clone()]);
+        }
+        at += len;
     }
+    out.truncate(n);
     T::wrap(out)
 }
 
@@ -587,9 +610,10 @@ mod tests {
         let other = Column::jagged(vec![7u8, 8], vec![0, 0, 1, 2, 2]).unwrap();
         let keep = [true, false, true, false];
         let mut lists = Vec::new();
-        let fpt = pt.filter_events_sharing(&keep, &mut lists).unwrap();
-        let fid = id.filter_events_sharing(&keep, &mut lists).unwrap();
-        let fother = other.filter_events_sharing(&keep, &mut lists).unwrap();
+        let events = kept_events(&keep);
+        let fpt = pt.take_events_sharing(&events, &mut lists).unwrap();
+        let fid = id.take_events_sharing(&events, &mut lists).unwrap();
+        let fother = other.take_events_sharing(&events, &mut lists).unwrap();
         assert_eq!(lists.len(), 2);
         assert!(Arc::ptr_eq(fpt.offsets().unwrap(), fid.offsets().unwrap()));
         assert_eq!(
@@ -604,6 +628,17 @@ mod tests {
         for (c, f) in [(&pt, &fpt), (&id, &fid), (&other, &fother)] {
             assert_eq!(&c.filter_events(&keep).unwrap(), f);
         }
+        // Event indices must increase and exist.
+        for bad in [&[2, 0][..], &[1, 1], &[4]] {
+            assert!(pt.take_events_sharing(bad, &mut Vec::new()).is_err());
+        }
+        assert_eq!(
+            pt.take_events_sharing(&[3], &mut Vec::new())
+                .unwrap()
+                .to_lists::<f32>()
+                .unwrap(),
+            vec![vec![6.0]]
+        );
     }
 
     #[test]

@@ -17,5 +17,5 @@ pub use dtype::{DType, Type};
 pub use error::{Error, ErrorKind, Result, Span};
 pub use kernels::special::normal_ppf;
 pub use parser::{parse_definitions, parse_expression};
-pub use program::Program;
+pub use program::{set_profiling, take_profile, Program};
 pub use schema::Schema;

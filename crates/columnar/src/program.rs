@@ -1,8 +1,9 @@
 //! The compiled form of expressions: a graph of column kernels (each node computed at most once per
 //! chunk, identical subexpressions shared), evaluated node by node over whole chunks.
 
-use std::collections::HashMap;
-use std::sync::Arc;
+use std::collections::{BTreeMap, HashMap};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
 
 use crate::column::{Chunk, Column, Values};
 use crate::dtype::{DType, Type};
@@ -165,6 +166,29 @@ pub struct Program {
     plan: Arc<Vec<Step>>,
     /// Number of graph nodes the plan computes.
     n_nodes: usize,
+    /// Prefixes this program's kernels in profiles.
+    label: Arc<str>,
+}
+
+static PROFILING: AtomicBool = AtomicBool::new(false);
+static PROFILE: Mutex<BTreeMap<String, f64>> = Mutex::new(BTreeMap::new());
+
+/// Turns kernel timing on or off for every program evaluated from now on, in any thread (a developer
+/// tool: the analysis crate's `profile_kernels` example). Off by default; when off it costs one atomic
+/// load per evaluation.
+pub fn set_profiling(on: bool) {
+    PROFILING.store(on, Ordering::Relaxed);
+}
+
+/// The kernel times recorded since the last call (seconds summed per program label and kernel).
+pub fn take_profile() -> Vec<(String, f64)> {
+    let mut p = PROFILE.lock().unwrap_or_else(|e| e.into_inner());
+    std::mem::take(&mut *p).into_iter().collect()
+}
+
+fn record(what: String, seconds: f64) {
+    let mut p = PROFILE.lock().unwrap_or_else(|e| e.into_inner());
+    *p.entry(what).or_default() += seconds;
 }
 
 /// One step of the evaluation plan.
@@ -203,7 +227,7 @@ impl Program {
     /// The same program with every kernel run over whole columns, one after the other (no fused
     /// groups): for comparisons and debugging.
     pub fn unfused(&self) -> Program {
-        Program::planned((*self.nodes).clone(), self.outputs.clone(), false)
+        Program::planned((*self.nodes).clone(), self.outputs.clone(), false).with_label(&self.label)
     }
 
     fn planned(nodes: Vec<Node>, outputs: Vec<(String, NodeId, Type)>, fuse: bool) -> Program {
@@ -294,6 +318,33 @@ impl Program {
             outputs,
             plan: Arc::new(steps),
             n_nodes: order.len(),
+            label: Arc::from(""),
+        }
+    }
+
+    /// The same program, named `label` in profiles.
+    pub fn with_label(mut self, label: &str) -> Program {
+        self.label = Arc::from(label);
+        self
+    }
+
+    /// A step's kernels, for profiles.
+    fn describe(&self, step: &Step) -> String {
+        let what = if step.members.is_empty() {
+            format!("{:?}", self.nodes[step.id])
+        } else {
+            format!(
+                "fused {:?}",
+                step.members
+                    .iter()
+                    .map(|m| &self.nodes[*m])
+                    .collect::<Vec<_>>()
+            )
+        };
+        if self.label.is_empty() {
+            what
+        } else {
+            format!("{}: {what}", self.label)
         }
     }
 
@@ -325,9 +376,14 @@ impl Program {
     /// Evaluates every output on a chunk. Per-event outputs have one value per event; list outputs
     /// are jagged. Constant outputs are repeated for every event.
     pub fn evaluate(&self, chunk: &Chunk) -> Result<Vec<Column>> {
+        let profiling = PROFILING.load(Ordering::Relaxed);
         let mut slots: Vec<Option<Datum>> = vec![None; self.nodes.len()];
         for step in self.plan.iter() {
+            let start = profiling.then(std::time::Instant::now);
             let d = self.run_step(step, &slots, chunk)?;
+            if let Some(t) = start {
+                record(self.describe(step), t.elapsed().as_secs_f64());
+            }
             slots[step.id] = Some(d);
             for f in &step.frees {
                 slots[*f] = None;
@@ -357,18 +413,7 @@ impl Program {
         for step in self.plan.iter() {
             let t = std::time::Instant::now();
             let d = self.run_step(step, &slots, chunk)?;
-            let what = if step.members.is_empty() {
-                format!("{:?}", self.nodes[step.id])
-            } else {
-                format!(
-                    "fused {:?}",
-                    step.members
-                        .iter()
-                        .map(|m| &self.nodes[*m])
-                        .collect::<Vec<_>>()
-                )
-            };
-            out.push((what, t.elapsed().as_secs_f64()));
+            out.push((self.describe(step), t.elapsed().as_secs_f64()));
             slots[step.id] = Some(d);
             for f in &step.frees {
                 slots[*f] = None;
@@ -388,13 +433,27 @@ impl Program {
                 chunk.n_events()
             )));
         }
-        let mut sub = Chunk::new(keep.iter().filter(|&&k| k).count());
+        self.evaluate_events(chunk, &crate::column::kept_events(keep))
+    }
+
+    /// [`Program::evaluate_selected`] for the events given by their indices (strictly increasing).
+    pub fn evaluate_events(&self, chunk: &Chunk, events: &[usize]) -> Result<Vec<Column>> {
+        let start = PROFILING
+            .load(Ordering::Relaxed)
+            .then(std::time::Instant::now);
+        let mut sub = Chunk::new(events.len());
         let mut lists = Vec::new();
         for name in self.inputs() {
             let c = chunk
                 .get(name)
                 .ok_or_else(|| Error::data(format!("column '{name}' is missing from the chunk")))?;
-            sub.insert(name, c.filter_events_sharing(keep, &mut lists)?)?;
+            sub.insert(name, c.take_events_sharing(events, &mut lists)?)?;
+        }
+        if let Some(t) = start {
+            record(
+                format!("{}: filtering the inputs", self.label),
+                t.elapsed().as_secs_f64(),
+            );
         }
         self.evaluate(&sub)
     }

@@ -270,6 +270,23 @@ impl ProgramBuilder {
         Program::new(&self.graph, self.outputs.clone())
     }
 
+    /// The program computing only some of the outputs added so far (by their position among them, in
+    /// the order given): the kernels the others alone need are left out.
+    pub fn build_outputs(&self, which: &[usize]) -> Result<Program> {
+        let outputs = which
+            .iter()
+            .map(|&i| {
+                self.outputs.get(i).cloned().ok_or_else(|| {
+                    crate::kernels::internal(&format!(
+                        "output {i} requested, {} defined",
+                        self.outputs.len()
+                    ))
+                })
+            })
+            .collect::<Result<Vec<_>>>()?;
+        Ok(Program::new(&self.graph, outputs))
+    }
+
     // ---- values -------------------------------------------------------------------------------------
 
     fn add(&mut self, node: Node, ty: Type, scalar: bool) -> ColVal {
