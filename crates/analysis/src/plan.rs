@@ -64,8 +64,12 @@ pub struct SamplePlan {
 impl SamplePlan {
     /// Every column the programs read, sorted.
     pub fn inputs(&self) -> Vec<&str> {
-        let mut v: Vec<&str> = self
-            .stages
+        self.inputs_from(0)
+    }
+
+    /// The columns read from selection stage `stage` on (and by the histograms), sorted.
+    pub fn inputs_from(&self, stage: usize) -> Vec<&str> {
+        let mut v: Vec<&str> = self.stages[stage.min(self.stages.len())..]
             .iter()
             .chain(self.fills.iter().map(|f| &f.part))
             .flat_map(|p| p.program.inputs())

@@ -325,8 +325,8 @@ fn process_group(
     Ok(out)
 }
 
-/// The program's results on the events `rows` (increasing indices; all events when `None`): one
-/// value per such event. Nothing when there is no such event.
+/// The program's results on the events `rows` of the chunk (increasing indices; all events when
+/// `None`): one value per such event. Nothing when there is no such event.
 fn evaluate_rows(
     program: &hepkey_columnar::Program,
     chunk: &Chunk,
@@ -348,12 +348,27 @@ fn output<'a>(part: &Part, cols: &'a [Column], id: usize) -> Result<&'a Column> 
         .ok_or_else(|| Error::Data(format!("internal: output {id} was not computed")))
 }
 
+/// The positions of `some` in `all` (both increasing, `some` a subset of `all`).
+fn positions_in(all: &[usize], some: &[usize]) -> Vec<usize> {
+    let mut out = Vec::with_capacity(some.len());
+    let mut j = 0;
+    for &x in some {
+        while j < all.len() && all[j] < x {
+            j += 1;
+        }
+        out.push(j);
+    }
+    out
+}
+
 /// Per variation, after the selections: each event's weight and, per region, whether the event is in it.
 struct Selected {
     weights: Vec<Vec<f64>>,
     region_masks: Vec<Vec<Vec<bool>>>,
     /// The events that passed every selection in some variation (the only ones a region can hold).
     candidates: Vec<usize>,
+    /// The chunk's candidate events, with the columns the histograms read.
+    sub: Chunk,
     /// The nominal cutflow: (events, weighted) per step.
     cutflow: Vec<(u64, f64)>,
 }
@@ -387,8 +402,20 @@ fn select(
             .fold((0, 0.0), |(c, s), &i| (c + 1, s + w[i]))
     };
     let n_selections = file.selections.len();
+    // The chunk restricted to the events still passing (`rows`), and to the columns still needed: each
+    // stage gathers its events from the previous stage's small chunk, still in cache, rather than from
+    // the whole chunk.
+    let mut sub = chunk.clone();
+    let mut sub_rows = rows.clone();
     for (k, stage) in plan.stages.iter().enumerate() {
-        let cols = evaluate_rows(&stage.program, chunk, Some(&rows)).map_err(fail)?;
+        if rows.len() < sub_rows.len() {
+            let events = positions_in(&sub_rows, &rows);
+            sub = sub
+                .take_events(&events, &plan.inputs_from(k))
+                .map_err(fail)?;
+            sub_rows = rows.clone();
+        }
+        let cols = evaluate_rows(&stage.program, &sub, None).map_err(fail)?;
         // No rows, no values.
         let values = |id: usize| -> Result<Vec<bool>> {
             cols.as_ref()
@@ -434,10 +461,17 @@ fn select(
             masks.push(p);
         }
     }
+    if rows.len() < sub_rows.len() {
+        let events = positions_in(&sub_rows, &rows);
+        sub = sub
+            .take_events(&events, &plan.inputs_from(plan.stages.len()))
+            .map_err(fail)?;
+    }
     Ok(Selected {
         weights,
         region_masks,
         candidates: rows,
+        sub,
         cutflow,
     })
 }
@@ -493,7 +527,9 @@ fn process(
             .copied()
             .filter(|&i| fill.regions.iter().any(|&r| region_masks[r][i]))
             .collect();
-        let Some(cols) = evaluate_rows(&fill.part.program, &chunk, Some(&kept)).map_err(fail)?
+        let events = positions_in(&selected.candidates, &kept);
+        let Some(cols) =
+            evaluate_rows(&fill.part.program, &selected.sub, Some(&events)).map_err(fail)?
         else {
             continue;
         };
@@ -631,4 +667,16 @@ fn xy_pairs(
         from.resize(xs.len(), j);
     }
     Ok((xs, ys, from))
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn positions_of_a_subset() {
+        assert_eq!(
+            super::positions_in(&[2, 5, 7, 8, 11], &[5, 8, 11]),
+            vec![1, 3, 4]
+        );
+        assert_eq!(super::positions_in(&[2, 5], &[]), Vec::<usize>::new());
+    }
 }

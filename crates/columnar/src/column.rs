@@ -589,9 +589,21 @@ impl Chunk {
                 self.n_events
             )));
         }
-        let mut out = Chunk::new(keep.iter().filter(|&&k| k).count());
-        for (name, c) in &self.columns {
-            out.columns.insert(name.clone(), c.filter_events(keep)?);
+        let names: Vec<&str> = self.columns.keys().map(String::as_str).collect();
+        self.take_events(&kept_events(keep), &names)
+    }
+
+    /// The given events (strictly increasing indices) of the named columns; the columns of one
+    /// collection keep sharing their offsets.
+    pub fn take_events(&self, events: &[usize], names: &[&str]) -> Result<Chunk> {
+        let mut out = Chunk::new(events.len());
+        let mut lists = Vec::new();
+        for &name in names {
+            let c = self
+                .get(name)
+                .ok_or_else(|| Error::data(format!("column '{name}' is missing from the chunk")))?;
+            out.columns
+                .insert(name.to_string(), c.take_events_sharing(events, &mut lists)?);
         }
         Ok(out)
     }

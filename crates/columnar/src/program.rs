@@ -441,14 +441,7 @@ impl Program {
         let start = PROFILING
             .load(Ordering::Relaxed)
             .then(std::time::Instant::now);
-        let mut sub = Chunk::new(events.len());
-        let mut lists = Vec::new();
-        for name in self.inputs() {
-            let c = chunk
-                .get(name)
-                .ok_or_else(|| Error::data(format!("column '{name}' is missing from the chunk")))?;
-            sub.insert(name, c.take_events_sharing(events, &mut lists)?)?;
-        }
+        let sub = chunk.take_events(events, &self.inputs())?;
         if let Some(t) = start {
             record(
                 format!("{}: filtering the inputs", self.label),

@@ -32,6 +32,39 @@ pub fn combinations(like: &Datum, k: usize) -> Result<Datum> {
         offsets.push(total as u32);
     }
     let mut indices = Vec::with_capacity(total as usize * k);
+    if k == 2 || k == 3 {
+        nested(o, k, &mut indices);
+    } else {
+        odometer(o, k, &mut indices);
+    }
+    Ok(Datum::Comb {
+        k,
+        indices: Arc::new(indices),
+        offsets: Arc::new(offsets),
+    })
+}
+
+/// Pairs and triplets, the common cases, by nested loops: several times faster than [`odometer`],
+/// which copies a tuple of runtime size per combination.
+fn nested(o: &[u32], k: usize, indices: &mut Vec<u32>) {
+    for w in o.windows(2) {
+        let n = w[1] - w[0];
+        for a in 0..n {
+            for b in a + 1..n {
+                if k == 2 {
+                    indices.extend([a, b]);
+                } else {
+                    for c in b + 1..n {
+                        indices.extend([a, b, c]);
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Combinations of any size, in lexicographic order.
+fn odometer(o: &[u32], k: usize, indices: &mut Vec<u32>) {
     let mut cur = vec![0u32; k];
     for w in o.windows(2) {
         let n = w[1] - w[0];
@@ -58,11 +91,6 @@ pub fn combinations(like: &Datum, k: usize) -> Result<Datum> {
             }
         }
     }
-    Ok(Datum::Comb {
-        k,
-        indices: Arc::new(indices),
-        offsets: Arc::new(offsets),
-    })
 }
 
 /// Every pair of an element of `a`'s list and an element of `b`'s list in the same event, `a`-major
@@ -157,5 +185,23 @@ mod tests {
         };
         assert_eq!(**offsets, vec![0, 6, 6, 7, 10]);
         assert_eq!(&indices[..12], &[0, 1, 0, 2, 0, 3, 1, 2, 1, 3, 2, 3]);
+    }
+
+    #[test]
+    fn nested_loops_equal_the_general_odometer() {
+        let offsets: Vec<u32> = [0u32, 0, 1, 2, 3, 4, 5, 6, 9, 2]
+            .iter()
+            .scan(0, |at, n| {
+                *at += n;
+                Some(*at)
+            })
+            .collect();
+        for k in [2, 3] {
+            let (mut fast, mut general) = (Vec::new(), Vec::new());
+            nested(&offsets, k, &mut fast);
+            odometer(&offsets, k, &mut general);
+            assert!(!fast.is_empty());
+            assert_eq!(fast, general, "k = {k}");
+        }
     }
 }
