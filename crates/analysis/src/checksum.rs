@@ -29,6 +29,12 @@ pub fn checksum(path: &Path) -> Result<(u64, String)> {
     Ok((size, format!("{:08x}", hasher.finish())))
 }
 
+/// SHA-256 of bytes, as lowercase hex (the digest `provenance.json` gives the analysis file).
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    use sha2::{Digest, Sha256};
+    format!("{:x}", Sha256::digest(bytes))
+}
+
 #[cfg(test)]
 mod tests {
     #[test]

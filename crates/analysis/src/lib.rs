@@ -40,6 +40,16 @@ impl Analysis {
             path: path.display().to_string(),
             source,
         })?;
+        Self::from_text(path, text, variables)
+    }
+
+    /// [`Analysis::load_with`] of a text held in memory; `path` names it in messages, and
+    /// relative paths written in it are relative to `path`'s folder.
+    pub fn from_text(
+        path: &Path,
+        text: String,
+        variables: &[(String, String)],
+    ) -> Result<Analysis> {
         let source = error::SourceFile {
             path: path.display().to_string(),
             text: text.clone(),
@@ -56,6 +66,7 @@ impl Analysis {
                 .unwrap_or_default();
             Error::Config(format!("{}:{at}{}", path.display(), e.message()))
         })?;
+        check_variables(path, &text, &file, variables)?;
         let base = path.parent().unwrap_or(Path::new("."));
         let (plans, warnings) = plan::compile(&file, &source, base, variables)?;
         Ok(Analysis {
@@ -98,6 +109,36 @@ impl Analysis {
         }
         Ok(())
     }
+}
+
+/// Rejects a `--set NAME` the analysis file never uses: a misspelt name would otherwise leave
+/// the file's default in place without a word.
+fn check_variables(
+    path: &Path,
+    text: &str,
+    file: &config::AnalysisFile,
+    variables: &[(String, String)],
+) -> Result<()> {
+    let mut known = plan::variable_names(text);
+    for name in file.variables.keys() {
+        if !known.contains(name) {
+            known.push(name.clone());
+        }
+    }
+    for (name, _) in variables {
+        if !known.contains(name) {
+            let uses = if known.is_empty() {
+                "it uses no ${NAME} variables".to_string()
+            } else {
+                format!("it uses {}", known.join(", "))
+            };
+            return Err(Error::Config(format!(
+                "--set {name}: {} has no variable {name:?}; {uses}",
+                path.display()
+            )));
+        }
+    }
+    Ok(())
 }
 
 /// Sets the number of worker threads (before the first run).

@@ -7,7 +7,6 @@ use crate::error::{Error, Result};
 use crate::plan::{SamplePlan, NOMINAL};
 use crate::run::{key, region_names, RunResult};
 use hepkey_hist::{Hist1D, Hist2D};
-use sha2::{Digest, Sha256};
 use std::path::{Path, PathBuf};
 
 fn io_err(path: &Path) -> impl Fn(std::io::Error) -> Error + '_ {
@@ -171,7 +170,7 @@ pub fn provenance_json(
     let doc = serde_json::json!({
         "hepkey_version": env!("CARGO_PKG_VERSION"),
         "analysis_file": analysis_path.display().to_string(),
-        "analysis_sha256": format!("{:x}", Sha256::digest(analysis_text.as_bytes())),
+        "analysis_sha256": crate::checksum::sha256_hex(analysis_text.as_bytes()),
         "inputs": inputs,
     });
     let mut text = serde_json::to_vec_pretty(&doc).expect("JSON");

@@ -144,14 +144,7 @@ fn substitute_in(
             return Err(Error::Config(format!("{what}: `${{` without `}}`")));
         };
         let name = &rest[i + 2..i + j];
-        let value = overrides
-            .iter()
-            .rev()
-            .find(|(k, _)| k == name)
-            .map(|(_, v)| v.clone())
-            .or_else(|| std::env::var(name).ok())
-            .or_else(|| defaults.get(name).cloned())
-            .ok_or_else(|| {
+        let (value, _) = lookup(name, overrides, defaults).ok_or_else(|| {
                 Error::Config(format!(
                     "{what} uses ${{{name}}}, which is not set: pass `--set {name}=VALUE`, set the environment variable, or add it to [variables]"
                 ))
@@ -185,22 +178,86 @@ fn number(
         .map_err(|_| Error::Config(format!("{what} is {value:?}, not a number")))
 }
 
-/// Resolves the file patterns of a sample, relative to the analysis file:
-/// the files, and the patterns that matched nothing.
+/// Where a value of `${NAME}` came from, which decides what a relative path in it is relative to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum ValueOrigin {
+    /// `--set NAME=VALUE` or the environment: typed in a shell, so relative to the working directory.
+    CommandLine,
+    /// `[variables]` of the analysis file: relative to that file.
+    AnalysisFile,
+}
+
+/// The value of `${NAME}` and where it came from: the command line first, then the
+/// environment, then the analysis file's `[variables]`.
+fn lookup(
+    name: &str,
+    overrides: &[(String, String)],
+    defaults: &BTreeMap<String, String>,
+) -> Option<(String, ValueOrigin)> {
+    overrides
+        .iter()
+        .rev()
+        .find(|(k, _)| k == name)
+        .map(|(_, v)| v.clone())
+        .or_else(|| std::env::var(name).ok())
+        .map(|v| (v, ValueOrigin::CommandLine))
+        .or_else(|| {
+            defaults
+                .get(name)
+                .map(|v| (v.clone(), ValueOrigin::AnalysisFile))
+        })
+}
+
+/// The directory a relative file pattern is relative to. A path is relative to where it was
+/// typed: a pattern that starts with a `${NAME}` given on the command line (or in the
+/// environment) is relative to the working directory; any other is relative to the analysis file.
+fn pattern_base<'a>(
+    pattern: &str,
+    analysis_dir: &'a Path,
+    overrides: &[(String, String)],
+    defaults: &BTreeMap<String, String>,
+) -> &'a Path {
+    let leading = pattern
+        .strip_prefix("${")
+        .and_then(|rest| rest.split_once('}'))
+        .map(|(name, _)| name);
+    match leading.and_then(|name| lookup(name, overrides, defaults)) {
+        Some((_, ValueOrigin::CommandLine)) => Path::new(""),
+        _ => analysis_dir,
+    }
+}
+
+/// Every `${NAME}` written in a text, in order of first use.
+pub fn variable_names(text: &str) -> Vec<String> {
+    let mut names: Vec<String> = Vec::new();
+    let mut rest = text;
+    while let Some(i) = rest.find("${") {
+        let Some(j) = rest[i..].find('}') else { break };
+        let name = &rest[i + 2..i + j];
+        if !names.iter().any(|n| n == name) {
+            names.push(name.to_string());
+        }
+        rest = &rest[i + j + 1..];
+    }
+    names
+}
+
+/// Resolves the file patterns of a sample (see [`pattern_base`] for what a relative pattern is
+/// relative to): the files, and the resolved patterns that matched nothing.
 fn resolve_files(
-    base: &Path,
+    analysis_dir: &Path,
     sample: &SampleConfig,
     overrides: &[(String, String)],
     defaults: &BTreeMap<String, String>,
 ) -> Result<(Vec<PathBuf>, Vec<String>)> {
     let mut out = Vec::new();
     let mut empty = Vec::new();
-    for pattern in &sample.files {
-        let pattern = &substitute(pattern, overrides, defaults)?;
+    for written in &sample.files {
+        let pattern = &substitute(written, overrides, defaults)?;
         let full = if Path::new(pattern).is_absolute() {
             PathBuf::from(pattern)
         } else {
-            base.join(pattern)
+            pattern_base(written, analysis_dir, overrides, defaults).join(pattern)
         };
         let text = full.to_string_lossy().into_owned();
         let mut matched: Vec<PathBuf> = glob::glob(&text)
@@ -214,11 +271,24 @@ fn resolve_files(
             .collect();
         matched.sort();
         if matched.is_empty() {
-            empty.push(format!("{pattern:?} (looked for {text})"));
+            empty.push(display_pattern(&full));
         }
         out.extend(matched);
     }
     Ok((out, empty))
+}
+
+/// A resolved pattern as the user can check it: absolute, so it says where hepkey looked
+/// whatever the working directory.
+fn display_pattern(full: &Path) -> String {
+    let shown = if full.is_absolute() {
+        full.to_path_buf()
+    } else {
+        std::env::current_dir()
+            .map(|cwd| cwd.join(full))
+            .unwrap_or_else(|_| full.to_path_buf())
+    };
+    format!("\"{}\"", shown.display())
 }
 
 fn bool_per_event(t: Type) -> bool {
@@ -244,6 +314,7 @@ pub fn compile(
     }
     let mut plans = Vec::new();
     let mut skipped = Vec::new();
+    let mut tried = Vec::new();
     for sample in &file.samples {
         // A pattern that matches nothing is an error, except in optional samples: there
         // the sample is skipped when nothing matches at all, and uses what it finds otherwise.
@@ -258,9 +329,11 @@ pub fn compile(
             }
             if files.is_empty() {
                 skipped.push(format!(
-                    "sample {:?} skipped: no file matches {:?}",
-                    sample.name, sample.files
+                    "sample {:?} skipped: no file matches {}",
+                    sample.name,
+                    empty.join(", ")
                 ));
+                tried.extend(empty);
                 continue;
             }
             skipped.push(format!(
@@ -274,8 +347,10 @@ pub fn compile(
     }
     if plans.is_empty() {
         return Err(Error::Config(format!(
-            "{}: no sample has files",
-            source.path
+            "{}: no sample has files; looked for {} (is `--set NAME=DIR` pointing at the right directory? \
+             a path on the command line is relative to the working directory, one in the analysis file to that file)",
+            source.path,
+            tried.join(", ")
         )));
     }
     Ok((plans, skipped))

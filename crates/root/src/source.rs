@@ -87,7 +87,7 @@ impl MmapSource {
             path: name.clone(),
             source,
         };
-        let file = std::fs::File::open(path).map_err(io)?;
+        let file = open_regular(path).map_err(io)?;
         // SAFETY: the map is read-only; a file changed underneath by another
         // process gives wrong bytes (caught by the format checks), not UB we rely on.
         let map = unsafe { memmap2::Mmap::map(&file) }.map_err(io)?;
@@ -108,6 +108,21 @@ impl ByteSource for MmapSource {
     }
 }
 
+/// Opens a file that can hold a ROOT file: a directory, a pipe or a device is refused by name
+/// (mapping one fails with an obscure "No such device", reading a pipe may never end).
+fn open_regular(path: &std::path::Path) -> std::io::Result<std::fs::File> {
+    let kind = std::fs::metadata(path)?.file_type();
+    if kind.is_dir() {
+        return Err(std::io::Error::other("is a directory, not a ROOT file"));
+    }
+    if !kind.is_file() {
+        return Err(std::io::Error::other(
+            "is not a regular file (a pipe or a device?); a ROOT file must be a file on disk",
+        ));
+    }
+    std::fs::File::open(path)
+}
+
 /// A local file read with positioned reads (no map), for file systems where
 /// mapping is unavailable or unwise.
 pub struct FileSource {
@@ -124,7 +139,7 @@ impl FileSource {
             path: name.clone(),
             source,
         };
-        let file = std::fs::File::open(path).map_err(io)?;
+        let file = open_regular(path).map_err(io)?;
         let len = file.metadata().map_err(io)?.len();
         Ok(FileSource { name, file, len })
     }

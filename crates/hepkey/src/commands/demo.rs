@@ -31,13 +31,27 @@ pub struct Args {
     pub quiet: bool,
 }
 
+/// Fewer data events than this leave the fit nothing to find (expected significance below 1 σ).
+const MIN_EVENTS: usize = 10_000;
+/// More than this (about 300 times the release's 10 fb⁻¹) is surely a typing mistake: the
+/// samples would take tens of gigabytes.
+const MAX_EVENTS: usize = 50_000_000;
+
 pub fn run(args: Args) -> Result<()> {
     let dir = &args.output;
     let data_dir = dir.join("atlas-opendata-2020");
+    let data_events = args
+        .events
+        .unwrap_or_else(hepkey_atlas::default_data_events);
+    if !(MIN_EVENTS..=MAX_EVENTS).contains(&data_events) {
+        anyhow::bail!(
+            "--events {data_events}: the demo needs between {MIN_EVENTS} and {MAX_EVENTS} data events \
+             (the default, {}, is the release's 10 fb⁻¹; with fewer than {MIN_EVENTS} the Higgs signal is lost in the noise)",
+            hepkey_atlas::default_data_events()
+        );
+    }
     let opts = hepkey_atlas::GenerateOptions {
-        data_events: args
-            .events
-            .unwrap_or_else(hepkey_atlas::default_data_events),
+        data_events,
         seed: args.seed,
     };
     let say = |s: &str| {
@@ -47,13 +61,23 @@ pub fn run(args: Args) -> Result<()> {
     };
     say("hepkey demo: looking for the Higgs boson in two-photon events (ATLAS Open Data format, 13 TeV)\n");
     let start = std::time::Instant::now();
+    std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
     generate_if_needed(&data_dir, &opts, args.quiet)?;
 
-    // The analysis file goes next to the results, for the student to edit and rerun.
+    // The analysis file goes next to the results, for the student to edit and rerun; the demo
+    // itself always runs its own copy, so its numbers are the documented ones.
     let toml = dir.join("hyy.toml");
-    std::fs::write(&toml, HYY).with_context(|| format!("writing {}", toml.display()))?;
+    match offer_analysis_file(&toml)? {
+        AnalysisFile::Written => say(&format!("Wrote the analysis file {}.", toml.display())),
+        AnalysisFile::Unchanged => {}
+        AnalysisFile::KeptEdited => say(&format!(
+            "Kept your edited {} (the demo runs its own copy; run yours with `hepkey run`).",
+            toml.display()
+        )),
+    }
+    // Given explicitly, so an ATLAS_2020 in the environment (the real release) is not used.
     let vars = [("ATLAS_2020".to_string(), data_dir.display().to_string())];
-    let analysis = Analysis::load_with(&toml, &vars)?;
+    let analysis = Analysis::from_text(&toml, HYY.to_string(), &vars)?;
     let result = analysis.run(&|_| {})?;
     let out = dir.join("hyy");
     analysis.write_outputs(&result, &out, true)?;
@@ -95,20 +119,75 @@ pub fn run(args: Args) -> Result<()> {
         fit.mu, fit.mu_error
     );
     say(&format!(
-        "\nWhat you see ({}): the falling two-photon spectrum, with a small excess near 125 GeV.\n\
+        "\nWhat you see ({}): the falling two-photon spectrum, data as points.\n\
          The dashed curve is the fitted background; the solid one adds the Higgs signal.\n\
-         The lower panel shows data minus background: the bump is the Higgs boson.\n\
-         A significance above 5 σ is what particle physicists call a discovery; 3 σ is 'evidence'.\n\
-         Change the cuts in {} and rerun with `hepkey run {} --set ATLAS_2020={} -o {}`.\n\
+         The lower panel shows data minus background.\n\
+         {}\n\
+         Change the cuts in {} and rerun with `hepkey run {} -o {}`.\n\
          Done in {:.1} s.",
         plot.display(),
+        conclusion(fit.significance, fit.expected_significance),
         toml.display(),
         toml.display(),
-        data_dir.display(),
         out.display(),
         start.elapsed().as_secs_f64()
     ));
     Ok(())
+}
+
+/// What the significance allows one to say, in the words particle physicists use.
+fn conclusion(observed: f64, expected: f64) -> String {
+    let verdict = if observed >= 5.0 {
+        "Above 5 σ: this is what particle physicists call a discovery. The bump at 125 GeV is the Higgs boson."
+    } else if observed >= 3.0 {
+        "Between 3 and 5 σ: 'evidence' for the Higgs boson, the bump at 125 GeV; 5 σ would be a discovery."
+    } else if observed >= 2.0 {
+        "Between 2 and 3 σ: a hint of a bump at 125 GeV, but fluctuations this large are not rare; 3 σ is 'evidence', 5 σ a discovery."
+    } else {
+        "Below 2 σ: no significant bump; what you see near 125 GeV may well be a fluctuation of the background."
+    };
+    if expected < 3.0 {
+        format!("{verdict}\nWith this many events even a perfect Higgs signal is expected at only {expected:.1} σ: generate more with --events (the default is the full 10 fb⁻¹).")
+    } else {
+        verdict.to_string()
+    }
+}
+
+/// What happened to the editable analysis file.
+enum AnalysisFile {
+    Written,
+    Unchanged,
+    KeptEdited,
+}
+
+/// Writes the demo's analysis file unless the user has edited it. A digest of the last written
+/// copy tells an edited file from one an older hepkey wrote (which is updated).
+fn offer_analysis_file(path: &Path) -> Result<AnalysisFile> {
+    let stamp = path.with_extension("toml.written");
+    let digest = |text: &str| hepkey_analysis::checksum::sha256_hex(text.as_bytes());
+    if let Ok(existing) = std::fs::read_to_string(path) {
+        if existing == HYY {
+            return Ok(AnalysisFile::Unchanged);
+        }
+        let last_written = std::fs::read_to_string(&stamp).unwrap_or_default();
+        if last_written.trim() != digest(&existing) {
+            return Ok(AnalysisFile::KeptEdited);
+        }
+    } else if path.exists() {
+        anyhow::bail!(
+            "{} exists but cannot be read as text; move it away and rerun",
+            path.display()
+        );
+    }
+    write_replacing(path, HYY.as_bytes())?;
+    write_replacing(&stamp, digest(HYY).as_bytes())?;
+    Ok(AnalysisFile::Written)
+}
+
+/// Writes a file through a temporary one beside it, so a killed run leaves the old or the new.
+fn write_replacing(path: &Path, bytes: &[u8]) -> Result<()> {
+    hepkey_analysis::output::write_atomic(path, bytes)
+        .with_context(|| format!("writing {}", path.display()))
 }
 
 /// Generates the samples unless files made with the same options exist.
@@ -126,6 +205,13 @@ fn generate_if_needed(
     );
     if std::fs::read_to_string(&stamp).ok().as_deref() == Some(want.as_str()) {
         return Ok(());
+    }
+    // The stamp goes first: a run killed while generating must not leave a stamp that
+    // vouches for half-written samples.
+    match std::fs::remove_file(&stamp) {
+        Ok(()) => {}
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+        Err(e) => return Err(e).with_context(|| format!("removing {}", stamp.display())),
     }
     let bar = if quiet {
         indicatif::ProgressBar::hidden()
@@ -148,7 +234,7 @@ fn generate_if_needed(
         bar.inc(1);
     })?;
     bar.finish_and_clear();
-    std::fs::write(&stamp, want).with_context(|| format!("writing {}", stamp.display()))?;
+    write_replacing(&stamp, want.as_bytes())?;
     Ok(())
 }
 

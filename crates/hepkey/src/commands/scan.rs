@@ -10,8 +10,8 @@ use hepkey_root::{RootFile, Tree};
 pub struct Args {
     /// FILE or FILE:TREE (the tree may be omitted when the file has one).
     pub target: String,
-    /// Branches to show, separated by commas.
-    #[arg(short, long, value_delimiter = ',', required = true)]
+    /// Branches to show, separated by commas (default: the first readable ones, as TTree::Scan).
+    #[arg(short, long, value_delimiter = ',')]
     pub branches: Vec<String>,
     /// Number of entries to show.
     #[arg(short, default_value_t = 10)]
@@ -44,9 +44,25 @@ pub fn run(args: Args) -> Result<()> {
         }
     };
     let tree = Tree::open(&file, &tree_name)?;
-    let stop = (args.start + args.n).min(tree.entries());
-    let start = args.start.min(stop);
-    let names: Vec<&str> = args.branches.iter().map(|s| s.trim()).collect();
+    let entries = tree.entries();
+    if args.start >= entries && !(args.start == 0 && entries == 0) {
+        bail!(
+            "--start {}: tree {tree_name:?} of {path} has {entries} entries (0 to {})",
+            args.start,
+            entries.saturating_sub(1)
+        );
+    }
+    let start = args.start;
+    let stop = start.saturating_add(args.n).min(entries);
+    let chosen: Vec<String> = if args.branches.is_empty() {
+        first_readable(&tree)
+    } else {
+        args.branches.iter().map(|s| s.trim().to_string()).collect()
+    };
+    if chosen.is_empty() {
+        bail!("{path}: tree {tree_name:?} has no branch hepkey can read");
+    }
+    let names: Vec<&str> = chosen.iter().map(|s| s.as_str()).collect();
     let columns = tree.read_many(&names, start..stop)?;
     let mut header = vec!["entry".to_string()];
     header.extend(names.iter().map(|s| s.to_string()));
@@ -87,8 +103,29 @@ pub fn run(args: Args) -> Result<()> {
     for r in &rows {
         println!("{}", line(r));
     }
-    println!("({} of {} entries shown)", stop - start, tree.entries());
+    println!("({} of {} entries shown)", stop - start, entries);
+    if args.branches.is_empty() {
+        let all = tree.branches().len();
+        if all > names.len() {
+            println!(
+                "(the first {} of {all} branches; choose others with -b NAME,NAME)",
+                names.len()
+            );
+        }
+    }
     Ok(())
+}
+
+/// Branches shown when none are named: as `TTree::Scan()`, the first few, here the first
+/// ones with a value per entry that hepkey can read.
+fn first_readable(tree: &Tree) -> Vec<String> {
+    const SHOWN: usize = 8;
+    tree.branches()
+        .iter()
+        .filter(|b| b.interpretation.is_ok())
+        .take(SHOWN)
+        .map(|b| b.path.clone())
+        .collect()
 }
 
 /// Splits `file.root:tree` (a colon after the `.root` suffix).
