@@ -12,6 +12,7 @@ pub mod error;
 pub mod output;
 pub mod plan;
 pub mod run;
+pub mod validate;
 
 pub use error::{Error, Result};
 

@@ -255,7 +255,7 @@ pub fn write_plots(
                 log_y: h.log_y,
                 ..DataVsMc::default()
             };
-            let stem = format!("{}_{}", sanitize(&region), sanitize(&h.name));
+            let stem = crate::validate::plot_stem(&region, &h.name);
             let png = dir.join(format!("{stem}.png"));
             let svg = dir.join(format!("{stem}.svg"));
             save_png(&fig, &png, 900, 900).map_err(|e| Error::Data(format!("plot {stem}: {e}")))?;
@@ -265,16 +265,4 @@ pub fn write_plots(
         }
     }
     Ok(written)
-}
-
-fn sanitize(s: &str) -> String {
-    s.chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
-                c
-            } else {
-                '_'
-            }
-        })
-        .collect()
 }

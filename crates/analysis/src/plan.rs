@@ -291,6 +291,36 @@ fn display_pattern(full: &Path) -> String {
     format!("\"{}\"", shown.display())
 }
 
+/// A kinematic variation replaces columns of the tree: a name the tree lacks (a typing mistake)
+/// would replace nothing, and the "variation" would equal the nominal histograms.
+fn check_replaced_columns(
+    file: &AnalysisFile,
+    source: &SourceFile,
+    sample: &SampleConfig,
+    schema: &hepkey_columnar::Schema,
+    tree: &str,
+) -> Result<()> {
+    for s in file
+        .systematics
+        .iter()
+        .filter(|s| s.kind == SystematicKind::Kinematic && applies(s, sample))
+    {
+        for column in s.replace.keys() {
+            if schema.get(column).is_some() {
+                continue;
+            }
+            let hint = hepkey_columnar::did_you_mean(column, schema.names())
+                .map(|h| format!(" ({h})"))
+                .unwrap_or_default();
+            return Err(Error::Config(format!(
+                "{}: kinematic systematic {:?} replaces {column:?}, which is not a column of tree {tree:?} in sample {:?}{hint}",
+                source.path, s.name, sample.name
+            )));
+        }
+    }
+    Ok(())
+}
+
 fn bool_per_event(t: Type) -> bool {
     t.dtype == DType::Bool && !t.jagged
 }
@@ -303,15 +333,7 @@ pub fn compile(
     base: &Path,
     overrides: &[(String, String)],
 ) -> Result<(Vec<SamplePlan>, Vec<String>)> {
-    let mut seen = std::collections::HashSet::new();
-    for s in &file.samples {
-        if !seen.insert(&s.name) {
-            return Err(Error::Config(format!(
-                "{}: two samples are named {:?}",
-                source.path, s.name
-            )));
-        }
-    }
+    crate::validate::validate(file, &source.path)?;
     let mut plans = Vec::new();
     let mut skipped = Vec::new();
     let mut tried = Vec::new();
@@ -400,7 +422,9 @@ fn compile_sample(
     }
     let norm = normalisation(file, sample, entries, overrides)?;
 
-    let mut b = ProgramBuilder::new(schema_of(&trees[0]));
+    let schema = schema_of(&trees[0]);
+    check_replaced_columns(file, source, sample, &schema, &tree_name)?;
+    let mut b = ProgramBuilder::new(schema);
     let base_defs = b.save_definitions();
     let mut variations = Vec::new();
     let mut n_outputs = 0usize;
@@ -749,10 +773,25 @@ fn normalisation(
             )))
         }
     };
-    if !(sumw.is_finite() && sumw != 0.0) {
+    // Each factor must be a positive number: a NaN or a sign error would scale every
+    // histogram of the sample without a word.
+    let factors = [
+        ("xsec", Some(xsec)),
+        ("kfactor", kfactor),
+        ("filter_eff", filter_eff),
+        ("sum_weights", Some(sumw)),
+    ];
+    for (key, value) in factors {
+        if let Some(v) = value.filter(|v| !(v.is_finite() && *v > 0.0)) {
+            return Err(Error::Config(format!(
+                "sample {:?}: {key} is {v}; it must be a positive number",
+                sample.name
+            )));
+        }
+    }
+    if !(lumi.is_finite() && lumi > 0.0) {
         return Err(Error::Config(format!(
-            "sample {:?}: sum of weights is {sumw}",
-            sample.name
+            "[analysis] luminosity is {lumi}; it must be a positive number (pb^-1)"
         )));
     }
     Ok(xsec * kfactor.unwrap_or(1.0) * filter_eff.unwrap_or(1.0) * lumi / sumw)

@@ -61,7 +61,7 @@ pub fn region_names(file: &AnalysisFile) -> Vec<String> {
 
 /// An empty histogram of each kind an analysis file declares.
 #[derive(Clone)]
-enum Template {
+pub(crate) enum Template {
     One(Hist1D),
     Two(Hist2D),
 }
@@ -89,7 +89,7 @@ fn axis(
     Ok(axis)
 }
 
-fn new_hist(h: &HistogramConfig) -> Result<Template> {
+pub(crate) fn new_hist(h: &HistogramConfig) -> Result<Template> {
     let what = format!("histogram {:?}", h.name);
     let x = axis(&what, &h.edges, h.bins, h.range, h.xlabel.as_ref())?;
     let title = h.title.clone().unwrap_or_default();

@@ -159,7 +159,7 @@ impl fmt::Display for Error {
 impl std::error::Error for Error {}
 
 /// "did you mean" over a set of candidate names (Jaro-Winkler similarity, the closest above 0.8).
-pub(crate) fn did_you_mean<'a>(
+pub fn did_you_mean<'a>(
     name: &str,
     candidates: impl IntoIterator<Item = &'a str>,
 ) -> Option<String> {

@@ -14,7 +14,7 @@ pub mod schema;
 pub use column::{Chunk, Column, Element, KeptLists, Offsets, Values};
 pub use compile::{Definitions, ProgramBuilder, Shape};
 pub use dtype::{DType, Type};
-pub use error::{Error, ErrorKind, Result, Span};
+pub use error::{did_you_mean, Error, ErrorKind, Result, Span};
 pub use kernels::special::normal_ppf;
 pub use parser::{parse_definitions, parse_expression};
 pub use program::{set_profiling, take_profile, Program};

@@ -29,11 +29,20 @@ impl RegularAxis {
                 "a regular axis needs finite low < high, got [{low}, {high}]"
             )));
         }
+        // Finite ends can still be too far apart for a double ([-1e308, 1e308]), or bins too
+        // narrow to tell apart ([0, 5e-324]): either would put every value in one bin or none.
+        let delta = high - low;
+        let width = delta / bins as f64;
+        if !delta.is_finite() || !width.is_normal() || low + width == low || high - width == high {
+            return Err(HistError::InvalidAxis(format!(
+                "{bins} bins over [{low}, {high}] are too wide or too narrow for double precision"
+            )));
+        }
         Ok(Self {
             bins,
             low,
             high,
-            delta: high - low,
+            delta,
         })
     }
 

@@ -1,0 +1,349 @@
+//! Checks of an analysis file that need no input file: names, references between its parts,
+//! histogram sizes. They run before any file is opened, so a mistake that would silently merge,
+//! drop or mislabel results stops the run instead of producing wrong numbers with exit 0.
+
+use crate::config::{AnalysisFile, HistogramConfig, SystematicKind};
+use crate::error::{Error, Result};
+use crate::plan::NOMINAL;
+use std::collections::{BTreeMap, HashMap};
+
+/// Bins of one histogram axis, at most: a larger axis is a typing mistake, and would take
+/// gigabytes per sample and variation.
+pub const MAX_BINS: usize = 1_000_000;
+/// Cells of a 2D histogram, at most (flow bins included).
+pub const MAX_CELLS_2D: usize = 10_000_000;
+/// Characters in a name: names become file names (255 bytes at most on common file systems)
+/// and ROOT directory names.
+pub const MAX_NAME_CHARS: usize = 100;
+
+/// Every check; `path` names the file in messages.
+pub fn validate(file: &AnalysisFile, path: &str) -> Result<()> {
+    let err = |msg: String| Error::Config(format!("{path}: {msg}"));
+    check_names(file).map_err(err)?;
+    check_references(file).map_err(err)?;
+    for h in &file.histograms {
+        check_binning(h).map_err(err)?;
+        // The axes themselves (finite, increasing, representable), as the run will make them.
+        crate::run::new_hist(h).map_err(|e| err(e.to_string()))?;
+    }
+    check_plot_files(file).map_err(err)?;
+    Ok(())
+}
+
+/// A name usable as a key part, a ROOT directory and a file name.
+fn check_name(kind: &str, name: &str) -> std::result::Result<(), String> {
+    let problem = if name.trim().is_empty() {
+        Some("is empty".to_string())
+    } else if name.contains('/') {
+        Some("contains '/', which separates the parts of output keys and ROOT paths".to_string())
+    } else if name == "." || name == ".." {
+        Some("is a directory name".to_string())
+    } else if name.chars().any(char::is_control) {
+        Some("contains a control character".to_string())
+    } else if name.chars().count() > MAX_NAME_CHARS {
+        Some(format!(
+            "is {} characters long (at most {MAX_NAME_CHARS}: names become file names)",
+            name.chars().count()
+        ))
+    } else {
+        None
+    };
+    match problem {
+        Some(p) => Err(format!("{kind} name {name:?} {p}")),
+        None => Ok(()),
+    }
+}
+
+/// Names of one kind must differ: two alike would be merged into one output.
+fn check_unique<'a>(kind: &str, names: impl IntoIterator<Item = &'a str>) -> Result<(), String> {
+    let mut seen = std::collections::HashSet::new();
+    for name in names {
+        check_name(kind, name)?;
+        if !seen.insert(name) {
+            return Err(format!(
+                "two {kind}s are named {name:?} (their results would be merged)"
+            ));
+        }
+    }
+    Ok(())
+}
+
+fn check_names(file: &AnalysisFile) -> std::result::Result<(), String> {
+    check_unique("sample", file.samples.iter().map(|s| s.name.as_str()))?;
+    check_unique("region", file.regions.iter().map(|r| r.name.as_str()))?;
+    check_unique("histogram", file.histograms.iter().map(|h| h.name.as_str()))?;
+    check_unique(
+        "systematic",
+        file.systematics.iter().map(|s| s.name.as_str()),
+    )?;
+    for s in &file.selections {
+        if s.name.trim().is_empty() {
+            return Err("a selection has an empty name".into());
+        }
+    }
+    if file.histograms.is_empty() {
+        return Err("no [[histograms]]: there would be nothing to fill".into());
+    }
+    Ok(())
+}
+
+/// The variation names each systematic files histograms under.
+fn variation_names(s: &crate::config::Systematic) -> Vec<String> {
+    match s.kind {
+        SystematicKind::Kinematic => vec![s.name.clone()],
+        SystematicKind::Weight if s.factor.is_some() => vec![s.name.clone()],
+        SystematicKind::Weight => {
+            let mut v = Vec::new();
+            if s.up.is_some() {
+                v.push(format!("{}_up", s.name));
+            }
+            if s.down.is_some() {
+                v.push(format!("{}_down", s.name));
+            }
+            v
+        }
+    }
+}
+
+fn check_references(file: &AnalysisFile) -> std::result::Result<(), String> {
+    let samples: Vec<&str> = file.samples.iter().map(|s| s.name.as_str()).collect();
+    for s in &file.samples {
+        if s.files.is_empty() {
+            return Err(format!(
+                "sample {:?} lists no files (`files = [\"data/*.root\"]`)",
+                s.name
+            ));
+        }
+    }
+    let regions: Vec<&str> = file.regions.iter().map(|r| r.name.as_str()).collect();
+    for h in &file.histograms {
+        for r in h.regions.iter().flatten() {
+            if !regions.contains(&r.as_str()) {
+                let known = if regions.is_empty() {
+                    "the file declares no [[regions]]".to_string()
+                } else {
+                    format!("its regions are {}", regions.join(", "))
+                };
+                return Err(format!(
+                    "histogram {:?} fills region {r:?}, which does not exist; {known}",
+                    h.name
+                ));
+            }
+        }
+    }
+
+    // Every variation name a sample's histograms are filed under, and who makes it.
+    let mut made_by: BTreeMap<String, String> = BTreeMap::new();
+    for s in &file.systematics {
+        for listed in s.samples.iter().flatten() {
+            if !samples.contains(&listed.as_str()) {
+                return Err(format!(
+                    "systematic {:?} applies to sample {listed:?}, which does not exist; the samples are {}",
+                    s.name,
+                    samples.join(", ")
+                ));
+            }
+        }
+        for v in variation_names(s) {
+            if v == NOMINAL {
+                return Err(format!(
+                    "systematic {:?} would be filed as {NOMINAL:?}, the name of the nominal histograms",
+                    s.name
+                ));
+            }
+            if let Some(other) = made_by.insert(v.clone(), format!("systematic {:?}", s.name)) {
+                return Err(format!(
+                    "systematic {:?} and {other} both make variation {v:?}",
+                    s.name
+                ));
+            }
+        }
+    }
+    let mut alternatives: HashMap<(&str, &str), &str> = HashMap::new();
+    for s in &file.samples {
+        let Some(variation) = &s.variation else {
+            continue;
+        };
+        let nominal = s.variation_of.as_deref().unwrap_or("");
+        if variation == NOMINAL {
+            return Err(format!(
+                "sample {:?}: variation = {NOMINAL:?} would add it to the nominal histograms of {nominal:?}; name the variation (e.g. \"{}\")",
+                s.name, s.name
+            ));
+        }
+        check_name("variation", variation)?;
+        if let Some(other) = made_by.get(variation) {
+            return Err(format!(
+                "sample {:?}: variation {variation:?} is also made by {other}",
+                s.name
+            ));
+        }
+        if let Some(other) = alternatives.insert((nominal, variation), &s.name) {
+            return Err(format!(
+                "samples {other:?} and {:?} are both variation {variation:?} of {nominal:?}",
+                s.name
+            ));
+        }
+    }
+    Ok(())
+}
+
+fn check_binning(h: &HistogramConfig) -> std::result::Result<(), String> {
+    let bins_of = |what: &str,
+                   bins: Option<usize>,
+                   edges: &Option<Vec<f64>>|
+     -> std::result::Result<usize, String> {
+        let n = match (bins, edges) {
+            (Some(n), _) => n,
+            (None, Some(e)) => e.len().saturating_sub(1),
+            (None, None) => return Ok(1),
+        };
+        if n > MAX_BINS {
+            return Err(format!(
+                "histogram {:?}: {n} bins on {what} (at most {MAX_BINS})",
+                h.name
+            ));
+        }
+        Ok(n)
+    };
+    let x = bins_of("x", h.bins, &h.edges)?;
+    if let Some(y) = &h.y {
+        let ny = bins_of("y", y.bins, &y.edges)?;
+        let cells = (x + 2).saturating_mul(ny + 2);
+        if cells > MAX_CELLS_2D {
+            return Err(format!(
+                "histogram {:?}: {x} × {ny} bins make {cells} cells (at most {MAX_CELLS_2D})",
+                h.name
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// The file name stem of a histogram's plot in a region.
+pub(crate) fn plot_stem(region: &str, histogram: &str) -> String {
+    format!("{}_{}", plot_safe(region), plot_safe(histogram))
+}
+
+/// A name with every character that is unsafe in file names replaced by `_`.
+fn plot_safe(s: &str) -> String {
+    s.chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect()
+}
+
+/// Two plots written to one file would leave only the last.
+fn check_plot_files(file: &AnalysisFile) -> std::result::Result<(), String> {
+    let regions = crate::run::region_names(file);
+    let mut seen: HashMap<String, (String, String)> = HashMap::new();
+    for h in file.histograms.iter().filter(|h| h.y.is_none()) {
+        for r in regions.iter().filter(|r| crate::run::fills(h, r)) {
+            let stem = plot_stem(r, &h.name);
+            if let Some((r0, h0)) = seen.insert(stem.clone(), (r.clone(), h.name.clone())) {
+                return Err(format!(
+                    "histogram {:?} in region {r:?} and histogram {h0:?} in region {r0:?} would both be plotted to plots/{stem}.png; rename one",
+                    h.name
+                ));
+            }
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(text: &str) -> AnalysisFile {
+        toml::from_str(text).unwrap()
+    }
+
+    const BASE: &str = r#"
+[analysis]
+name = "t"
+tree = "events"
+[[samples]]
+name = "data"
+kind = "data"
+files = ["x.root"]
+[[samples]]
+name = "mc"
+kind = "background"
+files = ["y.root"]
+"#;
+
+    fn error_of(extra: &str) -> String {
+        let file = parse(&format!("{BASE}{extra}"));
+        validate(&file, "a.toml").unwrap_err().to_string()
+    }
+
+    const HIST: &str =
+        "[[histograms]]\nname = \"h\"\nexpression = \"x\"\nbins = 10\nrange = [0.0, 1.0]\n";
+
+    #[test]
+    fn a_valid_file_passes() {
+        let file = parse(&format!(
+            "{BASE}[[regions]]\nname = \"a\"\ncut = \"x > 0\"\n{HIST}"
+        ));
+        validate(&file, "a.toml").unwrap();
+    }
+
+    #[test]
+    fn duplicate_and_unsafe_names_are_errors() {
+        let two_regions = "[[regions]]\nname = \"a\"\ncut = \"x > 0\"\n[[regions]]\nname = \"a\"\ncut = \"x < 0\"\n";
+        assert!(error_of(&format!("{two_regions}{HIST}")).contains("two regions are named \"a\""));
+        assert!(error_of(&format!("{HIST}{HIST}")).contains("two histograms are named \"h\""));
+        let slash = "[[regions]]\nname = \"a/b\"\ncut = \"x > 0\"\n";
+        assert!(error_of(&format!("{slash}{HIST}")).contains("contains '/'"));
+        let dots = "[[regions]]\nname = \"..\"\ncut = \"x > 0\"\n";
+        assert!(error_of(&format!("{dots}{HIST}")).contains("directory name"));
+        let long = format!(
+            "[[histograms]]\nname = \"{}\"\nexpression = \"x\"\nbins = 1\nrange = [0.0, 1.0]\n",
+            "h".repeat(300)
+        );
+        assert!(error_of(&long).contains("300 characters"));
+    }
+
+    #[test]
+    fn references_to_missing_parts_are_errors() {
+        let to_missing_region = "[[regions]]\nname = \"a\"\ncut = \"x > 0\"\n[[histograms]]\nname = \"h\"\nexpression = \"x\"\nbins = 1\nrange = [0.0, 1.0]\nregions = [\"b\"]\n";
+        let e = error_of(to_missing_region);
+        assert!(
+            e.contains("region \"b\", which does not exist; its regions are a"),
+            "{e}"
+        );
+        let syst = "[[systematics]]\nname = \"s\"\nkind = \"weight\"\nfactor = \"1.1\"\nsamples = [\"mcc\"]\n";
+        let e = error_of(&format!("{HIST}{syst}"));
+        assert!(e.contains("sample \"mcc\", which does not exist"), "{e}");
+        let e = error_of(&format!("{HIST}[[samples]]\nname = \"alt\"\nkind = \"background\"\nfiles = [\"z.root\"]\nvariation_of = \"mc\"\nvariation = \"nominal\"\n"));
+        assert!(e.contains("would add it to the nominal histograms"), "{e}");
+        let e = error_of(&format!(
+            "{HIST}[[samples]]\nname = \"empty\"\nkind = \"background\"\nfiles = []\n"
+        ));
+        assert!(e.contains("lists no files"), "{e}");
+        let clash = "[[systematics]]\nname = \"s\"\nkind = \"weight\"\nup = \"1.1\"\n[[systematics]]\nname = \"s_up\"\nkind = \"kinematic\"\nreplace = { x = \"x\" }\n";
+        let e = error_of(&format!("{HIST}{clash}"));
+        assert!(e.contains("both make variation \"s_up\""), "{e}");
+    }
+
+    #[test]
+    fn oversized_histograms_are_errors() {
+        let big = "[[histograms]]\nname = \"h\"\nexpression = \"x\"\nbins = 100000000\nrange = [0.0, 1.0]\n";
+        assert!(error_of(big).contains("at most 1000000"));
+        let wrap = "[[histograms]]\nname = \"h\"\nexpression = \"x\"\nbins = 1000000\nrange = [0.0, 1.0]\ny = { expression = \"x\", bins = 1000000, range = [0.0, 1.0] }\n";
+        assert!(error_of(wrap).contains("cells"));
+    }
+
+    #[test]
+    fn two_plots_in_one_file_are_an_error() {
+        let regions = "[[regions]]\nname = \"a b\"\ncut = \"x > 0\"\n[[regions]]\nname = \"a_b\"\ncut = \"x < 0\"\n";
+        let e = error_of(&format!("{regions}{HIST}"));
+        assert!(e.contains("plots/a_b_h.png"), "{e}");
+    }
+}
