@@ -45,9 +45,9 @@ pub fn ranking(model: &Model, data: &Data) -> Result<(FitResult, Vec<Impact>)> {
             if i == poi || fixed[i] {
                 continue;
             }
-            let (pull, width) = match p.prefit_width(c) {
-                Some(w) => (Some((nominal.bestfit[i] - p.auxdata[c]) / w), Some(w)),
-                None => (None, None),
+            let (pull, width) = match (p.prefit_centre(c), p.prefit_width(c)) {
+                (Some(centre), Some(w)) => (Some((nominal.bestfit[i] - centre) / w), Some(w)),
+                _ => (None, None),
             };
             jobs.push((i, pull, width, unc[i]));
         }

@@ -98,6 +98,17 @@ impl ParamSet {
         )
     }
 
+    /// The value component `i` is constrained towards: its auxiliary datum for a Gaussian
+    /// constraint, 1 for a Poisson one (shapesys: Pois(τ | τγ) peaks at γ = 1, while its
+    /// auxiliary datum is τ). None when unconstrained.
+    pub fn prefit_centre(&self, i: usize) -> Option<f64> {
+        match &self.constraint {
+            Constraint::Unconstrained => None,
+            Constraint::Normal { .. } => Some(self.auxdata[i]),
+            Constraint::Poisson { factors } => Some(self.auxdata[i] / factors[i]),
+        }
+    }
+
     /// Width of the constraint of component `i` (1 for unit Gaussians), used for pre-fit impacts.
     pub fn prefit_width(&self, i: usize) -> Option<f64> {
         match &self.constraint {
