@@ -128,3 +128,35 @@ fn damaged_files_give_errors_not_panics() {
         "only {errors} of {variants} damaged files gave an error"
     );
 }
+
+/// A tree whose entry count was damaged to 2^62 (its branches intact) is refused when opened:
+/// readers plan chunks with that count, so trusting it would plan work and memory without bound.
+#[test]
+fn a_tree_claiming_more_entries_than_its_branches_hold_is_refused() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../../shared/data/root/uproot-HZZ-uncompressed.root");
+    let mut bytes = std::fs::read(&path).unwrap();
+    let file =
+        RootFile::from_source(Arc::new(MemorySource::new("ok.root", bytes.clone()))).unwrap();
+    let key = file.find_key("events").unwrap();
+    assert_eq!(Tree::open(&file, "events").unwrap().entries(), 2421);
+    // The tree's fEntries is the first 64-bit 2421 of its (uncompressed) object.
+    let start = key.seek_key as usize + key.keylen as usize;
+    let object = &bytes[start..start + key.objlen as usize];
+    let at = start
+        + object
+            .windows(8)
+            .position(|w| w == 2421i64.to_be_bytes())
+            .unwrap();
+    bytes[at..at + 8].copy_from_slice(&(1i64 << 62).to_be_bytes());
+    let file = RootFile::from_source(Arc::new(MemorySource::new("damaged.root", bytes))).unwrap();
+    let err = Tree::open(&file, "events")
+        .err()
+        .expect("the damaged tree opened");
+    assert!(
+        err.to_string().contains(
+            "says it has 4611686018427387904 entries, but its branches hold at most 2421"
+        ),
+        "{err}"
+    );
+}

@@ -89,6 +89,7 @@ impl Tree {
         let infos = file.streamer_infos().unwrap_or(&[]);
         let mut branches = Vec::new();
         flatten(&model.branches, "", &mut branches, infos, true);
+        check_entries(&model, &branches).map_err(|e| e.context(&what))?;
         Ok(Tree {
             source: file.source().clone(),
             file_name: file.name().to_string(),
@@ -455,6 +456,25 @@ fn member_of<'a>(
                 .elements
                 .get(id)
         })
+}
+
+/// The tree's entry count is what readers plan chunks with, so it must not exceed what its
+/// branches hold: a damaged count (2^62) would otherwise plan work and memory without bound.
+fn check_entries(model: &TreeModel, branches: &[Branch]) -> Result<()> {
+    if model.entries < 0 {
+        return Err(Error::format(format!(
+            "the tree has {} entries",
+            model.entries
+        )));
+    }
+    let held = branches.iter().map(|b| b.model.entries).max();
+    match held {
+        Some(held) if model.entries > held => Err(Error::format(format!(
+            "the tree says it has {} entries, but its branches hold at most {held}",
+            model.entries
+        ))),
+        _ => Ok(()),
+    }
 }
 
 fn similar(candidate: &str, name: &str) -> bool {
