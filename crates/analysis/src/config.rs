@@ -150,6 +150,11 @@ pub struct SampleConfig {
     pub label: Option<String>,
     #[serde(default)]
     pub color: Option<String>,
+    /// Data samples: the integrated luminosity (pb⁻¹) their files stand for, for the plots' label.
+    /// Without it, each file's is read from the file (generated samples record it) or known from the
+    /// name of an ATLAS 2020 release period file.
+    #[serde(default)]
+    pub luminosity: Option<f64>,
 }
 
 /// A named cut.
@@ -243,7 +248,8 @@ pub struct Systematic {
 #[derive(Debug, Deserialize, Clone, Default)]
 #[serde(deny_unknown_fields)]
 pub struct PlotSettings {
-    /// "ATLAS Open Data", "CMS Open Data" or free text.
+    /// "ATLAS Open Data", "CMS Open Data" or free text (its first word in bold); without it the plots
+    /// carry no experiment label.
     #[serde(default)]
     pub experiment: Option<String>,
     /// Centre-of-mass energy in TeV.
@@ -252,4 +258,7 @@ pub struct PlotSettings {
     /// Whether to draw plots at all (default true).
     #[serde(default)]
     pub enabled: Option<bool>,
+    /// File formats of every plot: "png", "svg", "pdf" (default png and svg).
+    #[serde(default)]
+    pub formats: Option<Vec<String>>,
 }

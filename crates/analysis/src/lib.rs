@@ -9,6 +9,7 @@ pub mod bridge;
 pub mod checksum;
 pub mod config;
 pub mod error;
+pub mod lumi;
 pub mod output;
 pub mod plan;
 pub mod run;
@@ -68,6 +69,9 @@ impl Analysis {
             Error::Config(format!("{}:{at}{}", path.display(), e.message()))
         })?;
         check_variables(path, &text, &file, variables)?;
+        // A bad plot format is reported before any event is read.
+        output::plot_formats(&file)
+            .map_err(|e| Error::Config(format!("{}: {e}", path.display())))?;
         let base = path.parent().unwrap_or(Path::new("."));
         let (plans, warnings) = plan::compile(&file, &source, base, variables)?;
         Ok(Analysis {

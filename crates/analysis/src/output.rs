@@ -178,24 +178,99 @@ pub fn provenance_json(
     Ok(text)
 }
 
-/// Data-vs-simulation plots of every histogram in every region (nominal).
+/// The experiment label the `[plots]` settings ask for: none without `experiment`; √s only when `energy`
+/// is given; the luminosity in fb⁻¹ when known.
+pub fn experiment_label(
+    settings: &crate::config::PlotSettings,
+    lumi_fb: Option<f64>,
+) -> hepkey_plot::ExperimentLabel {
+    use hepkey_plot::{Experiment, ExperimentLabel};
+    let mut label = ExperimentLabel {
+        energy_tev: settings.energy,
+        luminosity_fb: lumi_fb,
+        ..ExperimentLabel::default()
+    };
+    if let Some(text) = settings.experiment.as_deref().map(str::trim) {
+        let (name, status) = text.split_once(' ').unwrap_or((text, ""));
+        label.experiment = match name.to_lowercase().as_str() {
+            "" => Experiment::None,
+            "atlas" => Experiment::Atlas,
+            "cms" => Experiment::Cms,
+            _ => Experiment::Other(name.to_string()),
+        };
+        label.status = status.trim().to_string();
+    }
+    label
+}
+
+/// The plot formats of `[plots] formats` (default PNG and SVG); an unknown one is an error naming the
+/// supported formats.
+pub fn plot_formats(file: &AnalysisFile) -> Result<Vec<hepkey_plot::Format>> {
+    use hepkey_plot::Format;
+    match &file.plots.formats {
+        None => Ok(vec![Format::Png, Format::Svg]),
+        Some(list) if list.is_empty() => Err(Error::Config(format!(
+            "[plots] formats is empty; use some of {}",
+            Format::supported()
+        ))),
+        Some(list) => list
+            .iter()
+            .map(|f| Format::parse(f).map_err(|e| Error::Config(format!("[plots] formats: {e}"))))
+            .collect(),
+    }
+}
+
+/// Warnings for histograms with nothing in their range (nominal), one per region and histogram,
+/// naming the samples.
+pub fn empty_histogram_warnings(
+    file: &AnalysisFile,
+    plans: &[SamplePlan],
+    result: &RunResult,
+) -> Vec<String> {
+    let mut out = Vec::new();
+    for region in region_names(file) {
+        for h in &file.histograms {
+            let empty: Vec<&str> = plans
+                .iter()
+                .filter(|p| p.config.variation_of.is_none())
+                .filter(|p| {
+                    result
+                        .histograms
+                        .get(&key(&region, &h.name, &p.config.name, NOMINAL))
+                        .is_some_and(|hist| hist.values().iter().all(|v| *v == 0.0))
+                })
+                .map(|p| p.config.name.as_str())
+                .collect();
+            if !empty.is_empty() {
+                out.push(format!(
+                    "region {region:?}: histogram {:?} is empty for {} {}",
+                    h.name,
+                    if empty.len() == 1 {
+                        "sample"
+                    } else {
+                        "samples"
+                    },
+                    empty.join(", ")
+                ));
+            }
+        }
+    }
+    out
+}
+
+/// Data-vs-simulation plots of every histogram in every region (nominal), in the formats of
+/// `[plots] formats`.
 pub fn write_plots(
     file: &AnalysisFile,
     plans: &[SamplePlan],
     result: &RunResult,
     dir: &Path,
 ) -> Result<Vec<PathBuf>> {
-    use hepkey_plot::{save_png, save_svg, Colour, DataVsMc, ExperimentLabel, StackEntry};
+    use hepkey_plot::{save, Colour, DataVsMc, StackEntry};
+    let formats = plot_formats(file)?;
     std::fs::create_dir_all(dir).map_err(io_err(dir))?;
-    let energy = file.plots.energy.unwrap_or(13.0);
-    let lumi_fb = file.analysis.luminosity.map(|l| l / 1000.0).unwrap_or(0.0);
-    let mut label = match file.plots.experiment.as_deref() {
-        Some(e) if e.to_lowercase().contains("cms") => ExperimentLabel::cms(energy, lumi_fb),
-        _ => ExperimentLabel::atlas(energy, lumi_fb),
-    };
-    if file.analysis.luminosity.is_none() {
-        label.luminosity_fb = None;
-    }
+    let lumi = crate::lumi::data_luminosity(file, plans);
+    let label = experiment_label(&file.plots, lumi.label_fb());
     let mut written = Vec::new();
     for region in region_names(file) {
         for h in &file.histograms {
@@ -207,6 +282,7 @@ pub fn write_plots(
             // Stack simulation by group, in analysis-file order.
             let mut groups: Vec<(String, Option<String>, Hist1D)> = Vec::new();
             let mut data: Option<Hist1D> = None;
+            let mut background = false;
             for p in plans.iter().filter(|p| p.config.variation_of.is_none()) {
                 let Some(hist) = nominal(&p.config.name) else {
                     continue;
@@ -218,6 +294,7 @@ pub fn write_plots(
                     }
                     continue;
                 }
+                background |= p.config.kind == SampleKind::Background;
                 let group = p
                     .config
                     .group
@@ -253,15 +330,17 @@ pub fn write_plots(
                     format!("{} — {region}", file.analysis.name)
                 }),
                 log_y: h.log_y,
+                // Data over signal alone says nothing: a ratio only against a background prediction.
+                ratio: background,
                 ..DataVsMc::default()
             };
             let stem = crate::validate::plot_stem(&region, &h.name);
-            let png = dir.join(format!("{stem}.png"));
-            let svg = dir.join(format!("{stem}.svg"));
-            save_png(&fig, &png, 900, 900).map_err(|e| Error::Data(format!("plot {stem}: {e}")))?;
-            save_svg(&fig, &svg, 900, 900).map_err(|e| Error::Data(format!("plot {stem}: {e}")))?;
-            written.push(png);
-            written.push(svg);
+            for format in &formats {
+                let path = dir.join(format!("{stem}.{}", format.extension()));
+                save(&fig, &path, 900, 900)
+                    .map_err(|e| Error::Data(format!("plot {stem}: {e}")))?;
+                written.push(path);
+            }
         }
     }
     Ok(written)

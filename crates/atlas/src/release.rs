@@ -25,6 +25,9 @@ const FIRST_RUN: [i32; 4] = [297730, 300279, 301912, 302737];
 const CHUNK: usize = 20_000;
 /// Luminosity of the release (fb⁻¹).
 pub const RELEASE_LUMI_FB: f64 = 10.0;
+/// Name of the one-bin TH1D in each generated data file holding the luminosity (pb⁻¹) the file stands
+/// for; `hepkey run` reads it back for the plots' luminosity label (hepkey-analysis, `lumi.rs`).
+pub const LUMINOSITY_OBJECT: &str = "hepkey_luminosity";
 
 /// A simulated sample of the release.
 #[derive(Clone, Copy, Debug)]
@@ -151,6 +154,23 @@ fn seed_for(path: &Path, seed: u64) -> u64 {
     })
 }
 
+/// The record of a data file's luminosity: one bin over [0, 1] holding it in pb⁻¹.
+fn luminosity_object(pb: f64) -> hepkey_root::Histogram {
+    hepkey_root::Histogram {
+        class: "TH1D".into(),
+        name: LUMINOSITY_OBJECT.into(),
+        title: "integrated luminosity of this file [pb^-1]".into(),
+        axes: vec![hepkey_root::hist::Axis {
+            title: String::new(),
+            edges: vec![0.0, 1.0],
+        }],
+        values: vec![0.0, pb, 0.0],
+        errors: Vec::new(),
+        sumw2: Vec::new(),
+        entries: 1.0,
+    }
+}
+
 fn write_file(
     coll: &Collection,
     path: &Path,
@@ -182,6 +202,7 @@ fn write_file(
     };
     match *kind {
         FileKind::Data { period, lumi_fb } => {
+            f.write_histogram(f.root(), &luminosity_object(lumi_fb * 1000.0))?;
             // Events of every process, mixed in a random order.
             let mut left: Vec<usize> = coll
                 .processes

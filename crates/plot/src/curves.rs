@@ -74,6 +74,7 @@ pub struct DataWithCurves {
     /// Index into `curves` subtracted in the residual panel; `None` draws no residual panel.
     pub residual_reference: Option<usize>,
     pub x_label: String,
+    /// The y-axis title; empty: "Events / 1 GeV" or "Events / bin" from the binning.
     pub y_label: String,
     pub residual_label: String,
     pub label: ExperimentLabel,
@@ -90,7 +91,7 @@ impl Default for DataWithCurves {
             curves: vec![],
             residual_reference: None,
             x_label: String::new(),
-            y_label: "Events".into(),
+            y_label: String::new(),
             residual_label: "Data − Bkg.".into(),
             label: ExperimentLabel::default(),
             log_y: false,
@@ -175,7 +176,6 @@ impl Figure for DataWithCurves {
             log: self.log_y,
             floor: 0.0,
         };
-        let (y0, y1) = frame::y_range(&mut ys, highest, lowest_pos, self.curves.len() + 1);
         let (upper, lower) = match self.residual_reference {
             Some(_) => {
                 let (u, l) = root.split_vertically((f64::from(h) * 0.70) as u32);
@@ -183,11 +183,21 @@ impl Figure for DataWithCurves {
             }
             None => (root.clone(), None),
         };
+        let x_area = if lower.is_some() { 0 } else { sz.x_label_area };
+        let frame_px = frame::frame_of(&upper, &sz, x_area)?;
+        let mut rows = vec![(Swatch::Marker, data_label.clone())];
+        rows.extend(
+            self.curves
+                .iter()
+                .map(|c| (Swatch::Line(c.colour, c.dashed), c.label.clone())),
+        );
+        let top = frame::top_layout(&self.label, &rows, &frame_px, &sz)?;
+        let (y0, y1) = frame::y_range(&mut ys, highest, lowest_pos, top.free);
         let mut chart = ChartBuilder::on(&upper)
             .margin_top(sz.margin_top)
             .margin_right(sz.margin_right)
             .margin_left(sz.margin_left)
-            .x_label_area_size(if lower.is_some() { 0 } else { sz.x_label_area })
+            .x_label_area_size(x_area)
             .y_label_area_size(sz.y_label_area)
             .build_cartesian_2d(x0..x1, y0..y1)
             .map_err(draw_err)?;
@@ -201,7 +211,11 @@ impl Figure for DataWithCurves {
             draw_curve(&mut chart, c, pts, &sz)?;
         }
         draw_points(&mut chart, &edges, data.values(), &errs, &ys, (y0, y1), &sz)?;
-        let frame_px = chart.plotting_area().get_pixel_range();
+        let y_title = if self.y_label.is_empty() {
+            crate::label::events_per_bin(data.axis(), &self.x_label)
+        } else {
+            self.y_label.clone()
+        };
         let spec = frame::AxesSpec {
             x: frame::x_ticks(data.axis(), x0, x1),
             y: if ys.log {
@@ -210,7 +224,7 @@ impl Figure for DataWithCurves {
                 frame::linear_ticks(y0, y1, 5)
             },
             x_title: lower.is_none().then_some(self.x_label.as_str()),
-            y_title: &self.y_label,
+            y_title: &y_title,
             skip_top_y_label: false,
             x_labels: lower.is_none(),
             y_title_scale: 1.0,
@@ -223,13 +237,9 @@ impl Figure for DataWithCurves {
             &sz,
         )?;
         frame::draw_label(root, &self.label, frame_px.clone(), &sz)?;
-        let mut rows = vec![(Swatch::Marker, data_label.clone())];
-        rows.extend(
-            self.curves
-                .iter()
-                .map(|c| (Swatch::Line(c.colour, c.dashed), c.label.clone())),
-        );
-        frame::draw_legend(root, &rows, frame_px, &sz)?;
+        if let Some(legend) = top.legend {
+            frame::draw_legend(root, &rows, frame_px, &sz, legend.y0)?;
+        }
 
         let (Some(lower), Some(r)) = (lower, self.residual_reference) else {
             return Ok(());

@@ -9,6 +9,7 @@ use plotters::style::text_anchor::{HPos, Pos, VPos};
 use crate::colour::Colour;
 use crate::error::{draw_err, Result};
 use crate::label::{Experiment, ExperimentLabel};
+use crate::tex::Place;
 
 /// Pixel sizes derived from the figure size, so that text stays readable at any resolution.
 #[derive(Debug, Clone, Copy)]
@@ -74,20 +75,21 @@ impl YScale {
     }
 }
 
-/// The y range in drawn coordinates with room above the highest point for the label and legend.
-/// `lowest_positive` is the smallest positive content (for log scale).
+/// The y range in drawn coordinates, leaving the top `free` fraction of the frame (label and legend)
+/// above the highest point. `lowest_positive` is the smallest positive content (for log scale).
 pub(crate) fn y_range(
     scale: &mut YScale,
     highest: f64,
     lowest_positive: f64,
-    headroom_rows: usize,
+    free: f64,
 ) -> (f64, f64) {
     let highest = if highest > 0.0 && highest.is_finite() {
         highest
     } else {
         1.0
     };
-    let room = 1.35 + 0.07 * headroom_rows as f64;
+    // Share of the height the data may use: below the label and legend, with a small gap.
+    let used = (1.0 - free.clamp(0.1, 0.75) - 0.04).max(0.2);
     if scale.log {
         let low = if lowest_positive.is_finite() && lowest_positive > 0.0 {
             lowest_positive * 0.5
@@ -98,12 +100,9 @@ pub(crate) fn y_range(
         let low = 10f64.powf(low.log10().floor());
         scale.floor = low;
         let decades = highest.log10() - low.log10();
-        (
-            low.log10(),
-            highest.log10() + decades * (room - 1.0) * 1.1 + 0.1,
-        )
+        (low.log10(), low.log10() + decades / used)
     } else {
-        (0.0, highest * room)
+        (0.0, highest / used)
     }
 }
 
@@ -199,7 +198,34 @@ pub(crate) fn hatch<DB: DrawingBackend>(
     Ok(())
 }
 
-/// Draws text with an anchor.
+/// Size of script glyphs relative to the text around them.
+const SCRIPT_SCALE: f64 = 0.7;
+
+/// Pixel width and height of a label as [`text`] draws it (scripts smaller, see [`crate::tex::typeset`]).
+pub(crate) fn text_size(s: &str, f: &FontDesc<'static>) -> Result<(i32, i32)> {
+    let size = f.get_size();
+    let mut w = 0;
+    for r in crate::tex::typeset(s) {
+        let rf = run_font(f, r.place);
+        w += rf.box_size(&r.text).map_err(draw_err)?.0 as i32;
+    }
+    Ok((w, size.round() as i32))
+}
+
+fn run_font(f: &FontDesc<'static>, place: Place) -> FontDesc<'static> {
+    match place {
+        Place::Base => f.clone(),
+        // Every figure font is the embedded sans-serif.
+        _ => FontDesc::new(
+            FontFamily::SansSerif,
+            f.get_size() * SCRIPT_SCALE,
+            f.get_style(),
+        ),
+    }
+}
+
+/// Draws a label with an anchor: base text, subscripts and superscripts as smaller glyphs below or above
+/// the baseline, and bars over barred runs (t̄), drawn as lines since the font has no spanning overline.
 pub(crate) fn text<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
     s: &str,
@@ -208,107 +234,287 @@ pub(crate) fn text<DB: DrawingBackend>(
     h: HPos,
     v: VPos,
 ) -> Result<()> {
-    let style = TextStyle::from(f).color(&BLACK).pos(Pos::new(h, v));
-    area.draw(&Text::new(crate::tex::tex_to_unicode(s), at, style))
-        .map_err(draw_err)
+    let runs = crate::tex::typeset(s);
+    let size = f.get_size();
+    let (w, _) = text_size(s, &f)?;
+    let x0 = match h {
+        HPos::Left => at.0,
+        HPos::Center => at.0 - w / 2,
+        HPos::Right => at.0 - w,
+    };
+    // Every run is drawn top-anchored; `top` is where the base text's box starts.
+    let top = match v {
+        VPos::Top => at.1,
+        VPos::Center => at.1 - (size * 0.5).round() as i32,
+        VPos::Bottom => at.1 - size.round() as i32,
+    };
+    let mut x = x0;
+    for r in &runs {
+        let rf = run_font(&f, r.place);
+        let dy = match r.place {
+            Place::Base => 0.0,
+            Place::Sub => size * 0.42,
+            Place::Sup => -size * 0.12,
+        };
+        let y = top + dy.round() as i32;
+        let rw = rf.box_size(&r.text).map_err(draw_err)?.0 as i32;
+        let style = TextStyle::from(rf)
+            .color(&BLACK)
+            .pos(Pos::new(HPos::Left, VPos::Top));
+        area.draw(&Text::new(r.text.clone(), (x, y), style))
+            .map_err(draw_err)?;
+        if r.overline {
+            // Just above the x-height of lower-case letters, a bit above capitals' tops.
+            let lower = r.text.chars().all(|c| c.is_lowercase());
+            let by = y + (size * if lower { 0.06 } else { -0.02 }).round() as i32;
+            let inset = (size * 0.06).round() as i32;
+            let thick = (size * 0.06).round().max(1.0) as u32;
+            area.draw(&PathElement::new(
+                vec![(x + inset, by), (x + rw - inset, by)],
+                BLACK.stroke_width(thick),
+            ))
+            .map_err(draw_err)?;
+        }
+        x += rw;
+    }
+    Ok(())
 }
 
-/// The experiment label; `frame` is the pixel rectangle of the main plot. Returns the pixel row below
-/// the last line drawn inside the frame.
-pub(crate) fn draw_label<DB: DrawingBackend>(
-    area: &DrawingArea<DB, Shift>,
-    label: &ExperimentLabel,
-    frame: (std::ops::Range<i32>, std::ops::Range<i32>),
+/// A pixel rectangle (x right, y down), e.g. where a legend or label is drawn.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Rect {
+    pub x0: i32,
+    pub y0: i32,
+    pub x1: i32,
+    pub y1: i32,
+}
+
+impl Rect {
+    /// Whether the two rectangles share any area.
+    pub fn intersects(&self, o: &Rect) -> bool {
+        self.x0 < o.x1 && o.x0 < self.x1 && self.y0 < o.y1 && o.y0 < self.y1
+    }
+
+    fn union(self, o: Rect) -> Rect {
+        Rect {
+            x0: self.x0.min(o.x0),
+            y0: self.y0.min(o.y0),
+            x1: self.x1.max(o.x1),
+            y1: self.y1.max(o.y1),
+        }
+    }
+}
+
+/// The pixel rectangle of a panel's plot, as the figures' chart builder lays it out.
+pub(crate) type Frame = (std::ops::Range<i32>, std::ops::Range<i32>);
+
+/// The plot rectangle of the upper panel of a figure (what `ChartBuilder` gives with these sizes).
+pub(crate) fn frame_of<DB: DrawingBackend>(
+    upper: &DrawingArea<DB, Shift>,
     sz: &Sizes,
-) -> Result<i32> {
+    x_label_area: u32,
+) -> Result<Frame> {
+    let chart = ChartBuilder::on(upper)
+        .margin_top(sz.margin_top)
+        .margin_right(sz.margin_right)
+        .margin_left(sz.margin_left)
+        .x_label_area_size(x_label_area)
+        .y_label_area_size(sz.y_label_area)
+        .build_cartesian_2d(0f64..1f64, 0f64..1f64)
+        .map_err(draw_err)?;
+    Ok(chart.plotting_area().get_pixel_range())
+}
+
+/// One piece of text of the experiment label, with its anchor.
+struct Item {
+    text: String,
+    font: FontDesc<'static>,
+    at: (i32, i32),
+    h: HPos,
+    v: VPos,
+}
+
+impl Item {
+    fn rect(&self) -> Result<Rect> {
+        let (w, h) = text_size(&self.text, &self.font)?;
+        let x0 = match self.h {
+            HPos::Left => self.at.0,
+            HPos::Center => self.at.0 - w / 2,
+            HPos::Right => self.at.0 - w,
+        };
+        let y0 = match self.v {
+            VPos::Top => self.at.1,
+            VPos::Center => self.at.1 - h / 2,
+            VPos::Bottom => self.at.1 - h,
+        };
+        // Descenders and subscripts reach below the nominal size.
+        Ok(Rect {
+            x0,
+            y0,
+            x1: x0 + w,
+            y1: y0 + (f64::from(h) * 1.3) as i32,
+        })
+    }
+}
+
+/// The texts of the experiment label (name, status, √s and luminosity, further lines).
+fn label_items(label: &ExperimentLabel, frame: &Frame, sz: &Sizes) -> Result<Vec<Item>> {
     let (xr, yr) = frame;
     let pad = (sz.label_font * 0.6) as i32;
     let mut y = yr.start + pad;
     let x = xr.start + pad;
-    let name = label.name();
     let line_h = (sz.label_font * 1.25) as i32;
+    let small = (sz.label_font * 1.05) as i32;
+    let mut items = Vec::new();
+    let name = label.name();
     match (&label.experiment, name) {
         (Experiment::Cms, Some(name)) => {
             let above = yr.start - (sz.label_font * 0.3) as i32;
             let f = bold(sz.label_font * 1.05);
-            let (w, _) = area
-                .estimate_text_size(name, &TextStyle::from(f.clone()))
-                .map_err(draw_err)?;
-            text(area, name, (xr.start, above), f, HPos::Left, VPos::Bottom)?;
+            let (w, _) = text_size(name, &f)?;
+            items.push(Item {
+                text: name.into(),
+                font: f,
+                at: (xr.start, above),
+                h: HPos::Left,
+                v: VPos::Bottom,
+            });
             let gap = (sz.label_font * 0.3) as i32;
-            text(
-                area,
-                &label.status,
-                (xr.start + w as i32 + gap, above),
-                italic(sz.label_font * 0.95),
-                HPos::Left,
-                VPos::Bottom,
-            )?;
+            items.push(Item {
+                text: label.status.clone(),
+                font: italic(sz.label_font * 0.95),
+                at: (xr.start + w + gap, above),
+                h: HPos::Left,
+                v: VPos::Bottom,
+            });
             if let Some(r) = label.cms_right_text() {
-                text(
-                    area,
-                    &r,
-                    (xr.end, above),
-                    font(sz.label_font * 0.85),
-                    HPos::Right,
-                    VPos::Bottom,
-                )?;
+                items.push(Item {
+                    text: r,
+                    font: font(sz.label_font * 0.85),
+                    at: (xr.end, above),
+                    h: HPos::Right,
+                    v: VPos::Bottom,
+                });
             }
         }
         (_, Some(name)) => {
             let f = bold(sz.label_font * 1.05);
-            let (w, _) = area
-                .estimate_text_size(name, &TextStyle::from(f.clone()))
-                .map_err(draw_err)?;
-            text(area, name, (x, y), f, HPos::Left, VPos::Top)?;
+            let (w, _) = text_size(name, &f)?;
+            items.push(Item {
+                text: name.into(),
+                font: f,
+                at: (x, y),
+                h: HPos::Left,
+                v: VPos::Top,
+            });
             let gap = (sz.label_font * 0.3) as i32;
-            text(
-                area,
-                &label.status,
-                (x + w as i32 + gap, y),
-                font(sz.label_font * 1.05),
-                HPos::Left,
-                VPos::Top,
-            )?;
+            items.push(Item {
+                text: label.status.clone(),
+                font: font(sz.label_font * 1.05),
+                at: (x + w + gap, y),
+                h: HPos::Left,
+                v: VPos::Top,
+            });
             y += line_h + pad / 3;
             if let Some(t) = label.energy_lumi_text() {
-                text(
-                    area,
-                    &t,
-                    (x, y),
-                    font(sz.label_font * 0.8),
-                    HPos::Left,
-                    VPos::Top,
-                )?;
-                y += (sz.label_font * 1.05) as i32;
+                items.push(Item {
+                    text: t,
+                    font: font(sz.label_font * 0.8),
+                    at: (x, y),
+                    h: HPos::Left,
+                    v: VPos::Top,
+                });
+                y += small;
             }
         }
         (_, None) => {
             if let Some(t) = label.energy_lumi_text() {
-                text(
-                    area,
-                    &t,
-                    (x, y),
-                    font(sz.label_font * 0.8),
-                    HPos::Left,
-                    VPos::Top,
-                )?;
-                y += (sz.label_font * 1.05) as i32;
+                items.push(Item {
+                    text: t,
+                    font: font(sz.label_font * 0.8),
+                    at: (x, y),
+                    h: HPos::Left,
+                    v: VPos::Top,
+                });
+                y += small;
             }
         }
     }
     for l in &label.extra_lines {
-        text(
-            area,
-            l,
-            (x, y),
-            font(sz.label_font * 0.8),
-            HPos::Left,
-            VPos::Top,
-        )?;
-        y += (sz.label_font * 1.05) as i32;
+        items.push(Item {
+            text: l.clone(),
+            font: font(sz.label_font * 0.8),
+            at: (x, y),
+            h: HPos::Left,
+            v: VPos::Top,
+        });
+        y += small;
     }
-    Ok(y)
+    Ok(items)
+}
+
+/// The experiment label; `frame` is the pixel rectangle of the main plot.
+pub(crate) fn draw_label<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    label: &ExperimentLabel,
+    frame: Frame,
+    sz: &Sizes,
+) -> Result<()> {
+    for it in label_items(label, &frame, sz)? {
+        text(area, &it.text, it.at, it.font, it.h, it.v)?;
+    }
+    Ok(())
+}
+
+/// Where the label and legend go inside the frame, and how much of the frame's height (from the top)
+/// they take, which the y range leaves free of data.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct TopLayout {
+    /// The part of the experiment label inside the frame.
+    pub label: Option<Rect>,
+    pub legend: Option<Rect>,
+    pub free: f64,
+}
+
+/// Puts the legend in the top-right corner, or under the label when they would overlap.
+pub(crate) fn top_layout(
+    label: &ExperimentLabel,
+    rows: &[(Swatch, String)],
+    frame: &Frame,
+    sz: &Sizes,
+) -> Result<TopLayout> {
+    let (_, yr) = frame;
+    let mut label_rect: Option<Rect> = None;
+    for it in label_items(label, frame, sz)? {
+        let r = it.rect()?;
+        // Only what is inside the frame competes with the data and the legend.
+        if r.y1 > yr.start {
+            label_rect = Some(label_rect.map_or(r, |l| l.union(r)));
+        }
+    }
+    let pad = (sz.legend_font * 0.7) as i32;
+    let mut legend = None;
+    if !rows.is_empty() {
+        let mut r = legend_rect(rows, frame, sz, yr.start + pad)?;
+        if let Some(l) = label_rect {
+            if r.intersects(&l) {
+                r = legend_rect(rows, frame, sz, l.y1 + pad / 2)?;
+            }
+        }
+        legend = Some(r);
+    }
+    let bottom = [label_rect, legend]
+        .iter()
+        .flatten()
+        .map(|r| r.y1)
+        .max()
+        .unwrap_or(yr.start);
+    let height = f64::from((yr.end - yr.start).max(1));
+    Ok(TopLayout {
+        label: label_rect,
+        legend,
+        free: (f64::from(bottom - yr.start) / height).clamp(0.0, 0.75),
+    })
 }
 
 /// What a legend row shows in front of its text.
@@ -323,33 +529,44 @@ pub(crate) enum Swatch {
     Line(Colour, bool),
 }
 
+/// The legend's rectangle (swatches and text) with its first row at `top`, right-aligned in the frame.
+fn legend_rect(rows: &[(Swatch, String)], frame: &Frame, sz: &Sizes, top: i32) -> Result<Rect> {
+    let f = font(sz.legend_font);
+    let mut text_w = 0;
+    for (_, t) in rows {
+        text_w = text_w.max(text_size(t, &f)?.0);
+    }
+    let row_h = (sz.legend_font * 1.45) as i32;
+    let sw = (sz.legend_font * 1.6) as i32;
+    let pad = (sz.legend_font * 0.7) as i32;
+    let x1 = frame.0.end - pad;
+    Ok(Rect {
+        x0: x1 - text_w - (sz.legend_font * 0.5) as i32 - sw,
+        y0: top,
+        x1,
+        y1: top + row_h * rows.len() as i32,
+    })
+}
+
 /// A legend in the top-right corner of the frame, without a border (mplhep style).
 pub(crate) fn draw_legend<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
     rows: &[(Swatch, String)],
-    frame: (std::ops::Range<i32>, std::ops::Range<i32>),
+    frame: Frame,
     sz: &Sizes,
+    top: i32,
 ) -> Result<()> {
     if rows.is_empty() {
         return Ok(());
     }
-    let (xr, yr) = frame;
     let f = font(sz.legend_font);
-    let mut text_w = 0;
-    for (_, t) in rows {
-        text_w = text_w.max(
-            area.estimate_text_size(&crate::tex::tex_to_unicode(t), &TextStyle::from(f.clone()))
-                .map_err(draw_err)?
-                .0 as i32,
-        );
-    }
+    let r = legend_rect(rows, &frame, sz, top)?;
     let row_h = (sz.legend_font * 1.45) as i32;
     let sw = (sz.legend_font * 1.6) as i32;
     let sh = (sz.legend_font * 0.9) as i32;
-    let pad = (sz.legend_font * 0.7) as i32;
-    let x_text = xr.end - pad - text_w;
-    let x_sw = x_text - (sz.legend_font * 0.5) as i32 - sw;
-    let mut y = yr.start + pad;
+    let x_sw = r.x0;
+    let x_text = x_sw + sw + (sz.legend_font * 0.5) as i32;
+    let mut y = top;
     for (swatch, t) in rows {
         let cy = y + row_h / 2;
         let (bx0, by0, bx1, by1) = (x_sw, cy - sh / 2, x_sw + sw, cy + sh / 2);
@@ -422,7 +639,21 @@ pub(crate) struct Ticks {
 
 /// Ticks at multiples of a 1-2-5 step over `[lo, hi]`, with minor ticks in between.
 pub(crate) fn linear_ticks(lo: f64, hi: f64, target: usize) -> Ticks {
-    let step = nice_step(hi - lo, target);
+    let mut step = nice_step(hi - lo, target);
+    // A step rounded up past half the range leaves one labelled tick (a residual panel of ±40 with a
+    // step of 50 showed only "0"); take the next smaller 1-2-5 step until there are three.
+    let count = |step: f64| ((hi / step + 1e-9).floor() - (lo / step - 1e-9).ceil() + 1.0) as i64;
+    while count(step) < 3 && step > 0.0 && step.is_finite() {
+        let p = 10f64.powf(step.log10().floor());
+        let m = (step / p).round();
+        step = if m >= 5.0 {
+            2.0 * p
+        } else if m >= 2.0 {
+            p
+        } else {
+            0.5 * p
+        };
+    }
     let minor_step = step
         / if (step / 10f64.powf(step.log10().floor()) - 2.0).abs() < 1e-9 {
             4.0
@@ -601,5 +832,49 @@ pub(crate) fn x_ticks(axis: &hepkey_hist::Axis, x0: f64, x1: f64) -> Ticks {
             minor: vec![],
         },
         None => linear_ticks(x0, x1, 6),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn narrow_panels_get_three_labelled_ticks() {
+        // The residual panel of a small diphoton sample: ±40 events.
+        let t = linear_ticks(-40.0, 40.0, 3);
+        let labels: Vec<&str> = t.major.iter().map(|(_, l)| l.as_str()).collect();
+        assert_eq!(labels, ["-40", "-20", "0", "20", "40"]);
+        let r = linear_ticks(0.5, 1.5, 3);
+        let labels: Vec<&str> = r.major.iter().map(|(_, l)| l.as_str()).collect();
+        assert_eq!(labels, ["0.5", "1.0", "1.5"]);
+    }
+
+    #[test]
+    fn rectangles_intersect_only_when_they_share_area() {
+        let a = Rect {
+            x0: 0,
+            y0: 0,
+            x1: 10,
+            y1: 10,
+        };
+        assert!(a.intersects(&Rect {
+            x0: 9,
+            y0: 9,
+            x1: 20,
+            y1: 20
+        }));
+        assert!(!a.intersects(&Rect {
+            x0: 10,
+            y0: 0,
+            x1: 20,
+            y1: 10
+        }));
+        assert!(!a.intersects(&Rect {
+            x0: 0,
+            y0: 11,
+            x1: 10,
+            y1: 20
+        }));
     }
 }

@@ -120,9 +120,56 @@ pub(crate) fn short(v: f64) -> String {
     }
 }
 
+/// The y-axis title of a histogram: "Events / 2 GeV" for fixed-width bins (the unit from the x label's
+/// last `[...]`), "Events / bin" for variable bins, "Events" for categories.
+pub fn events_per_bin(axis: &hepkey_hist::Axis, x_label: &str) -> String {
+    if axis.labels().is_some() {
+        return "Events".into();
+    }
+    let edges = axis.edges();
+    let widths: Vec<f64> = edges.windows(2).map(|w| w[1] - w[0]).collect();
+    let Some(&first) = widths.first() else {
+        return "Events".into();
+    };
+    if widths
+        .iter()
+        .any(|w| (w - first).abs() > 1e-6 * first.abs())
+    {
+        return "Events / bin".into();
+    }
+    let unit = x_label
+        .rfind('[')
+        .and_then(|a| {
+            x_label[a + 1..]
+                .find(']')
+                .map(|b| x_label[a + 1..a + 1 + b].trim())
+        })
+        .filter(|u| !u.is_empty());
+    match unit {
+        Some(u) => format!("Events / {} {u}", short(first)),
+        None => format!("Events / {}", short(first)),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn y_title_from_binning() {
+        let regular = hepkey_hist::Axis::regular(55, 105.0, 160.0).unwrap();
+        assert_eq!(events_per_bin(&regular, "m(γγ) [GeV]"), "Events / 1 GeV");
+        let two = hepkey_hist::Axis::regular(25, 50.0, 100.0).unwrap();
+        assert_eq!(
+            events_per_bin(&two, "$m_{\\mu\\mu}$ [GeV]"),
+            "Events / 2 GeV"
+        );
+        assert_eq!(events_per_bin(&two, "η"), "Events / 2");
+        let tenth = hepkey_hist::Axis::regular(10, 0.0, 1.0).unwrap();
+        assert_eq!(events_per_bin(&tenth, "x"), "Events / 0.1");
+        let var = hepkey_hist::Axis::variable(vec![0.0, 10.0, 30.0, 100.0]).unwrap();
+        assert_eq!(events_per_bin(&var, "p_T [GeV]"), "Events / bin");
+    }
 
     #[test]
     fn numbers_and_luminosity_read_naturally() {

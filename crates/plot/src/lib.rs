@@ -9,10 +9,11 @@
 //! * [`Overlay`]: several histograms as lines (nominal, up, down) with an optional ratio to the first;
 //! * [`DataWithCurves`]: data with fitted curves (signal + background, background) and a residual panel
 //!   (data − background), as in the H→γγ discovery plots;
+//! * [`Ranking`]: impacts of the nuisance parameters on the parameter of interest;
 //! * [`poisson_interval`]: the Garwood interval used for the error bars;
 //! * labels may use a little LaTeX (`$m_{\mu\mu}$ [GeV]`), see [`tex_to_unicode`].
 //!
-//! Figures render to PNG or SVG in memory ([`render_png`], [`render_svg`]); only [`save_png`] and
+//! Figures render to PNG, SVG or PDF in memory ([`render`], [`Format`]); only [`save`], [`save_png`] and
 //! [`save_svg`] touch the file system, writing a temporary file and renaming it.
 //!
 //! ```no_run
@@ -41,6 +42,7 @@ pub mod garwood;
 mod label;
 mod output;
 mod overlay;
+mod ranking;
 mod stack;
 mod tex;
 
@@ -48,9 +50,14 @@ pub use colour::{Colour, PALETTE};
 pub use curves::{Curve, DataWithCurves};
 pub use error::{PlotError, Result};
 pub use figure::Figure;
+pub use frame::Rect;
 pub use garwood::{poisson_interval, ONE_SIGMA};
-pub use label::{Experiment, ExperimentLabel};
-pub use output::{register_fonts, render_png, render_rgb, render_svg, save_png, save_svg};
+pub use label::{events_per_bin, Experiment, ExperimentLabel};
+pub use output::{
+    register_fonts, render, render_pdf, render_png, render_rgb, render_svg, save, save_png,
+    save_svg, svg_to_pdf, Format,
+};
 pub use overlay::Overlay;
-pub use stack::{DataVsMc, LineEntry, StackEntry};
-pub use tex::tex_to_unicode;
+pub use ranking::{Ranking, RankingEntry};
+pub use stack::{DataVsMc, Layout, LineEntry, StackEntry};
+pub use tex::{plain, tex_to_unicode, typeset, Place, Run};

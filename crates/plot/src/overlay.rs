@@ -108,7 +108,6 @@ impl Figure for Overlay {
             log: self.log_y,
             floor: 0.0,
         };
-        let (y0, y1) = frame::y_range(&mut ys, highest, lowest_pos, self.lines.len());
         let show_ratio = self.ratio_to_first && self.lines.len() > 1;
         let (upper, lower) = if show_ratio {
             let (u, l) = root.split_vertically((f64::from(h) * 0.70) as u32);
@@ -116,11 +115,20 @@ impl Figure for Overlay {
         } else {
             (root.clone(), None)
         };
+        let x_area = if show_ratio { 0 } else { sz.x_label_area };
+        let frame_px = frame::frame_of(&upper, &sz, x_area)?;
+        let rows: Vec<(Swatch, String)> = self
+            .lines
+            .iter()
+            .map(|l| (Swatch::Line(l.colour, l.dashed), l.label.clone()))
+            .collect();
+        let top = frame::top_layout(&self.label, &rows, &frame_px, &sz)?;
+        let (y0, y1) = frame::y_range(&mut ys, highest, lowest_pos, top.free);
         let mut chart = ChartBuilder::on(&upper)
             .margin_top(sz.margin_top)
             .margin_right(sz.margin_right)
             .margin_left(sz.margin_left)
-            .x_label_area_size(if show_ratio { 0 } else { sz.x_label_area })
+            .x_label_area_size(x_area)
             .y_label_area_size(sz.y_label_area)
             .build_cartesian_2d(edges[0]..edges[n], y0..y1)
             .map_err(draw_err)?;
@@ -146,7 +154,6 @@ impl Figure for Overlay {
                 }
             }
         }
-        let frame_px = chart.plotting_area().get_pixel_range();
         let spec = frame::AxesSpec {
             x: frame::x_ticks(first.hist.axis(), edges[0], edges[n]),
             y: if ys.log {
@@ -168,12 +175,9 @@ impl Figure for Overlay {
             &sz,
         )?;
         frame::draw_label(root, &self.label, frame_px.clone(), &sz)?;
-        let rows: Vec<(Swatch, String)> = self
-            .lines
-            .iter()
-            .map(|l| (Swatch::Line(l.colour, l.dashed), l.label.clone()))
-            .collect();
-        frame::draw_legend(root, &rows, frame_px, &sz)?;
+        if let Some(legend) = top.legend {
+            frame::draw_legend(root, &rows, frame_px, &sz, legend.y0)?;
+        }
 
         if let Some(lower) = lower {
             let (r0, r1) = self.ratio_range;

@@ -8,7 +8,7 @@ use plotters::prelude::*;
 use crate::colour::Colour;
 use crate::error::{draw_err, PlotError, Result};
 use crate::figure::Figure;
-use crate::frame::{self, Sizes, Swatch, YScale};
+use crate::frame::{self, Rect, Sizes, Swatch, YScale};
 use crate::garwood::{poisson_interval, ONE_SIGMA};
 use crate::label::ExperimentLabel;
 
@@ -40,10 +40,13 @@ pub struct DataVsMc {
     /// Data and its legend label ("Data").
     pub data: Option<(String, Hist1D)>,
     pub x_label: String,
+    /// The y-axis title; empty: "Events / 2 GeV" (fixed-width bins, unit from the x label's `[GeV]`) or
+    /// "Events / bin" (variable bins).
     pub y_label: String,
     pub label: ExperimentLabel,
     pub log_y: bool,
-    /// Draw the data/simulation ratio panel (needs data and a non-empty stack).
+    /// Draw the data/prediction ratio panel (needs data and a non-empty stack; leave it off when the
+    /// stack is not a full prediction, e.g. signal only).
     pub ratio: bool,
     /// Visible range of the ratio panel.
     pub ratio_range: (f64, f64),
@@ -60,7 +63,7 @@ impl Default for DataVsMc {
             lines: vec![],
             data: None,
             x_label: String::new(),
-            y_label: "Events".into(),
+            y_label: String::new(),
             label: ExperimentLabel::default(),
             log_y: false,
             ratio: true,
@@ -123,6 +126,111 @@ impl DataVsMc {
         }
         (tops, acc, var)
     }
+
+    /// Legend rows: data, the stack from the top, the uncertainty band, the lines.
+    fn legend_rows(&self) -> Vec<(Swatch, String)> {
+        let mut rows = Vec::new();
+        if let Some((l, _)) = &self.data {
+            rows.push((Swatch::Marker, l.clone()));
+        }
+        for e in self.stack.iter().rev() {
+            rows.push((Swatch::Filled(e.colour), e.label.clone()));
+        }
+        if self.mc_stat_band && !self.stack.is_empty() {
+            rows.push((Swatch::Hatched, self.band_label.clone()));
+        }
+        for l in &self.lines {
+            rows.push((Swatch::Line(l.colour, l.dashed), l.label.clone()));
+        }
+        rows
+    }
+
+    /// Whether the ratio panel is drawn: asked for, with data and a prediction to divide by.
+    fn shows_ratio(&self) -> bool {
+        self.ratio && !self.stack.is_empty() && self.data.is_some()
+    }
+
+    /// The y-axis title: `y_label`, or when empty "Events / 2 GeV" or "Events / bin" from the binning.
+    pub fn y_title(&self) -> String {
+        if !self.y_label.is_empty() {
+            return self.y_label.clone();
+        }
+        match self.edges() {
+            Ok(_) => crate::label::events_per_bin(self.reference_axis(), &self.x_label),
+            Err(_) => "Events".into(),
+        }
+    }
+
+    /// Where things go in a `width` × `height` figure (what [`Figure::draw_on`] draws), for checks
+    /// without looking at pixels.
+    pub fn layout(&self, width: u32, height: u32) -> Result<Layout> {
+        let edges = self.edges()?;
+        crate::output::register_fonts();
+        let mut buf = vec![255u8; width as usize * height as usize * 3];
+        let root = BitMapBackend::with_buffer(&mut buf, (width, height)).into_drawing_area();
+        let sz = Sizes::for_figure(width, height);
+        let show_ratio = self.shows_ratio();
+        let upper = if show_ratio {
+            root.split_vertically((f64::from(height) * 0.70) as u32).0
+        } else {
+            root.clone()
+        };
+        let x_area = if show_ratio { 0 } else { sz.x_label_area };
+        let f = frame::frame_of(&upper, &sz, x_area)?;
+        let top = frame::top_layout(&self.label, &self.legend_rows(), &f, &sz)?;
+        let mut off = Vec::new();
+        if let (true, Some((_, d))) = (show_ratio, &self.data) {
+            let (_, total, _) = self.cumulative(edges.len() - 1);
+            for (i, (&v, &t)) in d.values().iter().zip(&total).enumerate() {
+                if let Some(above) = off_range(v, t, self.ratio_range) {
+                    off.push((i, above));
+                }
+            }
+        }
+        Ok(Layout {
+            frame: Rect {
+                x0: f.0.start,
+                y0: f.1.start,
+                x1: f.0.end,
+                y1: f.1.end,
+            },
+            label: top.label,
+            legend: top.legend,
+            ratio_panel: show_ratio,
+            y_title: self.y_title(),
+            ratio_off_range: off,
+        })
+    }
+}
+
+/// What a [`DataVsMc`] figure draws where.
+#[derive(Debug, Clone)]
+pub struct Layout {
+    /// The main plot's frame.
+    pub frame: Rect,
+    /// The experiment label's lines inside the frame.
+    pub label: Option<Rect>,
+    pub legend: Option<Rect>,
+    pub ratio_panel: bool,
+    pub y_title: String,
+    /// Bins whose data/prediction ratio lies outside the ratio panel (`true`: above), marked by arrows.
+    pub ratio_off_range: Vec<(usize, bool)>,
+}
+
+/// Whether the ratio `data / total` is off the visible range: `Some(true)` above, `Some(false)` below,
+/// `None` inside or undefined (no prediction).
+fn off_range(data: f64, total: f64, (r0, r1): (f64, f64)) -> Option<bool> {
+    if total.is_nan() || total <= 0.0 || !data.is_finite() {
+        return None;
+    }
+    let r = data / total;
+    if r > r1 {
+        Some(true)
+    } else if r < r0 {
+        Some(false)
+    } else {
+        None
+    }
 }
 
 impl Figure for DataVsMc {
@@ -179,17 +287,6 @@ impl Figure for DataVsMc {
                 }
             }
         }
-        let legend_rows = self.stack.len()
-            + self.lines.len()
-            + usize::from(data.is_some())
-            + usize::from(self.mc_stat_band && has_stack);
-        let mut ys = YScale {
-            log: self.log_y,
-            floor: 0.0,
-        };
-        let (y0, y1) = frame::y_range(&mut ys, highest, lowest_pos, legend_rows);
-        let (x0, x1) = (edges[0], edges[n]);
-
         let (upper, lower) = if show_ratio {
             let split = (f64::from(h) * 0.70) as u32;
             let (u, l) = root.split_vertically(split);
@@ -197,12 +294,22 @@ impl Figure for DataVsMc {
         } else {
             (root.clone(), None)
         };
+        let x_area = if show_ratio { 0 } else { sz.x_label_area };
+        let frame_px = frame::frame_of(&upper, &sz, x_area)?;
+        let rows = self.legend_rows();
+        let top = frame::top_layout(&self.label, &rows, &frame_px, &sz)?;
+        let mut ys = YScale {
+            log: self.log_y,
+            floor: 0.0,
+        };
+        let (y0, y1) = frame::y_range(&mut ys, highest, lowest_pos, top.free);
+        let (x0, x1) = (edges[0], edges[n]);
 
         let mut chart = ChartBuilder::on(&upper)
             .margin_top(sz.margin_top)
             .margin_right(sz.margin_right)
             .margin_left(sz.margin_left)
-            .x_label_area_size(if show_ratio { 0 } else { sz.x_label_area })
+            .x_label_area_size(x_area)
             .y_label_area_size(sz.y_label_area)
             .build_cartesian_2d(x0..x1, y0..y1)
             .map_err(draw_err)?;
@@ -228,8 +335,6 @@ impl Figure for DataVsMc {
                 .map_err(draw_err)?;
             below.clone_from(top);
         }
-        let plot_area = chart.plotting_area().clone();
-        let frame_px = plot_area.get_pixel_range();
 
         // Statistical band of the simulation.
         if self.mc_stat_band && has_stack {
@@ -276,6 +381,7 @@ impl Figure for DataVsMc {
             )?;
         }
 
+        let y_title = self.y_title();
         let spec = frame::AxesSpec {
             x: frame::x_ticks(self.reference_axis(), x0, x1),
             y: if ys.log {
@@ -284,7 +390,7 @@ impl Figure for DataVsMc {
                 frame::linear_ticks(y0, y1, 5)
             },
             x_title: (!show_ratio).then_some(self.x_label.as_str()),
-            y_title: &self.y_label,
+            y_title: &y_title,
             skip_top_y_label: false,
             x_labels: !show_ratio,
             y_title_scale: 1.0,
@@ -297,20 +403,9 @@ impl Figure for DataVsMc {
             &sz,
         )?;
         frame::draw_label(root, &self.label, frame_px.clone(), &sz)?;
-        let mut rows = Vec::new();
-        if let Some((l, _)) = &self.data {
-            rows.push((Swatch::Marker, l.clone()));
+        if let Some(legend) = top.legend {
+            frame::draw_legend(root, &rows, frame_px, &sz, legend.y0)?;
         }
-        for e in self.stack.iter().rev() {
-            rows.push((Swatch::Filled(e.colour), e.label.clone()));
-        }
-        if self.mc_stat_band && has_stack {
-            rows.push((Swatch::Hatched, self.band_label.clone()));
-        }
-        for l in &self.lines {
-            rows.push((Swatch::Line(l.colour, l.dashed), l.label.clone()));
-        }
-        frame::draw_legend(root, &rows, frame_px, &sz)?;
 
         if let (Some(lower), Some(d)) = (lower, data) {
             self.draw_ratio(root, &lower, &edges, d, &data_err, &total, &total_var, &sz)?;
@@ -395,6 +490,24 @@ impl DataVsMc {
             })
             .collect();
         draw_points(&mut chart, edges, &ratios, &errs, &ys, (r0, r1), sz)?;
+        // Points off the panel: a triangle at the edge pointing their way.
+        let tri = (sz.tick_font * 0.35).max(4.0) as i32;
+        for i in 0..n {
+            if let Some(above) = off_range(data.values()[i], total[i], (r0, r1)) {
+                let xc = 0.5 * (edges[i] + edges[i + 1]);
+                let (px, py) = chart.backend_coord(&(xc, if above { r1 } else { r0 }));
+                let (tip, base) = if above {
+                    (py + tri / 2, py + tri / 2 + 2 * tri)
+                } else {
+                    (py - tri / 2, py - tri / 2 - 2 * tri)
+                };
+                root.draw(&Polygon::new(
+                    vec![(px, tip), (px - tri, base), (px + tri, base)],
+                    RGBColor(200, 30, 30).filled(),
+                ))
+                .map_err(draw_err)?;
+            }
+        }
         let frame_px = chart.plotting_area().get_pixel_range();
         let spec = frame::AxesSpec {
             x: frame::x_ticks(data.axis(), edges[0], edges[n]),

@@ -89,7 +89,8 @@ fn data_vs_mc_png_and_svg_files() {
         "Open Data",
         "√s = 13 TeV, 10 fb⁻¹",
         "2 leptons",
-        "mℓℓ [GeV]",
+        // The subscript is drawn as its own, smaller text.
+        ">\nℓℓ\n</text>",
         "Data / Pred.",
     ] {
         assert!(text.contains(label), "SVG lacks {label:?}");
@@ -127,7 +128,7 @@ fn the_ratio_panel_can_be_turned_off() {
     fig.ratio = false;
     let svg = render_svg(&fig, 800, 600).unwrap();
     assert!(!svg.contains("Data / Pred."));
-    assert!(svg.contains("mℓℓ [GeV]"));
+    assert!(svg.contains(">\nℓℓ\n</text>"));
 }
 
 #[test]
@@ -306,7 +307,12 @@ fn data_with_fitted_curves_and_residuals() {
         ..DataWithCurves::default()
     };
     let svg = render_svg(&fig, 700, 700).unwrap();
-    for t in ["Sig. + bkg. fit", "Bkg. fit", "Data − Bkg.", "mᵧᵧ [GeV]"] {
+    for t in [
+        "Sig. + bkg. fit",
+        "Bkg. fit",
+        "Data − Bkg.",
+        ">\nγγ\n</text>",
+    ] {
         assert!(svg.contains(t), "SVG lacks {t:?}");
     }
     assert_eq!(png_size(&render_png(&fig, 500, 400).unwrap()), (500, 400));

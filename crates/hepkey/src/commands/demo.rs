@@ -102,7 +102,9 @@ pub fn run(args: Args) -> Result<()> {
     let centres = data.axis().centers();
     let fit = hepkey_atlas::bumpfit::fit(data.values(), &centres, signal.values())
         .map_err(anyhow::Error::msg)?;
-    let plot = plot_fit(&data, &signal, &fit, &out.join("plots"))?;
+    let lumi_fb =
+        hepkey_analysis::lumi::data_luminosity(&analysis.file, &analysis.plans).label_fb();
+    let plot = plot_fit(&data, &signal, &fit, lumi_fb, &out.join("plots"))?;
 
     let n_data = data.sum(false);
     let n_sig = signal.sum(false);
@@ -198,7 +200,8 @@ fn generate_if_needed(
 ) -> Result<()> {
     let stamp = data_dir.join("generated.txt");
     let want = format!(
-        "hepkey {} H->yy samples: events={} seed={}\n",
+        // `format` changes whenever the samples' contents do (2: each data file records its luminosity).
+        "hepkey {} H->yy samples: format=2 events={} seed={}\n",
         env!("CARGO_PKG_VERSION"),
         opts.data_events,
         opts.seed
@@ -243,6 +246,7 @@ fn plot_fit(
     data: &Hist1D,
     signal: &Hist1D,
     fit: &hepkey_atlas::bumpfit::BumpFit,
+    lumi_fb: Option<f64>,
     dir: &Path,
 ) -> Result<PathBuf> {
     use hepkey_plot::{Colour, Curve, DataWithCurves, ExperimentLabel};
@@ -283,9 +287,13 @@ fn plot_fit(
         ],
         residual_reference: Some(0),
         x_label: "m(γγ) [GeV]".into(),
-        label: ExperimentLabel::atlas(13.0, 10.0)
-            .with_line("H → γγ")
-            .with_line(format!("{:.1} σ, μ = {:.2}", fit.significance, fit.mu)),
+        // The luminosity the generated data stand for (a fraction of 10 fb⁻¹ for smaller samples).
+        label: ExperimentLabel {
+            luminosity_fb: lumi_fb,
+            ..ExperimentLabel::atlas(13.0, 0.0)
+        }
+        .with_line("H → γγ")
+        .with_line(format!("{:.1} σ, μ = {:.2}", fit.significance, fit.mu)),
         ..DataWithCurves::default()
     };
     let png = dir.join("diphoton_fit.png");

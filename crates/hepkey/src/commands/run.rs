@@ -65,6 +65,11 @@ pub fn run(args: Args) -> Result<()> {
     bar.finish_and_clear();
     let secs = start.elapsed().as_secs_f64();
     analysis.write_outputs(&result, &args.output, !args.no_plots)?;
+    for w in
+        hepkey_analysis::output::empty_histogram_warnings(&analysis.file, &analysis.plans, &result)
+    {
+        eprintln!("warning: {w}");
+    }
     if !args.quiet {
         print!("{}", hepkey_analysis::output::cutflow_table(&result));
         println!(

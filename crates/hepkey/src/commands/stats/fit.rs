@@ -20,9 +20,17 @@ pub struct Args {
     #[arg(long)]
     pub yields: bool,
     /// Write pre- and post-fit plots per channel to this directory
-    /// (DIR/{channel}_prefit.png/.svg, DIR/{channel}_postfit.png/.svg)
+    /// (DIR/{channel}_prefit.png/.svg, DIR/{channel}_postfit.png/.svg; see --format)
     #[arg(long, value_name = "DIR")]
     pub plots: Option<PathBuf>,
+    /// Formats of the --plots figures, comma-separated: png, svg, pdf
+    #[arg(
+        long,
+        value_delimiter = ',',
+        default_value = "png,svg",
+        requires = "plots"
+    )]
+    pub format: Vec<String>,
     /// Fit configuration (TOML) giving the channels' bin edges and variable names for
     /// --plots (default: bin numbers)
     #[arg(long, requires = "plots")]
@@ -70,6 +78,11 @@ fn print_yields(title: &str, tables: &[hepkey_stats::yields::ChannelYields]) {
 }
 
 pub fn run(args: Args) -> Result<()> {
+    let formats = args
+        .format
+        .iter()
+        .map(|f| hepkey_plot::Format::parse(f.trim()))
+        .collect::<std::result::Result<Vec<_>, _>>()?;
     let (_ws, model, data) = args.ws.load()?;
     let opts = FitOptions {
         uncertainties: true,
@@ -108,7 +121,7 @@ pub fn run(args: Args) -> Result<()> {
         (prefit, postfit)
     });
     if let (Some(dir), Some((pre, post))) = (&args.plots, &tables) {
-        let written = super::fit_plots::write_plots(dir, config.as_ref(), pre, post)?;
+        let written = super::fit_plots::write_plots(dir, config.as_ref(), pre, post, &formats)?;
         eprintln!("wrote {} plots to {}", written.len(), dir.display());
     }
     let tables = tables.filter(|_| args.yields);

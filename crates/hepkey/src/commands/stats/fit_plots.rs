@@ -79,7 +79,14 @@ fn figure(table: &ChannelYields, binning: &Binning, stage: &str) -> Result<DataV
             hist: hist(&binning.edges, y, var)?,
         });
     }
+    // Bin numbers have no unit: "Events / bin" rather than "Events / 1".
+    let y_label = if binning.x_label.ends_with(" bin") {
+        "Events / bin".to_string()
+    } else {
+        String::new()
+    };
     Ok(DataVsMc {
+        y_label,
         stack,
         data: Some(("Data".into(), hist(&binning.edges, &table.data, &zeros)?)),
         x_label: binning.x_label.clone(),
@@ -90,12 +97,14 @@ fn figure(table: &ChannelYields, binning: &Binning, stage: &str) -> Result<DataV
     })
 }
 
-/// Writes `DIR/{channel}_{prefit,postfit}.{png,svg}` for every channel; returns the paths.
+/// Writes `DIR/{channel}_{prefit,postfit}.{png,svg,pdf}` (the formats asked for) for every channel;
+/// returns the paths.
 pub fn write_plots(
     dir: &Path,
     config: Option<&FitConfig>,
     prefit: &[ChannelYields],
     postfit: &[ChannelYields],
+    formats: &[hepkey_plot::Format],
 ) -> Result<Vec<PathBuf>> {
     // Every figure is built (and its binning checked) before the first file is written.
     let mut figures = Vec::new();
@@ -111,14 +120,12 @@ pub fn write_plots(
     std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
     let mut written = Vec::new();
     for (base, fig) in &figures {
-        let png = dir.join(format!("{base}.png"));
-        let svg = dir.join(format!("{base}.svg"));
-        hepkey_plot::save_png(fig, &png, 900, 900)
-            .with_context(|| format!("cannot write {}", png.display()))?;
-        hepkey_plot::save_svg(fig, &svg, 900, 900)
-            .with_context(|| format!("cannot write {}", svg.display()))?;
-        written.push(png);
-        written.push(svg);
+        for f in formats {
+            let path = dir.join(format!("{base}.{}", f.extension()));
+            hepkey_plot::save(fig, &path, 900, 900)
+                .with_context(|| format!("cannot write {}", path.display()))?;
+            written.push(path);
+        }
     }
     Ok(written)
 }
