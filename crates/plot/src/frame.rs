@@ -39,7 +39,8 @@ impl Sizes {
             line: (0.0025 * s).round().max(1.0) as u32,
             y_label_area: (0.16 * f64::from(w)) as u32,
             x_label_area: (0.11 * s) as u32,
-            margin_top: (0.06 * s) as u32,
+            // Room for a label drawn above the frame (CMS style) with its capitals whole.
+            margin_top: (0.08 * s) as u32,
             margin_right: (0.04 * f64::from(w)) as u32,
             margin_left: (0.015 * f64::from(w)) as u32,
         }
@@ -264,14 +265,16 @@ pub(crate) fn text<DB: DrawingBackend>(
         area.draw(&Text::new(r.text.clone(), (x, y), style))
             .map_err(draw_err)?;
         if r.overline {
-            // Just above the x-height of lower-case letters, a bit above capitals' tops.
-            let lower = r.text.chars().all(|c| c.is_lowercase());
-            let by = y + (size * if lower { 0.06 } else { -0.02 }).round() as i32;
+            // Above the tallest letter: short letters (ν, e) have their tops at about 0.2 em below the
+            // top of the text box, capitals and ascenders (t, b) at the box's top.
+            let short = r.text.chars().all(|c| "acegmnopqrsuvwxyzνμ".contains(c));
+            let by = y + (size * if short { 0.12 } else { -0.2 }).round() as i32;
             let inset = (size * 0.06).round() as i32;
             let thick = (size * 0.06).round().max(1.0) as u32;
-            area.draw(&PathElement::new(
-                vec![(x + inset, by), (x + rw - inset, by)],
-                BLACK.stroke_width(thick),
+            // A filled rectangle: plotters' bitmap backend drops short thick horizontal paths.
+            area.draw(&Rectangle::new(
+                [(x + inset, by), (x + rw - inset, by + thick as i32)],
+                BLACK.filled(),
             ))
             .map_err(draw_err)?;
         }
