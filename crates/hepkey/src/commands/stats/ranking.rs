@@ -9,6 +9,9 @@ use plotters::style::text_anchor::{HPos, Pos, VPos};
 use std::path::{Path, PathBuf};
 
 #[derive(clap::Args, Debug)]
+#[command(
+    after_help = "Examples:\n  hepkey ranking ../shared/reference/agc/workspace_1file.json -o ranking.png --max 10"
+)]
 pub struct Args {
     #[command(flatten)]
     pub ws: WorkspaceArgs,
