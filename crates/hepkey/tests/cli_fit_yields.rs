@@ -158,7 +158,7 @@ fn text_table_has_bin_headers_totals_and_data_sums() {
         "tW",
         "ttbar",
     ];
-    let mut sums = vec![0.0; 12];
+    let mut sums = [0.0; 12];
     for (i, s) in samples.iter().enumerate() {
         let row = numbers(lines[start + 2 + i], s);
         assert_eq!(row.len(), 12, "{s}: 11 bins and their sum");

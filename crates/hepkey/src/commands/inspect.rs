@@ -236,7 +236,9 @@ fn print_branches(tree: &Tree, indent: &str, stats: bool) {
         "{indent}  {:width$}  {:twidth$}  {:>12}  {:>12}",
         "branch", "type", "compressed", "uncompressed"
     );
-    for b in branches {
+    let paths: Vec<&str> = branches.iter().map(|b| b.path.as_str()).collect();
+    let names = short_names(&paths, width);
+    for (b, name) in branches.iter().zip(&names) {
         let note = match (&b.interpretation, stats) {
             (Err(_), _) => "  (not readable)".to_string(),
             (Ok(_), true) => match tree.read_branch(b, 0..tree.entries()) {
@@ -249,7 +251,7 @@ fn print_branches(tree: &Tree, indent: &str, stats: bool) {
         let approx = if b.embedded_baskets() > 0 { "~" } else { "" };
         println!(
             "{indent}  {:width$}  {:twidth$}  {:>12}  {:>12}{note}",
-            shorten(&b.path, width),
+            name,
             b.type_name(),
             format!("{approx}{}", b.compressed_bytes()),
             b.uncompressed_bytes()
@@ -266,18 +268,51 @@ fn print_branches(tree: &Tree, indent: &str, stats: bool) {
     }
 }
 
-/// `name` in at most `width` characters: the start and the end, which tell
-/// similar names apart (trigger paths differ in their tails), around an ellipsis.
-fn shorten(name: &str, width: usize) -> String {
+/// `name` in at most `width` characters: its first characters and its last
+/// `tail` ones around an ellipsis.
+fn shorten(name: &str, width: usize, tail: usize) -> String {
     let n = name.chars().count();
     if n <= width || width < 5 {
         return name.to_string();
     }
-    let tail = (width - 1) / 3;
     let head = width - 1 - tail;
     let start: String = name.chars().take(head).collect();
     let end: String = name.chars().skip(n - tail).collect();
     format!("{start}…{end}")
+}
+
+/// Names as listed: long ones shortened to their start and end (trigger paths
+/// differ in their tails), with another split where two would read the same,
+/// else in full.
+fn short_names(names: &[&str], width: usize) -> Vec<String> {
+    let mut out: Vec<String> = names.iter().map(|n| shorten(n, width, width / 3)).collect();
+    let mut by_form: std::collections::HashMap<&str, Vec<usize>> = Default::default();
+    for (i, s) in out.iter().enumerate() {
+        by_form.entry(s.as_str()).or_default().push(i);
+    }
+    let clashes: Vec<Vec<usize>> = by_form.into_values().filter(|v| v.len() > 1).collect();
+    for group in clashes {
+        let taken: std::collections::HashSet<&String> = out
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| !group.contains(i))
+            .map(|(_, s)| s)
+            .collect();
+        let split = (1..width.saturating_sub(2)).find_map(|tail| {
+            let forms: Vec<String> = group
+                .iter()
+                .map(|&i| shorten(names[i], width, tail))
+                .collect();
+            let unique: std::collections::HashSet<&String> = forms.iter().collect();
+            (unique.len() == forms.len() && forms.iter().all(|f| !taken.contains(f)))
+                .then_some(forms)
+        });
+        let forms = split.unwrap_or_else(|| group.iter().map(|&i| names[i].to_string()).collect());
+        for (&i, f) in group.iter().zip(forms) {
+            out[i] = f;
+        }
+    }
+    out
 }
 
 fn short_stats(s: &Summary) -> String {
