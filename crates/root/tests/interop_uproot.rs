@@ -124,3 +124,114 @@ fn uproot_reads_what_hepkey_writes() {
         assert_eq!(hist["entries"], 7.0);
     }
 }
+
+/// Reads, with uproot, the sizes of every branch of a few shared files: its
+/// `compressed_bytes`/`uncompressed_bytes` (baskets written to the file) and,
+/// for baskets kept inside the tree object (which uproot leaves out of those),
+/// their key header, data and entry-offset table; also the tree key's sizes.
+const SIZES_PY: &str = r#"
+import json, sys, uproot
+out = {}
+for path in sys.argv[1:]:
+    f = uproot.open(path)
+    for name, cls in f.classnames().items():
+        if cls != "TTree":
+            continue
+        key = f.key(name)
+        branches = {}
+        for bname, b in f[name].items(recursive=True, full_paths=True):
+            emb = 0
+            for e in b.embedded_baskets or []:
+                table = 0 if e.byte_offsets is None else 4 + 4 * e.num_entries
+                emb += e.member("fKeylen") + e.border + table
+            branches[bname] = [b.compressed_bytes, b.uncompressed_bytes, emb]
+        out[path] = {"branches": branches, "key": [key.fNbytes, key.fKeylen, key.fObjlen]}
+print(json.dumps(out))
+"#;
+
+/// `Branch::compressed_bytes`/`uncompressed_bytes` against uproot's for every
+/// branch: equal for baskets in the file; baskets in the tree object (all but
+/// one branch of the nanoAOD file) add their stored bytes to the uncompressed
+/// size and their share of the tree key's compressed bytes to the compressed.
+#[test]
+fn branch_sizes_match_uproot() {
+    let Some(python) = python() else { return };
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data/root");
+    let files: Vec<String> = [
+        "nanoAOD_2015_CMS_Open_Data_ttbar.root",
+        "uproot-HZZ-zstd.root",
+        "uproot-sample-6.20.04-lz4.root",
+        "uproot-sample-5.30.00-lzma.root",
+        "uproot-stl_containers.root",
+        "uproot-small-flat-tree.root",
+    ]
+    .iter()
+    .map(|f| dir.join(f).display().to_string())
+    .collect();
+    let out = Command::new(&python)
+        .arg("-c")
+        .arg(SIZES_PY)
+        .args(&files)
+        .output()
+        .expect("run python");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let doc: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let mut embedded_branches = 0;
+    for path in &files {
+        let want = &doc[path.as_str()];
+        let file = hepkey_root::RootFile::open(path).unwrap();
+        let tree = file
+            .walk()
+            .unwrap()
+            .into_iter()
+            .find(|e| e.key.class_name == "TTree")
+            .map(|e| hepkey_root::Tree::open(&file, &e.path).unwrap())
+            .unwrap();
+        let branches = want["branches"].as_object().unwrap();
+        assert_eq!(tree.branches().len(), branches.len(), "{path}");
+        let (mut share, mut stored) = (0i64, 0i64);
+        for b in tree.branches() {
+            let w = &branches[&b.path];
+            let (zip, tot, emb) = (
+                w[0].as_i64().unwrap(),
+                w[1].as_i64().unwrap(),
+                w[2].as_i64().unwrap(),
+            );
+            let what = format!("{path}: {}", b.path);
+            assert_eq!(b.uncompressed_bytes(), tot + emb, "{what}");
+            if emb == 0 {
+                assert_eq!(b.embedded_baskets(), 0, "{what}");
+                assert_eq!(b.compressed_bytes(), zip, "{what}");
+            } else {
+                embedded_branches += 1;
+                assert!(
+                    b.compressed_bytes() > zip && b.compressed_bytes() < zip + emb,
+                    "{what}"
+                );
+                share += b.compressed_bytes() - zip;
+                stored += emb;
+            }
+        }
+        if stored > 0 {
+            // The shares add up to the tree key's compressed bytes in proportion
+            // to what the baskets take of the uncompressed tree object.
+            let key: Vec<f64> = want["key"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|v| v.as_f64().unwrap())
+                .collect();
+            let expected = stored as f64 * (key[0] - key[1]) / key[2];
+            assert!(
+                (share as f64 - expected).abs() <= tree.branches().len() as f64,
+                "{path}: {share} vs {expected}"
+            );
+        }
+    }
+    // 946 branches of the nanoAOD file keep all their baskets in the tree object, one has two in the file too.
+    assert_eq!(embedded_branches, 947);
+}

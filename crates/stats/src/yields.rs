@@ -12,7 +12,22 @@ pub struct ChannelYields {
     pub samples: Vec<(String, Vec<f64>)>,
     pub total: Vec<f64>,
     pub total_uncertainty: Vec<f64>,
+    /// Uncertainty of the sum over the channel's bins (bins are correlated
+    /// through the parameters, so not the quadratic sum of the bins').
+    pub sum_uncertainty: f64,
     pub data: Vec<f64>,
+}
+
+impl ChannelYields {
+    /// The model's sum over the channel's bins.
+    pub fn total_sum(&self) -> f64 {
+        self.total.iter().sum()
+    }
+
+    /// The observed sum over the channel's bins.
+    pub fn data_sum(&self) -> f64 {
+        self.data.iter().sum()
+    }
 }
 
 /// Pre-fit covariance: diagonal with the constraint widths (0 for free parameters).
@@ -54,7 +69,21 @@ pub fn yield_table(model: &Model, data: &Data, pars: &[f64], cov: &[f64]) -> Vec
             effects[k][b] = 0.5 * (up[b] - down[b]);
         }
     }
+    // A parameter's effect on a channel's sum is the sum of its effects on the
+    // bins, as cabinetry's `total_stdev_model_channels`.
+    let channel_effects: Vec<Vec<f64>> = effects
+        .iter()
+        .map(|e| {
+            model
+                .channels
+                .iter()
+                .map(|c| e[c.offset..c.offset + c.nbins].iter().sum())
+                .collect()
+        })
+        .collect();
+    let nc = model.channels.len();
     let mut var = vec![0.0; nb];
+    let mut sum_var = vec![0.0; nc];
     for (a, &i) in moved.iter().enumerate() {
         for (c, &j) in moved.iter().enumerate() {
             let corr = cov[i * n + j] / (sigma[i] * sigma[j]);
@@ -63,6 +92,9 @@ pub fn yield_table(model: &Model, data: &Data, pars: &[f64], cov: &[f64]) -> Vec
             }
             for b in 0..nb {
                 var[b] += effects[a][b] * corr * effects[c][b];
+            }
+            for (ci, v) in sum_var.iter_mut().enumerate() {
+                *v += channel_effects[a][ci] * corr * channel_effects[c][ci];
             }
         }
     }
@@ -85,6 +117,7 @@ pub fn yield_table(model: &Model, data: &Data, pars: &[f64], cov: &[f64]) -> Vec
                     .iter()
                     .map(|v| v.max(0.0).sqrt())
                     .collect(),
+                sum_uncertainty: sum_var[ci].max(0.0).sqrt(),
                 data: data.main[range].to_vec(),
             }
         })

@@ -16,6 +16,17 @@ fn agc() -> (Model, Data) {
     model_and_data(&ws, None, &[], &ModelOptions::default()).unwrap()
 }
 
+/// The channel's observed events summed from the workspace file itself.
+fn observed_sum(channel: &str) -> f64 {
+    let ws: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(shared("reference/agc/workspace_1file.json")).unwrap(),
+    )
+    .unwrap();
+    let obs = ws["observations"].as_array().unwrap();
+    let o = obs.iter().find(|o| o["name"] == channel).unwrap();
+    f64s(&o["data"]).iter().sum()
+}
+
 fn f64s(v: &serde_json::Value) -> Vec<f64> {
     v.as_array()
         .unwrap()
@@ -63,6 +74,30 @@ fn compare(
         for (b, w) in total.iter().enumerate() {
             assert_rel(t.total[b], *w, rel_total, &format!("{name} total bin {b}"));
         }
+        // The channel's sum: over cabinetry's sample yields and bins, and over our own rows.
+        let want_sum: f64 = total.iter().sum();
+        let row_sum: f64 = t.samples.iter().flat_map(|(_, y)| y).sum();
+        assert_rel(t.total_sum(), want_sum, rel_total, &format!("{name} sum"));
+        assert_rel(
+            t.total_sum(),
+            row_sum,
+            1e-12,
+            &format!("{name} sum of rows"),
+        );
+        assert_rel(
+            t.data_sum(),
+            observed_sum(name),
+            1e-12,
+            &format!("{name} data"),
+        );
+        // Bins are correlated: the sum's σ is not the quadratic sum of the bins'.
+        let sum_sigma = want["total_stdev_channels"][ci].as_f64().unwrap();
+        assert_rel(
+            t.sum_uncertainty,
+            sum_sigma,
+            rel_unc,
+            &format!("{name} σ of sum"),
+        );
         for (b, w) in f64s(&want["total_stdev"][ci]).iter().enumerate() {
             assert_rel(
                 t.total_uncertainty[b],

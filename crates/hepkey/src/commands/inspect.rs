@@ -8,7 +8,7 @@ use serde_json::{json, Map, Value};
 
 #[derive(clap::Args)]
 #[command(
-    after_help = "Examples:\n  hepkey inspect events.root\n  hepkey inspect events.root --json --stats > summary.json"
+    after_help = "Examples:\n  hepkey inspect ../shared/data/root/uproot-HZZ.root\n  hepkey inspect ../shared/data/root/nanoAOD_2015_CMS_Open_Data_ttbar.root --json --stats > summary.json"
 )]
 pub struct Args {
     /// ROOT file to inspect.
@@ -74,6 +74,9 @@ fn tree_json(file: &RootFile, e: &Entry, stats: bool) -> Result<Value> {
         if !stats {
             o.insert("compressed_bytes".into(), json!(b.compressed_bytes()));
             o.insert("uncompressed_bytes".into(), json!(b.uncompressed_bytes()));
+            if b.embedded_baskets() > 0 {
+                o.insert("embedded_baskets".into(), json!(b.embedded_baskets()));
+            }
         }
         if let Err(why) = &b.interpretation {
             o.insert("unreadable".into(), json!(why));
@@ -173,41 +176,7 @@ fn print_listing(file: &RootFile, entries: &[Entry], stats: bool) -> Result<()> 
                     tree.branches().len(),
                     e.key.title
                 );
-                let width = tree
-                    .branches()
-                    .iter()
-                    .map(|b| b.path.len())
-                    .chain(["branch".len()])
-                    .max()
-                    .unwrap_or(0);
-                let twidth = tree
-                    .branches()
-                    .iter()
-                    .map(|b| b.type_name().len())
-                    .chain(["type".len()])
-                    .max()
-                    .unwrap_or(0);
-                println!(
-                    "{indent}  {:width$}  {:twidth$}  {:>12}  {:>12}",
-                    "branch", "type", "compressed", "uncompressed"
-                );
-                for b in tree.branches() {
-                    let note = match (&b.interpretation, stats) {
-                        (Err(_), _) => "  (not readable)".to_string(),
-                        (Ok(_), true) => match tree.read_branch(b, 0..tree.entries()) {
-                            Ok(a) => short_stats(&Summary::of(&a)),
-                            Err(err) => format!("  error: {err}"),
-                        },
-                        _ => String::new(),
-                    };
-                    println!(
-                        "{indent}  {:width$}  {:twidth$}  {:>12}  {:>12}{note}",
-                        b.path,
-                        b.type_name(),
-                        b.compressed_bytes(),
-                        b.uncompressed_bytes()
-                    );
-                }
+                print_branches(&tree, &indent, stats);
             }
             c if hepkey_root::hist::is_histogram_class(c) => {
                 let hist = read_histogram(file, &format!("{};{}", e.path, e.key.cycle))?;
@@ -243,6 +212,107 @@ fn print_listing(file: &RootFile, entries: &[Entry], stats: bool) -> Result<()> 
         }
     }
     Ok(())
+}
+
+/// Longest branch name shown in full: rows stay within about 80 columns.
+const NAME_WIDTH: usize = 40;
+
+fn print_branches(tree: &Tree, indent: &str, stats: bool) {
+    let branches = tree.branches();
+    let width = branches
+        .iter()
+        .map(|b| b.path.chars().count())
+        .chain(["branch".len()])
+        .max()
+        .unwrap_or(0)
+        .min(NAME_WIDTH);
+    let twidth = branches
+        .iter()
+        .map(|b| b.type_name().len())
+        .chain(["type".len()])
+        .max()
+        .unwrap_or(0);
+    println!(
+        "{indent}  {:width$}  {:twidth$}  {:>12}  {:>12}",
+        "branch", "type", "compressed", "uncompressed"
+    );
+    let paths: Vec<&str> = branches.iter().map(|b| b.path.as_str()).collect();
+    let names = short_names(&paths, width);
+    for (b, name) in branches.iter().zip(&names) {
+        let note = match (&b.interpretation, stats) {
+            (Err(_), _) => "  (not readable)".to_string(),
+            (Ok(_), true) => match tree.read_branch(b, 0..tree.entries()) {
+                Ok(a) => short_stats(&Summary::of(&a)),
+                Err(err) => format!("  error: {err}"),
+            },
+            _ => String::new(),
+        };
+        // A share of the tree object's compression, not a measured size.
+        let approx = if b.embedded_baskets() > 0 { "~" } else { "" };
+        println!(
+            "{indent}  {:width$}  {:twidth$}  {:>12}  {:>12}{note}",
+            name,
+            b.type_name(),
+            format!("{approx}{}", b.compressed_bytes()),
+            b.uncompressed_bytes()
+        );
+    }
+    if branches.iter().any(|b| b.embedded_baskets() > 0) {
+        println!(
+            "{indent}  ~ baskets kept inside the tree object (not flushed to the file on their own):\n\
+             {indent}    their compressed size is their share of the compressed tree object"
+        );
+    }
+    if branches.iter().any(|b| b.path.chars().count() > width) {
+        println!("{indent}  (long names are shortened with …; --json lists them in full)");
+    }
+}
+
+/// `name` in at most `width` characters: its first characters and its last
+/// `tail` ones around an ellipsis.
+fn shorten(name: &str, width: usize, tail: usize) -> String {
+    let n = name.chars().count();
+    if n <= width || width < 5 {
+        return name.to_string();
+    }
+    let head = width - 1 - tail;
+    let start: String = name.chars().take(head).collect();
+    let end: String = name.chars().skip(n - tail).collect();
+    format!("{start}…{end}")
+}
+
+/// Names as listed: long ones shortened to their start and end (trigger paths
+/// differ in their tails), with another split where two would read the same,
+/// else in full.
+fn short_names(names: &[&str], width: usize) -> Vec<String> {
+    let mut out: Vec<String> = names.iter().map(|n| shorten(n, width, width / 3)).collect();
+    let mut by_form: std::collections::HashMap<&str, Vec<usize>> = Default::default();
+    for (i, s) in out.iter().enumerate() {
+        by_form.entry(s.as_str()).or_default().push(i);
+    }
+    let clashes: Vec<Vec<usize>> = by_form.into_values().filter(|v| v.len() > 1).collect();
+    for group in clashes {
+        let taken: std::collections::HashSet<&String> = out
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| !group.contains(i))
+            .map(|(_, s)| s)
+            .collect();
+        let split = (1..width.saturating_sub(2)).find_map(|tail| {
+            let forms: Vec<String> = group
+                .iter()
+                .map(|&i| shorten(names[i], width, tail))
+                .collect();
+            let unique: std::collections::HashSet<&String> = forms.iter().collect();
+            (unique.len() == forms.len() && forms.iter().all(|f| !taken.contains(f)))
+                .then_some(forms)
+        });
+        let forms = split.unwrap_or_else(|| group.iter().map(|&i| names[i].to_string()).collect());
+        for (&i, f) in group.iter().zip(forms) {
+            out[i] = f;
+        }
+    }
+    out
 }
 
 fn short_stats(s: &Summary) -> String {

@@ -5,7 +5,7 @@ use hepkey_root::{RootFile, Tree};
 
 #[derive(clap::Args)]
 #[command(
-    after_help = "Examples:\n  hepkey scan nano.root:Events -b Jet_pt,MET_pt -n 10\n  hepkey scan HZZ.root -b NJet,Jet_Px --start 100"
+    after_help = "Examples:\n  hepkey scan ../shared/data/root/nanoAOD_2015_CMS_Open_Data_ttbar.root:Events -b Jet_pt,MET_pt -n 10\n  hepkey scan ../shared/data/root/uproot-HZZ.root -b NJet,Jet_Px --start 100"
 )]
 pub struct Args {
     /// FILE or FILE:TREE (the tree may be omitted when the file has one).

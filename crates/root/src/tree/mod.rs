@@ -31,6 +31,8 @@ pub struct Branch {
     baskets: Vec<BasketRef>,
     /// Indices (in the tree's branch list) of the direct sub-branches.
     children: Vec<usize>,
+    /// The embedded baskets' share of the tree object's compressed bytes.
+    embedded_compressed: i64,
 }
 
 impl Branch {
@@ -42,14 +44,36 @@ impl Branch {
         }
     }
 
-    /// Compressed bytes of the branch's baskets (the branch's own, not sub-branches).
+    /// Compressed bytes of the branch's baskets (the branch's own, not
+    /// sub-branches), key headers included. Baskets written to the file count
+    /// their `fBasketBytes`, as uproot does; baskets kept inside the tree
+    /// object (see [`Branch::embedded_baskets`]) count their share of the tree
+    /// object's compressed record, which is what they cost on disk.
     pub fn compressed_bytes(&self) -> i64 {
-        self.model.zip_bytes
+        let in_file: i64 = self.file_baskets().map(|(_, bytes)| bytes as i64).sum();
+        in_file + self.embedded_compressed
     }
 
-    /// Uncompressed bytes.
+    /// Uncompressed bytes of the branch's baskets, key headers included:
+    /// `fTotBytes` for the baskets written to the file (the sum of their keys'
+    /// header and object lengths, as uproot counts them) plus the bytes of the
+    /// baskets kept in the tree object.
     pub fn uncompressed_bytes(&self) -> i64 {
-        self.model.tot_bytes
+        let embedded: i64 = self.model.embedded.iter().map(|e| e.stored_bytes()).sum();
+        self.model.tot_bytes.max(0) + embedded
+    }
+
+    /// Number of baskets stored inside the tree object instead of on their own
+    /// in the file: ROOT does so with the baskets still being filled when the
+    /// tree is written, which for small trees is all of them. `fTotBytes` and
+    /// `fZipBytes` (and uproot's `compressed_bytes`) leave these out.
+    pub fn embedded_baskets(&self) -> usize {
+        self.model.embedded.len()
+    }
+
+    /// Position and size of the baskets written to the file.
+    fn file_baskets(&self) -> impl Iterator<Item = (u64, usize)> + '_ {
+        self.baskets.iter().filter_map(|r| r.location)
     }
 
     /// The baskets in entry order.
@@ -90,6 +114,18 @@ impl Tree {
         let mut branches = Vec::new();
         flatten(&model.branches, "", &mut branches, infos, true);
         check_entries(&model, &branches).map_err(|e| e.context(&what))?;
+        // Embedded baskets are compressed together with the whole tree object,
+        // so each gets the object's compression ratio.
+        let stored = (key.nbytes as i64 - key.keylen as i64).max(0);
+        let ratio = if key.objlen > 0 {
+            stored as f64 / key.objlen as f64
+        } else {
+            1.0
+        };
+        for b in &mut branches {
+            let embedded: i64 = b.model.embedded.iter().map(|e| e.stored_bytes()).sum();
+            b.embedded_compressed = (embedded as f64 * ratio).round() as i64;
+        }
         Ok(Tree {
             source: file.source().clone(),
             file_name: file.name().to_string(),
@@ -425,6 +461,7 @@ fn flatten(
                 ..m.clone()
             },
             children: Vec::new(),
+            embedded_compressed: 0,
         });
         let me = out.len() - 1;
         let children = flatten(&m.branches, &format!("{path}/"), out, infos, false);

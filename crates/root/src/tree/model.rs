@@ -28,10 +28,24 @@ pub struct Leaf {
 /// cleanly) keeps its bytes.
 #[derive(Clone, Debug)]
 pub struct EmbeddedBasket {
+    /// Length of the basket's key header, counted in its size like a file basket's.
+    pub keylen: i64,
     pub data: Vec<u8>,
     /// Byte offsets of entries within `data`, ending with `data.len()`.
     pub offsets: Option<Vec<u32>>,
     pub entries: usize,
+}
+
+impl EmbeddedBasket {
+    /// Bytes the basket takes in the (uncompressed) tree object: key header,
+    /// data and entry-offset table (a count and one position per entry).
+    pub fn stored_bytes(&self) -> i64 {
+        let table = self
+            .offsets
+            .as_ref()
+            .map_or(0, |_| 4 + 4 * self.entries as i64);
+        self.keylen + self.data.len() as i64 + table
+    }
 }
 
 /// Extra fields of TBranchElement.
@@ -300,6 +314,7 @@ fn read_embedded_basket(c: &mut Cursor) -> Result<Option<EmbeddedBasket>> {
     c.skip(keylen as usize)?;
     let data = c.bytes(border as usize)?.to_vec();
     Ok(Some(EmbeddedBasket {
+        keylen,
         data,
         offsets,
         entries: nev_buf as usize,

@@ -5,6 +5,9 @@ use anyhow::{bail, Result};
 use hepkey_stats::infer::{AsymptoticCalculator, Sensitivity, TestStatistic};
 
 #[derive(clap::Args, Debug)]
+#[command(
+    after_help = "Examples:\n  hepkey cls ../shared/data/likelihoods/pyhf-ins1748602-probability-models.tar.gz/RegionA/BkgOnly.json -p ../shared/data/likelihoods/pyhf-ins1748602-probability-models.tar.gz/RegionA/patch.sbottom_1300_205_60.json\n  hepkey cls ../shared/reference/agc/workspace_1file.json --mu 0.5 --test-stat q"
+)]
 pub struct Args {
     #[command(flatten)]
     pub ws: WorkspaceArgs,

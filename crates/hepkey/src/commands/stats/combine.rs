@@ -7,6 +7,9 @@ use hepkey_stats::workspace::operations::{combine, Join};
 use std::path::PathBuf;
 
 #[derive(clap::Args, Debug)]
+#[command(
+    after_help = "Examples:\n  hepkey combine ../shared/data/likelihoods/pyhf-ins1748602-probability-models.tar.gz/RegionA/BkgOnly.json ../shared/reference/agc/workspace_1file.json -o combined.json"
+)]
 pub struct Args {
     /// First workspace (file or ARCHIVE.tar.gz/member)
     pub workspace_one: String,

@@ -6,6 +6,9 @@ use anyhow::{Context, Result};
 use hepkey_stats::workspace::digest::digest;
 
 #[derive(clap::Args, Debug)]
+#[command(
+    after_help = "Examples:\n  hepkey digest ../shared/data/likelihoods/pyhf-ins1748602-probability-models.tar.gz/RegionA/BkgOnly.json\n  hepkey digest ../shared/reference/agc/workspace_1file.json -a sha256 -a md5 --json"
+)]
 pub struct Args {
     /// Workspace (file or ARCHIVE.tar.gz/member)
     pub workspace: String,

@@ -2,11 +2,15 @@
 
 use super::common::{print_json, WorkspaceArgs};
 use anyhow::{Context, Result};
+use hepkey_stats::config::FitConfig;
 use hepkey_stats::fit::{fit, fixed_poi_fit, FitOptions};
-use hepkey_stats::yields;
+use hepkey_stats::yields::{self, ChannelYields};
 use std::path::PathBuf;
 
 #[derive(clap::Args, Debug)]
+#[command(
+    after_help = "Examples:\n  hepkey fit ../shared/reference/agc/workspace_1file.json --yields\n  hepkey fit ../shared/reference/agc/workspace_1file.json --yields --config examples/agc/fit.toml --plots fit-plots\n  hepkey fit ../shared/data/likelihoods/pyhf-ins1748602-probability-models.tar.gz/RegionA/BkgOnly.json --json"
+)]
 pub struct Args {
     #[command(flatten)]
     pub ws: WorkspaceArgs,
@@ -32,12 +36,12 @@ pub struct Args {
     )]
     pub format: Vec<String>,
     /// Fit configuration (TOML) giving the channels' bin edges and variable names for
-    /// --plots (default: bin numbers)
-    #[arg(long, requires = "plots")]
+    /// --plots and --yields (default: bin numbers)
+    #[arg(long)]
     pub config: Option<PathBuf>,
 }
 
-fn yields_json(tables: &[hepkey_stats::yields::ChannelYields]) -> serde_json::Value {
+fn yields_json(tables: &[ChannelYields]) -> serde_json::Value {
     serde_json::Value::Array(
         tables
             .iter()
@@ -45,36 +49,73 @@ fn yields_json(tables: &[hepkey_stats::yields::ChannelYields]) -> serde_json::Va
                 serde_json::json!({
                     "channel": c.name,
                     "samples": c.samples.iter().map(|(n, y)| serde_json::json!({"name": n, "yields": y})).collect::<Vec<_>>(),
-                    "total": c.total, "total_uncertainty": c.total_uncertainty, "data": c.data,
+                    "total": c.total, "total_uncertainty": c.total_uncertainty,
+                    "total_sum": c.total_sum(), "total_sum_uncertainty": c.sum_uncertainty,
+                    "data": c.data, "data_sum": c.data_sum(),
                 })
             })
             .collect(),
     )
 }
 
-fn print_yields(title: &str, tables: &[hepkey_stats::yields::ChannelYields]) {
+/// Column headers: bin edges from the fit configuration, else bin numbers from 1.
+fn bin_headers(config: Option<&FitConfig>, c: &ChannelYields) -> Result<Vec<String>> {
+    let binning = super::fit_plots::binning(config, &c.name, c.total.len())?;
+    Ok(binning
+        .edges
+        .windows(2)
+        .enumerate()
+        .map(|(i, w)| {
+            if binning.known {
+                format!("[{}, {})", w[0], w[1])
+            } else {
+                format!("bin {}", i + 1)
+            }
+        })
+        .collect())
+}
+
+fn print_yields(title: &str, tables: &[ChannelYields], config: Option<&FitConfig>) -> Result<()> {
     println!("\n{title}");
     for c in tables {
-        println!("  {}", c.name);
+        // The name column fits the longest sample name ("total" and "data" at least).
+        let width = c
+            .samples
+            .iter()
+            .map(|(n, _)| n.chars().count())
+            .chain([5])
+            .max()
+            .unwrap_or(5);
+        let pm = |v: f64, u: f64| format!("{v:.1}±{u:.1}");
+        let mut rows: Vec<(&str, Vec<String>, String)> =
+            vec![("", bin_headers(config, c)?, "sum".into())];
         for (name, y) in &c.samples {
-            let cells: Vec<String> = y.iter().map(|v| format!("{v:>16.2}")).collect();
-            println!(
-                "    {:<28}{}   | {:>11.2}",
-                name,
-                cells.join(""),
-                y.iter().sum::<f64>()
-            );
+            let cells = y.iter().map(|v| format!("{v:.2}")).collect();
+            rows.push((name, cells, format!("{:.2}", y.iter().sum::<f64>())));
         }
-        let tot: Vec<String> = c
+        let tot = c
             .total
             .iter()
             .zip(&c.total_uncertainty)
-            .map(|(t, u)| format!("{:>16}", format!("{t:.1}±{u:.1}")))
+            .map(|(&t, &u)| pm(t, u))
             .collect();
-        println!("    {:<28}{}", "total", tot.join(""));
-        let data: Vec<String> = c.data.iter().map(|v| format!("{v:>16.1}")).collect();
-        println!("    {:<28}{}", "data", data.join(""));
+        rows.push(("total", tot, pm(c.total_sum(), c.sum_uncertainty)));
+        let data = c.data.iter().map(|v| format!("{v:.1}")).collect();
+        rows.push(("data", data, format!("{:.1}", c.data_sum())));
+        // Columns as wide as their widest cell, two spaces apart.
+        let cell = rows
+            .iter()
+            .flat_map(|(_, cells, sum)| cells.iter().chain([sum]))
+            .map(|s| s.chars().count() + 2)
+            .max()
+            .unwrap_or(8);
+        println!("  {}", c.name);
+        for (name, cells, sum) in rows {
+            let cells: String = cells.iter().map(|s| format!("{s:>cell$}")).collect();
+            println!("    {name:<width$}{cells}   | {sum:>cell$}");
+        }
     }
+    Ok(())
 }
 
 pub fn run(args: Args) -> Result<()> {
@@ -98,10 +139,7 @@ pub fn run(args: Args) -> Result<()> {
         Some(path) => {
             let text = std::fs::read_to_string(path)
                 .with_context(|| format!("cannot read {}", path.display()))?;
-            Some(hepkey_stats::config::FitConfig::from_toml(
-                &text,
-                &path.display().to_string(),
-            )?)
+            Some(FitConfig::from_toml(&text, &path.display().to_string())?)
         }
         None => None,
     };
@@ -148,8 +186,8 @@ pub fn run(args: Args) -> Result<()> {
     }
     println!("\n-2 log L = {:.8}", res.twice_nll);
     if let Some((pre, post)) = &tables {
-        print_yields("pre-fit yields", pre);
-        print_yields("post-fit yields", post);
+        print_yields("pre-fit yields", pre, config.as_ref())?;
+        print_yields("post-fit yields", post, config.as_ref())?;
     }
     Ok(())
 }

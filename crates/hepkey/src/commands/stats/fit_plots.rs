@@ -11,13 +11,15 @@ use hepkey_stats::yields::ChannelYields;
 use std::path::{Path, PathBuf};
 
 /// Bin edges and x-axis title of a channel.
-struct Binning {
-    edges: Vec<f64>,
+pub(super) struct Binning {
+    pub(super) edges: Vec<f64>,
+    /// False when the configuration gives no edges: `edges` are bin numbers.
+    pub(super) known: bool,
     x_label: String,
 }
 
 /// Edges from the fit configuration's region of the same name, else bin numbers.
-fn binning(config: Option<&FitConfig>, channel: &str, nbins: usize) -> Result<Binning> {
+pub(super) fn binning(config: Option<&FitConfig>, channel: &str, nbins: usize) -> Result<Binning> {
     if let Some(region) = config.and_then(|c| c.regions.iter().find(|r| r.name == channel)) {
         if let Some(edges) = &region.binning {
             if edges.len() != nbins + 1 {
@@ -29,12 +31,14 @@ fn binning(config: Option<&FitConfig>, channel: &str, nbins: usize) -> Result<Bi
             }
             return Ok(Binning {
                 edges: edges.clone(),
+                known: true,
                 x_label: region.variable.clone().unwrap_or_else(|| channel.into()),
             });
         }
     }
     Ok(Binning {
         edges: (0..=nbins).map(|b| b as f64).collect(),
+        known: false,
         x_label: format!("{channel} bin"),
     })
 }

@@ -5,6 +5,9 @@ use anyhow::Result;
 use hepkey_stats::model::Constraint;
 
 #[derive(clap::Args, Debug)]
+#[command(
+    after_help = "Examples:\n  hepkey inspect-ws ../shared/data/likelihoods/pyhf-ins1748602-probability-models.tar.gz/RegionA/BkgOnly.json\n  hepkey inspect-ws ../shared/reference/agc/workspace_1file.json --json"
+)]
 pub struct Args {
     #[command(flatten)]
     pub ws: WorkspaceArgs,

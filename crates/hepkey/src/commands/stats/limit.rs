@@ -7,6 +7,9 @@ use hepkey_stats::infer::{
 };
 
 #[derive(clap::Args, Debug)]
+#[command(
+    after_help = "Examples:\n  hepkey limit ../shared/data/likelihoods/pyhf-ins1748602-probability-models.tar.gz/RegionA/BkgOnly.json -p ../shared/data/likelihoods/pyhf-ins1748602-probability-models.tar.gz/RegionA/patch.sbottom_1300_205_60.json\n  hepkey limit ../shared/reference/agc/workspace_1file.json --json"
+)]
 pub struct Args {
     #[command(flatten)]
     pub ws: WorkspaceArgs,

@@ -8,6 +8,9 @@ use hepkey_stats::{JsonPatch, PatchSet, Workspace};
 use std::path::PathBuf;
 
 #[derive(clap::Args, Debug)]
+#[command(
+    after_help = "Examples:\n  hepkey patch ../shared/data/likelihoods/pyhf-ins1748602-probability-models.tar.gz/RegionA/BkgOnly.json ../shared/data/likelihoods/pyhf-ins1748602-probability-models.tar.gz/RegionA/patch.sbottom_1300_205_60.json -o signal.json"
+)]
 pub struct Args {
     /// Workspace (file or ARCHIVE.tar.gz/member)
     pub workspace: String,

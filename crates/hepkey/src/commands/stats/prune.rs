@@ -18,6 +18,9 @@ const MODIFIER_TYPES: [&str; 7] = [
 ];
 
 #[derive(clap::Args, Debug)]
+#[command(
+    after_help = "Examples:\n  hepkey prune ../shared/data/likelihoods/pyhf-ins1748602-probability-models.tar.gz/RegionA/BkgOnly.json -c VRtt_meff -s ttH -o pruned.json\n  hepkey prune ../shared/reference/agc/workspace_1file.json -t staterror -o no_staterror.json"
+)]
 pub struct Args {
     /// Workspace (file or ARCHIVE.tar.gz/member)
     pub workspace: String,

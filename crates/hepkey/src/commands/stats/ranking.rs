@@ -7,6 +7,9 @@ use hepkey_stats::ranking::{ranking, Impact};
 use std::path::{Path, PathBuf};
 
 #[derive(clap::Args, Debug)]
+#[command(
+    after_help = "Examples:\n  hepkey ranking ../shared/reference/agc/workspace_1file.json -o ranking.png --max 10"
+)]
 pub struct Args {
     #[command(flatten)]
     pub ws: WorkspaceArgs,

@@ -8,6 +8,9 @@ use std::collections::HashMap;
 use std::path::PathBuf;
 
 #[derive(clap::Args, Debug)]
+#[command(
+    after_help = "Examples:\n  hepkey rename ../shared/reference/agc/workspace_1file.json -c \"4j2b SR\" SR -s ttbar tt -o renamed.json"
+)]
 pub struct Args {
     /// Workspace (file or ARCHIVE.tar.gz/member)
     pub workspace: String,

@@ -5,6 +5,9 @@ use anyhow::Result;
 use hepkey_stats::infer::significance;
 
 #[derive(clap::Args, Debug)]
+#[command(
+    after_help = "Examples:\n  hepkey significance ../shared/reference/agc/workspace_1file.json"
+)]
 pub struct Args {
     #[command(flatten)]
     pub ws: WorkspaceArgs,

@@ -7,6 +7,9 @@ use hepkey_stats::workspace::operations::sorted;
 use std::path::PathBuf;
 
 #[derive(clap::Args, Debug)]
+#[command(
+    after_help = "Examples:\n  hepkey sort ../shared/reference/agc/workspace_1file.json -o sorted.json"
+)]
 pub struct Args {
     /// Workspace (file or ARCHIVE.tar.gz/member)
     pub workspace: String,

@@ -7,6 +7,9 @@ use hepkey_stats::config::{build_workspace, FitConfig, HistogramSet};
 use std::path::PathBuf;
 
 #[derive(clap::Args, Debug)]
+#[command(
+    after_help = "Examples:\n  hepkey workspace examples/agc/fit.toml ../shared/reference/agc/agc_histos_1file.json -o ws.json"
+)]
 pub struct Args {
     /// Fit configuration (TOML; see examples/agc/fit.toml)
     pub config: PathBuf,
