@@ -82,8 +82,8 @@ fn promised_outputs(block: &Block) -> Vec<String> {
     out
 }
 
-/// The repository's files (tracked, and new ones not ignored), copied to `dest`.
-fn copy_repository(repo: &Path, dest: &Path) {
+/// The repository's files (tracked, and new ones not ignored) that exist in the work tree.
+fn git_files(repo: &Path) -> Vec<String> {
     let listed = Command::new("git")
         .current_dir(repo)
         .args([
@@ -96,12 +96,20 @@ fn copy_repository(repo: &Path, dest: &Path) {
         .output()
         .expect("git is needed to list the repository's files");
     assert!(listed.status.success(), "git ls-files failed");
-    for name in listed.stdout.split(|b| *b == 0).filter(|n| !n.is_empty()) {
-        let rel = Path::new(std::str::from_utf8(name).unwrap());
+    listed
+        .stdout
+        .split(|b| *b == 0)
+        .filter(|n| !n.is_empty())
+        .map(|n| String::from_utf8(n.to_vec()).unwrap())
+        .filter(|n| repo.join(n).is_file())
+        .collect()
+}
+
+/// The repository's files copied to `dest`.
+fn copy_repository(repo: &Path, dest: &Path) {
+    for name in git_files(repo) {
+        let rel = Path::new(&name);
         let from = repo.join(rel);
-        if !from.is_file() {
-            continue; // deleted in the work tree
-        }
         let to = dest.join(rel);
         std::fs::create_dir_all(to.parent().unwrap()).unwrap();
         std::fs::copy(&from, &to).unwrap_or_else(|e| panic!("{}: {e}", from.display()));
@@ -200,6 +208,29 @@ fn every_readme_command_works_as_written() {
         "a README command failed\n--- stdout (tail)\n{}\n--- stderr (tail)\n{}",
         tail(&log),
         tail(&scratch.join("readme.err"))
+    );
+    // What the commands wrote is covered by .gitignore: in a repository made of the copy, the
+    // only untracked files are the repository's own.
+    let git = |args: &[&str]| {
+        let out = Command::new("git")
+            .current_dir(&copy)
+            .args(args)
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "git {args:?}");
+        String::from_utf8(out.stdout).unwrap()
+    };
+    git(&["init", "-q"]);
+    let listed = git(&["ls-files", "--others", "--exclude-standard"]);
+    let copied = git_files(&repo);
+    let unignored: Vec<&str> = listed
+        .lines()
+        .filter(|f| !copied.iter().any(|c| c == f))
+        .collect();
+    std::fs::remove_dir_all(copy.join(".git")).unwrap();
+    assert!(
+        unignored.is_empty(),
+        "README commands wrote files .gitignore does not cover: {unignored:?}"
     );
     // Every block that was not skipped ran to its end.
     let ran = std::fs::read_to_string(&log).unwrap();
