@@ -93,12 +93,22 @@ impl Analysis {
         run::execute(&self.file, &self.plans, progress)
     }
 
-    /// Writes every output into `dir` (created if needed).
+    /// Writes every output into `dir` (created if needed); see [`Analysis::write_outputs_to`].
     pub fn write_outputs(&self, result: &run::RunResult, dir: &Path, plots: bool) -> Result<()> {
-        std::fs::create_dir_all(dir).map_err(|source| Error::Io {
-            path: dir.display().to_string(),
-            source,
-        })?;
+        self.write_outputs_to(result, prepare_output(dir)?, plots)
+    }
+
+    /// Writes every output into a prepared output directory: all of them into its staging
+    /// directory, then swapped in with `provenance.json` last, so the directory never mixes two
+    /// runs (a directory without `provenance.json` holds an interrupted one) and keeps no plot
+    /// of an earlier run.
+    pub fn write_outputs_to(
+        &self,
+        result: &run::RunResult,
+        out: OutputDir,
+        plots: bool,
+    ) -> Result<()> {
+        let dir = out.staging();
         output::write_atomic(
             &dir.join("histograms.json"),
             &output::histograms_json(result),
@@ -112,8 +122,24 @@ impl Analysis {
         if plots && self.file.plots.enabled.unwrap_or(true) {
             output::write_plots(&self.file, &self.plans, result, &dir.join("plots"))?;
         }
-        Ok(())
+        let final_dir = out.path().to_path_buf();
+        out.commit(output::OWNED, "provenance.json")
+            .map_err(|source| Error::Io {
+                path: final_dir.display().to_string(),
+                source,
+            })
     }
+}
+
+pub use hepkey_output::OutputDir;
+
+/// Locks and prepares an output directory before a run, so a busy, unwritable or mistaken one
+/// (an existing file) is reported before any event is read.
+pub fn prepare_output(dir: &Path) -> Result<OutputDir> {
+    OutputDir::prepare(dir).map_err(|source| Error::Io {
+        path: dir.display().to_string(),
+        source,
+    })
 }
 
 /// Rejects a `--set NAME` the analysis file never uses: a misspelt name would otherwise leave

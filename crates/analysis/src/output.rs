@@ -9,6 +9,15 @@ use crate::run::{key, region_names, RunResult};
 use hepkey_hist::{Hist1D, Hist2D};
 use std::path::{Path, PathBuf};
 
+/// Every file and directory a run writes into its output directory.
+pub const OWNED: &[&str] = &[
+    "histograms.json",
+    "cutflow.json",
+    "histograms.root",
+    "plots",
+    "provenance.json",
+];
+
 fn io_err(path: &Path) -> impl Fn(std::io::Error) -> Error + '_ {
     move |source| Error::Io {
         path: path.display().to_string(),
@@ -18,14 +27,7 @@ fn io_err(path: &Path) -> impl Fn(std::io::Error) -> Error + '_ {
 
 /// Writes `bytes` to `path` through a temporary file in the same directory.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
-    let tmp = path.with_file_name(format!(
-        ".{}.tmp{}",
-        path.file_name()
-            .map_or("out".into(), |n| n.to_string_lossy().into_owned()),
-        std::process::id()
-    ));
-    std::fs::write(&tmp, bytes).map_err(io_err(&tmp))?;
-    std::fs::rename(&tmp, path).map_err(io_err(path))
+    hepkey_output::write_atomic(path, bytes).map_err(io_err(path))
 }
 
 /// `histograms.json`: key → histogram (edges, values, variances, flow).

@@ -80,6 +80,10 @@ pub fn generate(
 }
 
 /// Data events of the full 10 fb⁻¹ of the GamGam collection.
+/// Data events one generation may ask for, at most: about 300 times the 2020 release's 10 fb⁻¹
+/// of H → γγ, and some 15 GB of samples. More is surely a typing mistake.
+pub const MAX_DATA_EVENTS: usize = 50_000_000;
+
 pub fn default_data_events() -> usize {
     Sample::Hyy.default_events()
 }

@@ -325,7 +325,7 @@ impl Column {
     pub(crate) fn from_parts(values: Values, offsets: Option<Offsets>) -> Column {
         debug_assert!(offsets
             .as_ref()
-            .map_or(true, |o| *o.last().unwrap_or(&0) as usize == values.len()));
+            .is_none_or(|o| *o.last().unwrap_or(&0) as usize == values.len()));
         Column {
             values: Arc::new(values),
             offsets,

@@ -645,7 +645,7 @@ fn collections_and_best_combination() {
                     let s: Vec<f64> = (0..4).map(|q| ids.iter().map(|&i| j(i)[q]).sum()).collect();
                     let pt = (s[0] * s[0] + s[1] * s[1]).sqrt();
                     let m = (s[3] * s[3] - s[0] * s[0] - s[1] * s[1] - s[2] * s[2]).sqrt();
-                    if best.map_or(true, |(p, _)| pt > p) {
+                    if best.is_none_or(|(p, _)| pt > p) {
                         best = Some((pt, m));
                     }
                 }

@@ -209,20 +209,8 @@ pub fn save_svg<F: Figure>(figure: &F, path: &Path, width: u32, height: u32) -> 
 }
 
 fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
-    let io = |source| PlotError::Io {
+    hepkey_output::write_atomic(path, bytes).map_err(|source| PlotError::Io {
         path: path.display().to_string(),
         source,
-    };
-    let name = path
-        .file_name()
-        .ok_or_else(|| PlotError::Invalid(format!("{} is not a file path", path.display())))?;
-    let mut tmp_name = std::ffi::OsString::from(".");
-    tmp_name.push(name);
-    tmp_name.push(format!(".tmp{}", std::process::id()));
-    let tmp = path.with_file_name(tmp_name);
-    std::fs::write(&tmp, bytes).map_err(io)?;
-    std::fs::rename(&tmp, path).map_err(|e| {
-        let _ = std::fs::remove_file(&tmp);
-        io(e)
     })
 }

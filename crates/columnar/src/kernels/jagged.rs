@@ -37,7 +37,7 @@ fn repeat_scalar<T: Element>(x: T, n: usize) -> Values {
 fn repeat_per_event<T: Element>(v: &[T], offsets: &[u32]) -> Values {
     let mut out = Vec::with_capacity(*offsets.last().unwrap() as usize);
     for (i, w) in offsets.windows(2).enumerate() {
-        out.extend(std::iter::repeat(v[i]).take((w[1] - w[0]) as usize));
+        out.extend(std::iter::repeat_n(v[i], (w[1] - w[0]) as usize));
     }
     T::wrap(out)
 }

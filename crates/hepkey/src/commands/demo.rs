@@ -33,9 +33,7 @@ pub struct Args {
 
 /// Fewer data events than this leave the fit nothing to find (expected significance below 1 σ).
 const MIN_EVENTS: usize = 10_000;
-/// More than this (about 300 times the release's 10 fb⁻¹) is surely a typing mistake: the
-/// samples would take tens of gigabytes.
-const MAX_EVENTS: usize = 50_000_000;
+const MAX_EVENTS: usize = hepkey_atlas::MAX_DATA_EVENTS;
 
 pub fn run(args: Args) -> Result<()> {
     let dir = &args.output;
@@ -78,9 +76,10 @@ pub fn run(args: Args) -> Result<()> {
     // Given explicitly, so an ATLAS_2020 in the environment (the real release) is not used.
     let vars = [("ATLAS_2020".to_string(), data_dir.display().to_string())];
     let analysis = Analysis::from_text(&toml, HYY.to_string(), &vars)?;
-    let result = analysis.run(&|_| {})?;
     let out = dir.join("hyy");
-    analysis.write_outputs(&result, &out, true)?;
+    let out_dir = hepkey_analysis::prepare_output(&out)?;
+    let result = analysis.run(&|_| {})?;
+    analysis.write_outputs_to(&result, out_dir, true)?;
 
     // Data and the expected signal in the diphoton mass histogram.
     let mut data: Option<Hist1D> = None;

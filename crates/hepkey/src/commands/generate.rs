@@ -60,6 +60,15 @@ pub fn run(args: Args) -> Result<()> {
         data_events: args.events.unwrap_or(coll.default_events),
         seed: args.seed,
     };
+    if !(1..=hepkey_atlas::MAX_DATA_EVENTS).contains(&opts.data_events) {
+        anyhow::bail!(
+            "--events {}: give between 1 and {} data events (the default for {} is {})",
+            opts.data_events,
+            hepkey_atlas::MAX_DATA_EVENTS,
+            coll.name,
+            coll.default_events
+        );
+    }
     let files = coll.processes.iter().filter(|p| p.mc.is_some()).count() + 4;
     let bar = if args.quiet {
         indicatif::ProgressBar::hidden()

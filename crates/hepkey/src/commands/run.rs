@@ -45,6 +45,8 @@ pub fn run(args: Args) -> Result<()> {
     for w in &analysis.warnings {
         eprintln!("warning: {w}");
     }
+    // Locked and checked writable now, not after the event loop.
+    let out = hepkey_analysis::prepare_output(&args.output)?;
     let total = analysis.entries();
     let bar = if args.quiet {
         indicatif::ProgressBar::hidden()
@@ -64,7 +66,7 @@ pub fn run(args: Args) -> Result<()> {
     let result = analysis.run(&|n| bar.inc(n))?;
     bar.finish_and_clear();
     let secs = start.elapsed().as_secs_f64();
-    analysis.write_outputs(&result, &args.output, !args.no_plots)?;
+    analysis.write_outputs_to(&result, out, !args.no_plots)?;
     for w in
         hepkey_analysis::output::empty_histogram_warnings(&analysis.file, &analysis.plans, &result)
     {

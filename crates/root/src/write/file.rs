@@ -100,12 +100,7 @@ impl FileWriter {
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_else(|| "out.root".into());
-        let tmp = path.with_file_name(format!(".{file_name}.tmp{}", std::process::id()));
-        let io = |source| Error::Io {
-            path: tmp.display().to_string(),
-            source,
-        };
-        let file = std::fs::File::create(&tmp).map_err(io)?;
+        let (tmp, file) = create_temporary(&path, &file_name)?;
         let mut w = FileWriter {
             path,
             tmp,
@@ -415,10 +410,12 @@ impl FileWriter {
             path: self.tmp.display().to_string(),
             source: e,
         })?;
-        std::fs::rename(&self.tmp, &self.path).map_err(|e| Error::Io {
+        let renamed = std::fs::rename(&self.tmp, &self.path).map_err(|e| Error::Io {
             path: self.path.display().to_string(),
             source: e,
-        })
+        });
+        announce(&self.tmp, false);
+        renamed
     }
 
     /// Current write position (for basket keys).
@@ -432,8 +429,65 @@ impl Drop for FileWriter {
         // Not closed (an error or a panic on the way): leave nothing behind.
         if self.tmp.exists() {
             let _ = std::fs::remove_file(&self.tmp);
+            announce(&self.tmp, false);
         }
     }
+}
+
+/// Told of every temporary file: `(path, true)` when it is created, `(path, false)` when it is
+/// renamed or removed. A program sets it to remove files still in flight when it is interrupted.
+static TEMPORARY_FILE_HOOK: std::sync::OnceLock<fn(&Path, bool)> = std::sync::OnceLock::new();
+
+/// Sets the hook told of temporary files (once; later calls are ignored).
+pub fn set_temporary_file_hook(hook: fn(&Path, bool)) {
+    let _ = TEMPORARY_FILE_HOOK.set(hook);
+}
+
+fn announce(path: &Path, in_flight: bool) {
+    if let Some(hook) = TEMPORARY_FILE_HOOK.get() {
+        hook(path, in_flight);
+    }
+}
+
+/// A new temporary file beside `path`, created exclusively (`O_EXCL`): a file or symlink planted
+/// under the name makes the attempt fail instead of being overwritten or followed.
+fn create_temporary(path: &Path, file_name: &str) -> Result<(PathBuf, std::fs::File)> {
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static COUNTER: AtomicU64 = AtomicU64::new(0);
+    let mut last = None;
+    for _ in 0..16 {
+        let nanos = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.subsec_nanos());
+        let unique = format!(
+            "{}-{}-{nanos:08x}",
+            std::process::id(),
+            COUNTER.fetch_add(1, Ordering::Relaxed)
+        );
+        let tmp = path.with_file_name(format!(".{file_name}.{unique}.tmp"));
+        match std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&tmp)
+        {
+            Ok(file) => {
+                announce(&tmp, true);
+                return Ok((tmp, file));
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => last = Some((tmp, e)),
+            Err(source) => {
+                return Err(Error::Io {
+                    path: tmp.display().to_string(),
+                    source,
+                })
+            }
+        }
+    }
+    let (tmp, source) = last.expect("at least one attempt");
+    Err(Error::Io {
+        path: tmp.display().to_string(),
+        source,
+    })
 }
 
 fn directory_record(

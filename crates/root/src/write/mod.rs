@@ -20,5 +20,5 @@ mod hist;
 mod tree;
 
 pub use compress::{compress, Compression};
-pub use file::{DirId, FileWriter, TreeId};
+pub use file::{set_temporary_file_hook, DirId, FileWriter, TreeId};
 pub use tree::{BranchKind, BranchSpec};

@@ -4,7 +4,6 @@
 use anyhow::{Context, Result};
 use hepkey_stats::workspace::archive::read_document;
 use hepkey_stats::{model_and_data, Data, JsonPatch, Model, ModelOptions, PatchSet, Workspace};
-use std::io::Write;
 use std::path::Path;
 
 /// Where the likelihood comes from.
@@ -65,23 +64,7 @@ impl WorkspaceArgs {
 
 /// Writes a file atomically: a temporary file beside it, then a rename.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
-    let dir = path
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    let tmp = dir.join(format!(
-        ".{}.tmp{}",
-        path.file_name().and_then(|n| n.to_str()).unwrap_or("out"),
-        std::process::id()
-    ));
-    {
-        let mut f = std::fs::File::create(&tmp)
-            .with_context(|| format!("cannot create {}", tmp.display()))?;
-        f.write_all(bytes)?;
-        f.sync_all().ok();
-    }
-    std::fs::rename(&tmp, path).with_context(|| format!("cannot write {}", path.display()))?;
-    Ok(())
+    Ok(hepkey_output::write_atomic(path, bytes)?)
 }
 
 /// Pretty JSON with sorted keys (as pyhf's `json.dumps(indent=4, sort_keys=True)`).
