@@ -38,10 +38,7 @@ impl Analysis {
 
     /// [`Analysis::load`] with `${NAME}` values for the file patterns.
     pub fn load_with(path: &Path, variables: &[(String, String)]) -> Result<Analysis> {
-        let text = std::fs::read_to_string(path).map_err(|source| Error::Io {
-            path: path.display().to_string(),
-            source,
-        })?;
+        let text = read_analysis_file(path)?;
         Self::from_text(path, text, variables)
     }
 
@@ -140,6 +137,40 @@ pub fn prepare_output(dir: &Path) -> Result<OutputDir> {
         path: dir.display().to_string(),
         source,
     })
+}
+
+/// Analysis files larger than this are refused: real ones are a few kilobytes, and the whole
+/// text is held in memory and parsed.
+pub const MAX_ANALYSIS_FILE_BYTES: u64 = 16 << 20;
+
+/// Reads an analysis file that is a regular file of sensible size (a directory, a pipe or
+/// `/dev/zero` would otherwise give an obscure error, a hang, or unbounded memory).
+fn read_analysis_file(path: &Path) -> Result<String> {
+    let io = |source| Error::Io {
+        path: path.display().to_string(),
+        source,
+    };
+    let meta = std::fs::metadata(path).map_err(io)?;
+    if meta.is_dir() {
+        return Err(Error::Config(format!(
+            "{} is a directory; name the analysis file (.toml) in it",
+            path.display()
+        )));
+    }
+    if !meta.is_file() {
+        return Err(Error::Config(format!(
+            "{} is not a regular file (a pipe or a device?); give the analysis file itself",
+            path.display()
+        )));
+    }
+    if meta.len() > MAX_ANALYSIS_FILE_BYTES {
+        return Err(Error::Config(format!(
+            "{} is {} bytes; an analysis file may have at most {MAX_ANALYSIS_FILE_BYTES}",
+            path.display(),
+            meta.len()
+        )));
+    }
+    std::fs::read_to_string(path).map_err(io)
 }
 
 /// Rejects a `--set NAME` the analysis file never uses: a misspelt name would otherwise leave

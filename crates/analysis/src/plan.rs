@@ -44,6 +44,9 @@ pub struct SamplePlan {
     /// Name its histograms are filed under (the nominal sample for alternative samples).
     pub histogram_sample: String,
     pub files: Vec<PathBuf>,
+    /// Size and modification time of each file when it was opened: a file that changes while it
+    /// is read gives wrong numbers, so the run compares them at its end.
+    pub file_states: Vec<FileState>,
     pub tree: String,
     pub trees: Vec<Tree>,
     pub entries: u64,
@@ -77,6 +80,24 @@ impl SamplePlan {
         v.sort();
         v.dedup();
         v
+    }
+}
+
+/// What tells a file changed: its size and modification time.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FileState {
+    len: u64,
+    modified: Option<std::time::SystemTime>,
+}
+
+impl FileState {
+    /// The state of `path` now (None if it cannot be read).
+    pub fn of(path: &Path) -> Option<FileState> {
+        let m = std::fs::metadata(path).ok()?;
+        Some(FileState {
+            len: m.len(),
+            modified: m.modified().ok(),
+        })
     }
 }
 
@@ -396,7 +417,16 @@ fn compile_sample(
             ))
         })?;
     let mut trees = Vec::new();
+    let mut file_states = Vec::new();
     for f in &files {
+        // Taken before the file is read, so a change during opening is seen too.
+        file_states.push(FileState::of(f).ok_or_else(|| {
+            Error::Config(format!(
+                "sample {:?}: cannot read {}",
+                sample.name,
+                f.display()
+            ))
+        })?);
         let rf = RootFile::open(f)?;
         trees.push(Tree::open(&rf, &tree_name)?);
     }
@@ -622,6 +652,7 @@ fn compile_sample(
         config: sample.clone(),
         histogram_sample,
         files,
+        file_states,
         tree: tree_name,
         trees,
         entries,

@@ -201,6 +201,17 @@ pub fn execute(
             events_read += range.end - range.start;
         }
     }
+    check_finite(&histograms, &histograms_2d)?;
+    for p in plans {
+        for (f, seen) in p.files.iter().zip(&p.file_states) {
+            if crate::plan::FileState::of(f).as_ref() != Some(seen) {
+                return Err(Error::Data(format!(
+                    "{} changed while it was read (its size or modification time differ from when the run began); rerun when the file is complete",
+                    f.display()
+                )));
+            }
+        }
+    }
     Ok(RunResult {
         histograms,
         histograms_2d,
@@ -208,6 +219,26 @@ pub fn execute(
         events_read,
         checksums,
     })
+}
+
+/// A weight or value that is not a finite number (a division by zero in a weight expression)
+/// makes every sum it enters infinite or NaN: an error, not a histogram of NaN with exit 0.
+fn check_finite(h1: &Histograms, h2: &Histograms2D) -> Result<()> {
+    let bad = h1
+        .iter()
+        .find(|(_, h)| h.values_with_flow().iter().any(|v| !v.is_finite()))
+        .map(|(k, h)| (k, h.values_with_flow().iter().sum::<f64>()))
+        .or_else(|| {
+            h2.iter()
+                .find(|(_, h)| h.values_with_flow().iter().any(|v| !v.is_finite()))
+                .map(|(k, h)| (k, h.values_with_flow().iter().sum::<f64>()))
+        });
+    match bad {
+        Some((key, sum)) => Err(Error::Data(format!(
+            "histogram {key}: its sum of weights is {sum}; a weight is not a finite number (a division by zero in `weight`?)"
+        ))),
+        None => Ok(()),
+    }
 }
 
 /// Adds the results of one chunk to the totals.

@@ -12,6 +12,13 @@ use std::collections::{BTreeMap, HashMap};
 pub const MAX_BINS: usize = 1_000_000;
 /// Cells of a 2D histogram, at most (flow bins included).
 pub const MAX_CELLS_2D: usize = 10_000_000;
+/// Selections, regions, histograms and systematics of one file, each at most: every one adds
+/// programs and outputs per sample and variation; thousands are a generated file gone wrong
+/// (5,000 selections took 3.4 GB).
+pub const MAX_ITEMS: usize = 1_000;
+/// Histogram cells (bins with flow) one sample may fill over its regions and variations: each
+/// cell holds two doubles per chunk in flight.
+pub const MAX_CELLS_PER_SAMPLE: usize = 50_000_000;
 /// Characters in a name: names become file names (255 bytes at most on common file systems)
 /// and ROOT directory names.
 pub const MAX_NAME_CHARS: usize = 100;
@@ -27,6 +34,7 @@ pub fn validate(file: &AnalysisFile, path: &str) -> Result<()> {
         crate::run::new_hist(h).map_err(|e| err(e.to_string()))?;
     }
     check_plot_files(file).map_err(err)?;
+    check_sizes(file).map_err(err)?;
     Ok(())
 }
 
@@ -220,6 +228,46 @@ fn check_binning(h: &HistogramConfig) -> std::result::Result<(), String> {
     Ok(())
 }
 
+/// Bounds on how much one file can ask for, whatever its samples hold.
+fn check_sizes(file: &AnalysisFile) -> std::result::Result<(), String> {
+    for (kind, n) in [
+        ("selections", file.selections.len()),
+        ("regions", file.regions.len()),
+        ("histograms", file.histograms.len()),
+        ("systematics", file.systematics.len()),
+    ] {
+        if n > MAX_ITEMS {
+            return Err(format!("{n} {kind} (at most {MAX_ITEMS})"));
+        }
+    }
+    let variations: usize = 1 + file
+        .systematics
+        .iter()
+        .map(|s| variation_names(s).len())
+        .sum::<usize>();
+    let regions = crate::run::region_names(file);
+    let mut cells = 0usize;
+    for h in &file.histograms {
+        let axis = |bins: Option<usize>, edges: &Option<Vec<f64>>| {
+            bins.or(edges.as_ref().map(|e| e.len().saturating_sub(1)))
+                .unwrap_or(1)
+                .saturating_add(2)
+        };
+        let per_fill = match &h.y {
+            None => axis(h.bins, &h.edges),
+            Some(y) => axis(h.bins, &h.edges).saturating_mul(axis(y.bins, &y.edges)),
+        };
+        let filled = regions.iter().filter(|r| crate::run::fills(h, r)).count();
+        cells = cells.saturating_add(per_fill.saturating_mul(filled).saturating_mul(variations));
+    }
+    if cells > MAX_CELLS_PER_SAMPLE {
+        return Err(format!(
+            "the histograms need {cells} cells per sample over their regions and {variations} variations (at most {MAX_CELLS_PER_SAMPLE}); use fewer bins, regions or systematics"
+        ));
+    }
+    Ok(())
+}
+
 /// The file name stem of a histogram's plot in a region.
 pub(crate) fn plot_stem(region: &str, histogram: &str) -> String {
     format!("{}_{}", plot_safe(region), plot_safe(histogram))
@@ -338,6 +386,27 @@ files = ["y.root"]
         assert!(error_of(big).contains("at most 1000000"));
         let wrap = "[[histograms]]\nname = \"h\"\nexpression = \"x\"\nbins = 1000000\nrange = [0.0, 1.0]\ny = { expression = \"x\", bins = 1000000, range = [0.0, 1.0] }\n";
         assert!(error_of(wrap).contains("cells"));
+    }
+
+    #[test]
+    fn too_many_parts_are_an_error() {
+        let mut many = String::new();
+        for i in 0..1001 {
+            many.push_str(&format!(
+                "[[selections]]\nname = \"s{i}\"\ncut = \"x > {i}\"\n"
+            ));
+        }
+        assert!(error_of(&format!("{many}{HIST}")).contains("1001 selections (at most 1000)"));
+        let mut systs = String::new();
+        for i in 0..200 {
+            systs.push_str(&format!(
+                "[[systematics]]\nname = \"w{i}\"\nkind = \"weight\"\nup = \"1.1\"\ndown = \"0.9\"\n"
+            ));
+        }
+        let big =
+            "[[histograms]]\nname = \"h\"\nexpression = \"x\"\nbins = 200000\nrange = [0.0, 1.0]\n";
+        let e = error_of(&format!("{big}{systs}"));
+        assert!(e.contains("cells per sample"), "{e}");
     }
 
     #[test]

@@ -89,3 +89,60 @@ fn histogram_ranges_beyond_double_precision_are_errors() {
         assert!(e.contains("double precision"), "{range}: {e}");
     }
 }
+
+/// Writes an analysis of `input` with a sample `weight`, and loads it.
+fn load_with_weight(dir: &Path, input: &Path, weight: &str) -> Analysis {
+    let path = dir.join("w.toml");
+    let text = format!(
+        r#"
+[analysis]
+name = "t"
+tree = "events"
+
+[[samples]]
+name = "mc"
+kind = "background"
+files = ["{file}"]
+weight = "{weight}"
+
+[[histograms]]
+name = "njet"
+expression = "NJet"
+bins = 5
+range = [0.0, 5.0]
+"#,
+        file = input.display()
+    );
+    std::fs::write(&path, text).unwrap();
+    Analysis::load(&path).unwrap()
+}
+
+#[test]
+fn an_infinite_weight_is_an_error_not_a_histogram_of_infinities() {
+    let dir = tempfile::tempdir().unwrap();
+    let analysis = load_with_weight(dir.path(), Path::new(&hzz()), "1.0 / 0.0");
+    let err = analysis.run(&|_| {}).err().expect("ran").to_string();
+    assert!(
+        err.contains("histogram all/njet/mc/nominal: its sum of weights is inf"),
+        "{err}"
+    );
+}
+
+#[test]
+fn an_input_that_changes_during_the_run_is_an_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("hzz.root");
+    std::fs::copy(hzz(), &input).unwrap();
+    let analysis = load_with_weight(dir.path(), &input, "1.0");
+    analysis.run(&|_| {}).unwrap();
+    // Another process appends to the file between opening and the end of the run.
+    use std::io::Write;
+    std::fs::OpenOptions::new()
+        .append(true)
+        .open(&input)
+        .unwrap()
+        .write_all(b"more")
+        .unwrap();
+    let err = analysis.run(&|_| {}).err().expect("ran").to_string();
+    assert!(err.contains("changed while it was read"), "{err}");
+}

@@ -69,6 +69,7 @@ fn main() -> ExitCode {
         libc::signal(libc::SIGPIPE, libc::SIG_DFL);
     }
     hepkey_root::memory::keep_freed_memory();
+    hepkey_root::memory::report_truncated_inputs();
     hepkey_output::install_signal_cleanup();
     hepkey_root::write::set_temporary_file_hook(hepkey_output::track_temporary);
     let cli = Cli::parse();

@@ -255,6 +255,16 @@ fn errors_that_say_what_is_wrong() {
     let err = failure(cwd.path(), &["inspect", shared.to_str().unwrap()]);
     assert!(err.contains("is a directory"), "{err}");
 
+    let err = failure(cwd.path(), &["run", ".", "-o", "x"]);
+    assert!(
+        err.contains("is a directory; name the analysis file"),
+        "{err}"
+    );
+    let err = failure(cwd.path(), &["run", "/dev/zero", "-o", "x"]);
+    assert!(err.contains("is not a regular file"), "{err}");
+    let err = failure(cwd.path(), &["inspect", "/dev/zero"]);
+    assert!(err.contains("is not a regular file"), "{err}");
+
     let hzz = repo("../shared/data/root/uproot-HZZ.root");
     let hzz = hzz.to_str().unwrap();
     // uproot-HZZ.root's tree "events" holds 2421 entries.

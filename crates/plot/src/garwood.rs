@@ -14,7 +14,7 @@ pub const ONE_SIGMA: f64 = 0.682_689_492_137_085_9;
 /// The `[lower, upper]` Garwood interval of `n` at the given coverage (use [`ONE_SIGMA`]).
 /// Negative or NaN counts give `(NaN, NaN)`.
 pub fn poisson_interval(n: f64, coverage: f64) -> (f64, f64) {
-    let valid = n >= 0.0 && coverage > 0.0 && coverage < 1.0;
+    let valid = n >= 0.0 && n.is_finite() && coverage > 0.0 && coverage < 1.0;
     if !valid {
         return (f64::NAN, f64::NAN);
     }

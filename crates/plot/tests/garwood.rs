@@ -33,4 +33,5 @@ fn garwood_rejects_nonsense() {
     assert!(poisson_interval(-1.0, ONE_SIGMA).0.is_nan());
     assert!(poisson_interval(f64::NAN, ONE_SIGMA).1.is_nan());
     assert!(poisson_interval(3.0, 1.0).0.is_nan());
+    assert!(poisson_interval(f64::INFINITY, ONE_SIGMA).1.is_nan());
 }

@@ -88,9 +88,12 @@ impl MmapSource {
             source,
         };
         let file = open_regular(path).map_err(io)?;
-        // SAFETY: the map is read-only; a file changed underneath by another
-        // process gives wrong bytes (caught by the format checks), not UB we rely on.
+        // SAFETY: the map is read-only; a file changed underneath by another process gives wrong
+        // bytes (caught by the format checks and by `hepkey run`'s check of size and time), and
+        // one truncated raises SIGBUS, which `memory::report_truncated_inputs` reports.
         let map = unsafe { memmap2::Mmap::map(&file) }.map_err(io)?;
+        #[cfg(unix)]
+        crate::memory::note_mapped(&name);
         Ok(MmapSource { name, map })
     }
 }
