@@ -9,6 +9,7 @@ pub mod bridge;
 pub mod checksum;
 pub mod config;
 pub mod error;
+pub mod files;
 pub mod lumi;
 pub mod output;
 pub mod plan;

@@ -280,22 +280,15 @@ fn resolve_files(
         } else {
             pattern_base(written, analysis_dir, overrides, defaults).join(pattern)
         };
-        let text = full.to_string_lossy().into_owned();
-        let mut matched: Vec<PathBuf> = glob::glob(&text)
-            .map_err(|e| {
-                Error::Config(format!(
-                    "sample {:?}: bad file pattern {pattern:?}: {e}",
-                    sample.name
-                ))
-            })?
-            .filter_map(|p| p.ok())
-            .collect();
-        matched.sort();
+        let matched = crate::files::matching(&full)
+            .map_err(|e| Error::Config(format!("sample {:?}: {e}", sample.name)))?;
         if matched.is_empty() {
             empty.push(display_pattern(&full));
         }
         out.extend(matched);
     }
+    // A file reached twice (two patterns, or a link to it) is read once.
+    let (out, _) = crate::files::distinct(out);
     Ok((out, empty))
 }
 
