@@ -28,6 +28,9 @@ pub struct Analysis {
     pub plans: Vec<plan::SamplePlan>,
     /// Notes for the user (optional samples skipped).
     pub warnings: Vec<String>,
+    /// Every `${NAME}` of the file with the value used and where it came from (recorded in
+    /// `provenance.json`: a rerun needs the same values).
+    pub variables: Vec<(String, Option<(String, plan::ValueOrigin)>)>,
 }
 
 impl Analysis {
@@ -72,12 +75,28 @@ impl Analysis {
             .map_err(|e| Error::Config(format!("{}: {e}", path.display())))?;
         let base = path.parent().unwrap_or(Path::new("."));
         let (plans, warnings) = plan::compile(&file, &source, base, variables)?;
+        let mut names = plan::variable_names(&text);
+        names.extend(
+            file.variables
+                .keys()
+                .filter(|k| !names.contains(k))
+                .cloned()
+                .collect::<Vec<_>>(),
+        );
+        let variables = names
+            .into_iter()
+            .map(|n| {
+                let v = plan::lookup(&n, variables, &file.variables);
+                (n, v)
+            })
+            .collect();
         Ok(Analysis {
             path: path.to_path_buf(),
             text,
             file,
             plans,
             warnings,
+            variables,
         })
     }
 
@@ -115,7 +134,7 @@ impl Analysis {
         output::write_root(result, &dir.join("histograms.root"))?;
         output::write_atomic(
             &dir.join("provenance.json"),
-            &output::provenance_json(&self.path, &self.text, &self.plans, result)?,
+            &output::provenance_json(self, result)?,
         )?;
         if plots && self.file.plots.enabled.unwrap_or(true) {
             output::write_plots(&self.file, &self.plans, result, &dir.join("plots"))?;

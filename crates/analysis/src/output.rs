@@ -146,12 +146,8 @@ fn to_root_2d(h: &Hist2D, name: &str) -> hepkey_root::Histogram {
 }
 
 /// `provenance.json`: what produced the outputs, to rerun it identically.
-pub fn provenance_json(
-    analysis_path: &Path,
-    analysis_text: &str,
-    plans: &[SamplePlan],
-    result: &RunResult,
-) -> Result<Vec<u8>> {
+pub fn provenance_json(analysis: &crate::Analysis, result: &RunResult) -> Result<Vec<u8>> {
+    let (analysis_path, analysis_text, plans) = (&analysis.path, &analysis.text, &analysis.plans);
     let mut inputs = Vec::new();
     for p in plans {
         for f in &p.files {
@@ -173,6 +169,17 @@ pub fn provenance_json(
         "hepkey_version": env!("CARGO_PKG_VERSION"),
         "analysis_file": analysis_path.display().to_string(),
         "analysis_sha256": crate::checksum::sha256_hex(analysis_text.as_bytes()),
+        "variables": analysis
+            .variables
+            .iter()
+            .map(|(name, value)| {
+                let v = match value {
+                    Some((v, from)) => serde_json::json!({ "value": v, "from": from.as_str() }),
+                    None => serde_json::Value::Null,
+                };
+                (name.clone(), v)
+            })
+            .collect::<serde_json::Map<_, _>>(),
         "inputs": inputs,
     });
     let mut text = serde_json::to_vec_pretty(&doc).expect("JSON");

@@ -201,16 +201,29 @@ fn number(
 
 /// Where a value of `${NAME}` came from, which decides what a relative path in it is relative to.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum ValueOrigin {
-    /// `--set NAME=VALUE` or the environment: typed in a shell, so relative to the working directory.
+pub enum ValueOrigin {
+    /// `--set NAME=VALUE`: typed in a shell, so relative to the working directory.
     CommandLine,
+    /// An environment variable: set in a shell too.
+    Environment,
     /// `[variables]` of the analysis file: relative to that file.
     AnalysisFile,
 }
 
+impl ValueOrigin {
+    /// How `provenance.json` names it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ValueOrigin::CommandLine => "command line",
+            ValueOrigin::Environment => "environment",
+            ValueOrigin::AnalysisFile => "analysis file",
+        }
+    }
+}
+
 /// The value of `${NAME}` and where it came from: the command line first, then the
 /// environment, then the analysis file's `[variables]`.
-fn lookup(
+pub fn lookup(
     name: &str,
     overrides: &[(String, String)],
     defaults: &BTreeMap<String, String>,
@@ -219,9 +232,12 @@ fn lookup(
         .iter()
         .rev()
         .find(|(k, _)| k == name)
-        .map(|(_, v)| v.clone())
-        .or_else(|| std::env::var(name).ok())
-        .map(|v| (v, ValueOrigin::CommandLine))
+        .map(|(_, v)| (v.clone(), ValueOrigin::CommandLine))
+        .or_else(|| {
+            std::env::var(name)
+                .ok()
+                .map(|v| (v, ValueOrigin::Environment))
+        })
         .or_else(|| {
             defaults
                 .get(name)
@@ -243,7 +259,7 @@ fn pattern_base<'a>(
         .and_then(|rest| rest.split_once('}'))
         .map(|(name, _)| name);
     match leading.and_then(|name| lookup(name, overrides, defaults)) {
-        Some((_, ValueOrigin::CommandLine)) => Path::new(""),
+        Some((_, ValueOrigin::CommandLine | ValueOrigin::Environment)) => Path::new(""),
         _ => analysis_dir,
     }
 }

@@ -180,6 +180,14 @@ fn generated_samples_and_an_analysis_file_in_another_directory() {
         "all/mLL/data_A/nominal",
     );
     assert!(data > 50.0, "{data} Z candidates in period A");
+    // The value used is recorded, with where it came from.
+    let provenance: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(sub.join("out/zll/provenance.json")).unwrap())
+            .unwrap();
+    assert_eq!(
+        provenance["variables"]["ATLAS_2020"],
+        serde_json::json!({"value": "../release", "from": "command line"})
+    );
 
     // A misspelt variable, and a directory that holds no samples.
     let err = failure(
