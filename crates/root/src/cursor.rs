@@ -4,11 +4,7 @@
 use crate::error::{Error, Result};
 use std::collections::HashMap;
 
-const BYTE_COUNT_MASK: u32 = 0x4000_0000;
-const CLASS_MASK: u32 = 0x8000_0000;
-const NEW_CLASS_TAG: u32 = 0xFFFF_FFFF;
-/// ROOT numbers positions in its reference map from 2 ("kMapOffset").
-const MAP_OFFSET: u32 = 2;
+use crate::serialisation::{BYTE_COUNT_MASK, CLASS_MASK, MAP_OFFSET, NEW_CLASS_TAG};
 
 /// What a tag in ROOT's reference map points to.
 #[derive(Clone, Debug)]

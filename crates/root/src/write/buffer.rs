@@ -3,10 +3,7 @@
 
 use std::collections::HashMap;
 
-const BYTE_COUNT_MASK: u32 = 0x4000_0000;
-const CLASS_MASK: u32 = 0x8000_0000;
-const NEW_CLASS_TAG: u32 = 0xFFFF_FFFF;
-const MAP_OFFSET: u32 = 2;
+use crate::serialisation::{BYTE_COUNT_MASK, CLASS_MASK, MAP_OFFSET, NEW_CLASS_TAG};
 /// `kNotDeleted | kIsOnHeap`, the bits ROOT writes for ordinary objects.
 const TOBJECT_BITS: u32 = 0x0300_0000;
 

@@ -586,7 +586,8 @@ fn append_column(b: &mut BranchState, c: &Array) -> Result<()> {
                 for w in offsets.windows(2) {
                     b.pending_offsets.push(b.pending.len() as u32);
                     let n = (w[1] - w[0]) as usize;
-                    let count = (6 + n * prim.size()) as u32 | 0x4000_0000;
+                    let count =
+                        (6 + n * prim.size()) as u32 | crate::serialisation::BYTE_COUNT_MASK;
                     b.pending.extend_from_slice(&count.to_be_bytes());
                     b.pending.extend_from_slice(&10i16.to_be_bytes());
                     b.pending.extend_from_slice(&(n as i32).to_be_bytes());
