@@ -244,3 +244,27 @@ fn chunked_iteration_equals_reading_everything() {
     let ranges = tree.chunk_ranges(&names, 500);
     assert!(ranges.iter().any(|r| r.end == 450), "{ranges:?}");
 }
+
+/// A temporary file left by a killed writer (its process gone) is removed by the next writer of
+/// the same file; one of a running process is left alone.
+#[cfg(target_os = "linux")]
+#[test]
+fn temporaries_of_killed_writers_are_removed() {
+    use hepkey_root::write::{Compression, FileWriter};
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("out.root");
+    // PIDs are below 2^22 on Linux: this one cannot be running.
+    let stale = dir.path().join(".out.root.4294967-0-0000abcd.tmp");
+    let live = dir
+        .path()
+        .join(format!(".out.root.{}-7-0000abcd.tmp", std::process::id()));
+    std::fs::write(&stale, b"half a file").unwrap();
+    std::fs::write(&live, b"being written").unwrap();
+    FileWriter::create(&path, Compression::None)
+        .unwrap()
+        .close()
+        .unwrap();
+    assert!(path.is_file());
+    assert!(!stale.exists());
+    assert!(live.exists());
+}

@@ -449,10 +449,44 @@ fn announce(path: &Path, in_flight: bool) {
     }
 }
 
+/// Removes temporary files of `path` left by writers that were killed (SIGKILL, a crash): those
+/// named `.{file_name}.{pid}-….tmp` whose process no longer runs. Only where the process table
+/// can be read (`/proc`); elsewhere nothing is removed.
+fn remove_stale_temporaries(path: &Path, file_name: &str) {
+    let proc_table = Path::new("/proc/self");
+    if !proc_table.exists() {
+        return;
+    }
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => Path::new("."),
+    };
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    let prefix = format!(".{file_name}.");
+    for entry in entries.flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let Some(rest) = name
+            .strip_prefix(&prefix)
+            .and_then(|r| r.strip_suffix(".tmp"))
+        else {
+            continue;
+        };
+        let Some(pid) = rest.split('-').next().filter(|p| p.parse::<u32>().is_ok()) else {
+            continue;
+        };
+        if !Path::new("/proc").join(pid).exists() {
+            let _ = std::fs::remove_file(entry.path());
+        }
+    }
+}
+
 /// A new temporary file beside `path`, created exclusively (`O_EXCL`): a file or symlink planted
 /// under the name makes the attempt fail instead of being overwritten or followed.
 fn create_temporary(path: &Path, file_name: &str) -> Result<(PathBuf, std::fs::File)> {
     use std::sync::atomic::{AtomicU64, Ordering};
+    remove_stale_temporaries(path, file_name);
     static COUNTER: AtomicU64 = AtomicU64::new(0);
     let mut last = None;
     for _ in 0..16 {
