@@ -8,18 +8,15 @@
 //! sample the notebook uses (410470) and runs with `SKIM=2J2LMET30`. The
 //! weights come from the file's own xsec/kfac/filteff/sum_of_weights.
 
+mod support;
+use support::*;
+
 use hepkey_root::{Array, RootFile, Tree};
 use std::path::Path;
 use std::process::Command;
 
 const FILE: &str =
     "ODEO_FEB2025_v0_2J2LMET30_mc_301333.Pythia8EvtGen_A14NNPDF23LO_zprime3000_tt.2J2LMET30.root";
-
-fn shared(rel: &str) -> std::path::PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../../../shared")
-        .join(rel)
-}
 
 fn flat(tree: &Tree, name: &str) -> Vec<f64> {
     match tree.read_all(name).unwrap() {

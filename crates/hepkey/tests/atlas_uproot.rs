@@ -6,21 +6,11 @@
 //! (`.ci/run` makes one). Without it the test says so and passes locally,
 //! but fails under CI, where the interpreter must be there.
 
+mod support;
+use support::*;
+
 use std::path::Path;
 use std::process::Command;
-
-fn python() -> Option<String> {
-    match std::env::var("HEPKEY_PYTHON") {
-        Ok(p) => Some(p),
-        Err(_) if std::env::var("CI").is_ok() => {
-            panic!("HEPKEY_PYTHON must name a Python with uproot in CI")
-        }
-        Err(_) => {
-            eprintln!("HEPKEY_PYTHON is not set: skipping the uproot check of generated samples");
-            None
-        }
-    }
-}
 
 fn root_files(dir: &Path, out: &mut Vec<String>) {
     for e in std::fs::read_dir(dir).unwrap() {

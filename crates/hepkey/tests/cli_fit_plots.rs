@@ -1,18 +1,10 @@
 //! `hepkey fit WS --yields --plots DIR`: post-fit yields against cabinetry's and the
 //! pre-/post-fit figures per channel.
 
-use std::path::{Path, PathBuf};
+mod support;
+use support::*;
+
 use std::process::Command;
-
-fn repo(rel: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../..")
-        .join(rel)
-}
-
-fn shared(rel: &str) -> PathBuf {
-    repo("../shared").join(rel)
-}
 
 #[test]
 fn fit_writes_yields_and_plots() {

@@ -3,15 +3,12 @@
 //! the sample rows and the workspace, and the pre-fit yields against cabinetry's
 //! (crates/stats/tests/fixtures/agc_yields.json, made by make_agc_yields.py).
 
-use serde_json::Value;
-use std::path::{Path, PathBuf};
-use std::process::Command;
+mod support;
+use support::*;
 
-fn repo(rel: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../..")
-        .join(rel)
-}
+use serde_json::Value;
+use std::path::PathBuf;
+use std::process::Command;
 
 const WS: &str = "../shared/reference/agc/workspace_1file.json";
 

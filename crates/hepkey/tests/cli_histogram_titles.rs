@@ -2,6 +2,9 @@
 //! `y.label`) from the analysis file into histograms.root, for every sample
 //! (one sample summed over two files), read back by hepkey and by uproot.
 
+mod support;
+use support::*;
+
 use std::path::Path;
 use std::process::Command;
 
@@ -136,20 +139,6 @@ print(json.dumps(out))
             let h = &doc[format!("{key}/{sample}/nominal")];
             assert_eq!(h[0], title, "{key} {sample}");
             assert_eq!(h[1], serde_json::json!(axes), "{key} {sample}");
-        }
-    }
-}
-
-/// A Python with uproot from HEPKEY_PYTHON (required under CI), as the other interop tests.
-fn python() -> Option<String> {
-    match std::env::var("HEPKEY_PYTHON") {
-        Ok(p) => Some(p),
-        Err(_) if std::env::var("CI").is_ok() => {
-            panic!("HEPKEY_PYTHON must name a Python with uproot in CI")
-        }
-        Err(_) => {
-            eprintln!("HEPKEY_PYTHON is not set: skipping the uproot check");
-            None
         }
     }
 }

@@ -2,15 +2,12 @@
 //! swapped in at the end with nothing of an earlier run left beside it, and no temporary file
 //! left behind by an interrupted command.
 
+mod support;
+use support::*;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
-
-fn repo(rel: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../..")
-        .join(rel)
-}
 
 fn hepkey(args: &[&str]) -> std::process::Output {
     Command::new(env!("CARGO_BIN_EXE_hepkey"))

@@ -2,16 +2,11 @@
 //! relative to the working directory, a path written in an analysis file to that file. Every
 //! command here runs from a fresh directory that is neither the repository nor the file's.
 
+mod support;
+use support::*;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
-
-fn repo(rel: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../..")
-        .join(rel)
-        .canonicalize()
-        .unwrap_or_else(|e| panic!("{rel}: {e}"))
-}
 
 /// Runs hepkey in `cwd`.
 fn hepkey(cwd: &Path, args: &[&str]) -> Output {

@@ -2,14 +2,11 @@
 //! when the analysis file asks for it, a ratio panel only against a background prediction, PDF output,
 //! and warnings for empty histograms.
 
+mod support;
+use support::*;
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
-
-fn repo(rel: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../..")
-        .join(rel)
-}
 
 fn tmp(name: &str) -> PathBuf {
     let d = std::env::temp_dir().join(format!("hepkey-labels-{}-{name}", std::process::id()));

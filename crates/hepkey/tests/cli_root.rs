@@ -1,14 +1,10 @@
 //! The ROOT commands from the command line: `inspect` (listing and JSON) and `scan`.
 
-use serde_json::Value;
-use std::path::{Path, PathBuf};
-use std::process::Command;
+mod support;
+use support::*;
 
-fn shared(rel: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../../../shared")
-        .join(rel)
-}
+use serde_json::Value;
+use std::process::Command;
 
 fn hepkey(args: &[&str]) -> (bool, String, String) {
     let out = Command::new(env!("CARGO_BIN_EXE_hepkey"))

@@ -1,13 +1,10 @@
 //! `hepkey run`: outputs, and the same bytes whatever the number of threads.
 
-use std::path::{Path, PathBuf};
-use std::process::Command;
+mod support;
+use support::*;
 
-fn repo(rel: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../..")
-        .join(rel)
-}
+use std::path::Path;
+use std::process::Command;
 
 fn run(example: &str, out: &Path, threads: usize) {
     let st = Command::new(env!("CARGO_BIN_EXE_hepkey"))

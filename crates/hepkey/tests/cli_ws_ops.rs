@@ -3,14 +3,11 @@
 //! order and the best-fit −2 log L (crates/stats/tests/fixtures/ws_ops.json, made by
 //! make_ws_ops.py).
 
-use std::path::{Path, PathBuf};
-use std::process::Command;
+mod support;
+use support::*;
 
-fn repo(rel: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../..")
-        .join(rel)
-}
+use std::path::Path;
+use std::process::Command;
 
 fn bkg_only() -> String {
     repo(
