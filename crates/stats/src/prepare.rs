@@ -24,6 +24,8 @@ pub fn model_and_data(
         }
         spec = ModelSpec::from_value(&doc, "patched model")?;
     }
+    // Checked here, after patching, so that a patch cannot bring in what the workspace may not hold.
+    spec.check_values()?;
     let mut opts = options.clone();
     if opts.poi_name.is_none() {
         let has_poi = spec
