@@ -111,6 +111,14 @@ fn devices_directories_and_fifos_are_refused_by_name() {
     let (code, _, err) = hepkey(&["sort", d]);
     assert_eq!(code, Some(1), "{err}");
     assert!(err.contains(&format!("{d}: is a directory")), "{err}");
+    let binary = dir.path().join("binary.json");
+    std::fs::write(&binary, [b'{', 0xff, 0xfe]).unwrap();
+    let (code, _, err) = hepkey(&["inspect-ws", binary.to_str().unwrap()]);
+    assert_eq!(code, Some(1), "{err}");
+    assert!(
+        err.contains("binary.json: not UTF-8 text (invalid byte at offset 1)"),
+        "{err}"
+    );
     let fifo = dir.path().join("fifo");
     let made = Command::new("mkfifo").arg(&fifo).status().unwrap();
     assert!(made.success());

@@ -126,11 +126,14 @@ fn only_regular_files_of_bounded_size_are_read() {
         .to_string();
     assert_eq!(
         err,
-        "/dev/zero: is not a regular file (a device, FIFO or socket); give a JSON file"
+        "/dev/zero: is not a regular file (a device, FIFO or socket); give the path of a file"
     );
     let dir = env!("CARGO_MANIFEST_DIR");
     let err = read_file_capped(dir, 1 << 30).unwrap_err().to_string();
-    assert_eq!(err, format!("{dir}: is a directory; give a JSON file"));
+    assert_eq!(
+        err,
+        format!("{dir}: is a directory; give the path of a file")
+    );
     // /proc files report size 0 and are read with the cap all the same.
     let err = read_file_capped("/proc/self/status", 10)
         .unwrap_err()

@@ -23,13 +23,17 @@ fn read_capped(reader: impl Read, limit: u64, name: &str) -> Result<String> {
     if bytes.len() as u64 > limit {
         return Err(too_large(name, limit));
     }
-    String::from_utf8(bytes).map_err(|e| Error::Io {
+    String::from_utf8(bytes).map_err(|e| not_utf8(name, &e))
+}
+
+fn not_utf8(name: &str, e: &std::string::FromUtf8Error) -> Error {
+    Error::Io {
         path: name.into(),
         message: format!(
-            "not UTF-8 text (invalid byte at offset {})",
+            "not UTF-8 text (invalid byte at offset {}); is this the right file?",
             e.utf8_error().valid_up_to()
         ),
-    })
+    }
 }
 
 fn too_large(name: &str, limit: u64) -> Error {
@@ -118,28 +122,8 @@ pub fn list_tar_gz(archive: &[u8], archive_name: &str) -> Result<Vec<String>> {
 /// a FIFO would never end or never fit) and files larger than `limit` bytes.
 #[cfg(feature = "native")]
 pub fn read_file_capped(path: &str, limit: u64) -> Result<String> {
-    let io_err = |e: std::io::Error| Error::Io {
-        path: path.into(),
-        message: e.to_string(),
-    };
-    let meta = std::fs::metadata(path).map_err(io_err)?;
-    if meta.is_dir() {
-        return Err(Error::Io {
-            path: path.into(),
-            message: "is a directory; give a JSON file".into(),
-        });
-    }
-    if !meta.is_file() {
-        return Err(Error::Io {
-            path: path.into(),
-            message: "is not a regular file (a device, FIFO or socket); give a JSON file".into(),
-        });
-    }
-    if meta.len() > limit {
-        return Err(too_large(path, limit));
-    }
-    // Files whose size the system does not know beforehand (/proc) are still capped here.
-    read_capped(std::fs::File::open(path).map_err(io_err)?, limit, path)
+    let bytes = read_bytes_capped(path, limit, "the path of a file")?;
+    String::from_utf8(bytes).map_err(|e| not_utf8(path, &e))
 }
 
 /// Reads a whole file as text with the [`MAX_DOCUMENT_BYTES`] limit (see [`read_file_capped`]).
@@ -159,33 +143,34 @@ pub fn read_document(spec: &str) -> Result<String> {
             pos + 4
         };
         let (archive, inner) = (&spec[..cut], &spec[cut + 1..]);
-        let bytes = read_bytes_capped(archive, MAX_DOCUMENT_BYTES)?;
+        let bytes = read_bytes_capped(archive, MAX_DOCUMENT_BYTES, "a .tar.gz archive")?;
         return read_tar_gz_member(&bytes, inner, archive);
     }
     read_file(spec)
 }
 
-/// A regular file's bytes, at most `limit`.
+/// A regular file's bytes, at most `limit`; `wanted` says what to give instead.
 #[cfg(feature = "native")]
-fn read_bytes_capped(path: &str, limit: u64) -> Result<Vec<u8>> {
+fn read_bytes_capped(path: &str, limit: u64, wanted: &str) -> Result<Vec<u8>> {
     let io_err = |e: std::io::Error| Error::Io {
         path: path.into(),
         message: e.to_string(),
     };
+    let refuse = |what: &str| Error::Io {
+        path: path.into(),
+        message: format!("{what}; give {wanted}"),
+    };
     let meta = std::fs::metadata(path).map_err(io_err)?;
     if meta.is_dir() {
-        return Err(Error::Io {
-            path: path.into(),
-            message: "is a directory; give a .tar.gz archive".into(),
-        });
+        return Err(refuse("is a directory"));
     }
     if !meta.is_file() {
-        return Err(Error::Io {
-            path: path.into(),
-            message: "is not a regular file (a device, FIFO or socket); give a .tar.gz archive"
-                .into(),
-        });
+        return Err(refuse("is not a regular file (a device, FIFO or socket)"));
     }
+    if meta.len() > limit {
+        return Err(too_large(path, limit));
+    }
+    // Files whose size the system does not know beforehand (/proc) are capped while read.
     let mut bytes = Vec::new();
     std::fs::File::open(path)
         .map_err(io_err)?
