@@ -194,6 +194,13 @@ fn negative_uncertainties_and_factors_are_refused_with_their_place() {
         "{err}"
     );
 
+    let mut ws = small_workspace();
+    ws["observations"][0]["data"] = json!([52.0, -1.0]);
+    assert_eq!(
+        model_error(ws),
+        "invalid model: observation of channel \"SR\": bin 1 is -1; expected counts ≥ 0"
+    );
+
     // Negative yields of one sample are allowed (pyhf allows them; MC with negative weights).
     let mut ws = small_workspace();
     ws["channels"][0]["samples"][0]["data"] = json!([-1.0, 3.0]);
