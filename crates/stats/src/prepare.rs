@@ -1,7 +1,7 @@
 //! From a workspace (plus patches) to a model and its observed data, as
 //! `Workspace.model(patches=...)` and `Workspace.data(model)` do in pyhf.
 
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::likelihood::Data;
 use crate::model::{Model, ModelOptions};
 use crate::workspace::{JsonPatch, ModelSpec, Workspace};
@@ -24,6 +24,8 @@ pub fn model_and_data(
         }
         spec = ModelSpec::from_value(&doc, "patched model")?;
     }
+    // Checked here, after patching, so that a patch cannot bring in what the workspace may not hold.
+    spec.check_values()?;
     let mut opts = options.clone();
     if opts.poi_name.is_none() {
         let has_poi = spec
@@ -34,6 +36,20 @@ pub fn model_and_data(
             .any(|m| m.name == meas.poi);
         if has_poi {
             opts.poi_name = Some(meas.poi.clone());
+        }
+    }
+    // Observed counts below 0 have no Poisson probability (pyhf's log-likelihood is -inf).
+    for c in &spec.channels {
+        let obs = ws.observation(&c.name).unwrap_or_default();
+        if let Some((i, x)) = obs
+            .iter()
+            .enumerate()
+            .find(|(_, x)| !(x.is_finite() && **x >= 0.0))
+        {
+            return Err(Error::InvalidModel(format!(
+                "observation of channel {:?}: bin {i} is {x}; expected counts ≥ 0",
+                c.name
+            )));
         }
     }
     let model = Model::new(&spec, &opts)?;

@@ -28,10 +28,39 @@ pub fn run(args: Args) -> Result<()> {
     if args.json {
         let out = to_json(&file, &entries, args.stats)?;
         println!("{}", serde_json::to_string_pretty(&out)?);
+        // The JSON is complete either way; the exit status says whether every value asked for
+        // (--stats) was read, so scripts do not take a partial summary for a full one.
+        if args.stats {
+            let bad = unreadable_branches(&out);
+            if !bad.is_empty() {
+                let shown: Vec<&str> = bad.iter().take(10).map(String::as_str).collect();
+                anyhow::bail!(
+                    "{}: {} branch(es) could not be read: {}{} (the reason is under \"unreadable\" \
+                     in the JSON)",
+                    args.file,
+                    bad.len(),
+                    shown.join(", "),
+                    if bad.len() > shown.len() { ", …" } else { "" }
+                );
+            }
+        }
     } else {
         print_listing(&file, &entries, args.stats)?;
     }
     Ok(())
+}
+
+/// `TREE;CYCLE/BRANCH` of every branch marked unreadable in the JSON document.
+fn unreadable_branches(doc: &Value) -> Vec<String> {
+    let mut out = Vec::new();
+    for (key, obj) in doc["objects"].as_object().into_iter().flatten() {
+        for (name, b) in obj["branches"].as_object().into_iter().flatten() {
+            if b.get("unreadable").is_some() {
+                out.push(format!("{key}/{name}"));
+            }
+        }
+    }
+    out
 }
 
 fn file_name(file: &RootFile) -> String {
@@ -152,6 +181,7 @@ fn grid(h: &Histogram, cells: &[f64]) -> Value {
 }
 
 fn print_listing(file: &RootFile, entries: &[Entry], stats: bool) -> Result<()> {
+    let mut unreadable = Vec::new();
     let h = file.header();
     println!(
         "{}  (ROOT file format {}, {} bytes, compression setting {})",
@@ -176,7 +206,9 @@ fn print_listing(file: &RootFile, entries: &[Entry], stats: bool) -> Result<()> 
                     tree.branches().len(),
                     e.key.title
                 );
-                print_branches(&tree, &indent, stats);
+                for b in print_branches(&tree, &indent, stats) {
+                    unreadable.push(format!("{};{}/{b}", e.path, e.key.cycle));
+                }
             }
             c if hepkey_root::hist::is_histogram_class(c) => {
                 let hist = read_histogram(file, &format!("{};{}", e.path, e.key.cycle))?;
@@ -211,13 +243,30 @@ fn print_listing(file: &RootFile, entries: &[Entry], stats: bool) -> Result<()> 
             ),
         }
     }
+    // As for --json: everything is listed, then the exit status says what was not read.
+    if !unreadable.is_empty() {
+        let shown: Vec<&str> = unreadable.iter().take(10).map(String::as_str).collect();
+        anyhow::bail!(
+            "{}: {} branch(es) could not be read: {}{}",
+            file.name(),
+            unreadable.len(),
+            shown.join(", "),
+            if unreadable.len() > shown.len() {
+                ", …"
+            } else {
+                ""
+            }
+        );
+    }
     Ok(())
 }
 
 /// Longest branch name shown in full: rows stay within about 80 columns.
 const NAME_WIDTH: usize = 40;
 
-fn print_branches(tree: &Tree, indent: &str, stats: bool) {
+/// Prints the branch table; returns the branches whose values --stats could not read.
+fn print_branches(tree: &Tree, indent: &str, stats: bool) -> Vec<String> {
+    let mut unreadable = Vec::new();
     let branches = tree.branches();
     let width = branches
         .iter()
@@ -240,10 +289,18 @@ fn print_branches(tree: &Tree, indent: &str, stats: bool) {
     let names = short_names(&paths, width);
     for (b, name) in branches.iter().zip(&names) {
         let note = match (&b.interpretation, stats) {
-            (Err(_), _) => "  (not readable)".to_string(),
+            (Err(_), _) => {
+                if stats {
+                    unreadable.push(b.path.clone());
+                }
+                "  (not readable)".to_string()
+            }
             (Ok(_), true) => match tree.read_branch(b, 0..tree.entries()) {
                 Ok(a) => short_stats(&Summary::of(&a)),
-                Err(err) => format!("  error: {err}"),
+                Err(err) => {
+                    unreadable.push(b.path.clone());
+                    format!("  error: {err}")
+                }
             },
             _ => String::new(),
         };
@@ -266,6 +323,7 @@ fn print_branches(tree: &Tree, indent: &str, stats: bool) {
     if branches.iter().any(|b| b.path.chars().count() > width) {
         println!("{indent}  (long names are shortened with …; --json lists them in full)");
     }
+    unreadable
 }
 
 /// `name` in at most `width` characters: its first characters and its last

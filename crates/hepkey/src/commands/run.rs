@@ -30,6 +30,16 @@ pub struct Args {
 
 pub fn run(args: Args) -> Result<()> {
     if let Some(n) = args.threads {
+        // More threads than this only add memory and switching; a typo like 100000 would
+        // try to start them all.
+        let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+        let max = 4 * cores;
+        if n > max {
+            anyhow::bail!(
+                "--threads {n}: at most {max} (4 × the {cores} available cores); \
+                 leave it out to use all cores"
+            );
+        }
         hepkey_analysis::set_threads(n).map_err(|e| anyhow::anyhow!(e))?;
     }
     let variables = args

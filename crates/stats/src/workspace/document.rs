@@ -353,6 +353,61 @@ impl ModelSpec {
             parameters: parse_parameters(&r, &m["parameters"], "/parameters")?,
         })
     }
+
+    /// Refuses modifier data that the schema allows but that make no sense as a likelihood:
+    /// negative `shapesys`/`staterror` uncertainties (pyhf silently leaves such a `shapesys` bin
+    /// unconstrained and squares away the sign of a `staterror`, hiding the mistake), and
+    /// `normsys` factors ≤ 0 (pyhf's likelihood is NaN then). Values that are not finite are
+    /// refused everywhere.
+    pub fn check_values(&self) -> Result<()> {
+        for c in &self.channels {
+            for s in &c.samples {
+                let at = |what: &str| format!("channel {:?}, sample {:?}, {what}", c.name, s.name);
+                if let Some((i, x)) = s.data.iter().enumerate().find(|(_, x)| !x.is_finite()) {
+                    return Err(Error::InvalidModel(format!(
+                        "{}: bin {i} is {x}; expected finite yields",
+                        at("data")
+                    )));
+                }
+                for m in &s.modifiers {
+                    let what = format!("modifier {:?} ({})", m.name, m.data.type_name());
+                    let (values, rule): (Vec<f64>, &str) = match &m.data {
+                        ModifierData::ShapeSys(d) => (
+                            d.clone(),
+                            "absolute uncertainties ≥ 0 (pyhf treats a negative one as no \
+                             uncertainty in that bin: write 0 there, or the absolute value)",
+                        ),
+                        ModifierData::StatError(d) => (
+                            d.clone(),
+                            "absolute uncertainties ≥ 0 (write the absolute value)",
+                        ),
+                        ModifierData::NormSys { hi, lo } => (
+                            vec![*hi, *lo],
+                            "factors hi and lo > 0 (e.g. 1.1 and 0.9 for ±10%)",
+                        ),
+                        _ => continue,
+                    };
+                    let bad = |x: f64| match &m.data {
+                        ModifierData::NormSys { .. } => !(x.is_finite() && x > 0.0),
+                        _ => !(x.is_finite() && x >= 0.0),
+                    };
+                    if let Some((i, x)) = values.iter().enumerate().find(|(_, x)| bad(**x)) {
+                        let place = match &m.data {
+                            ModifierData::NormSys { .. } => {
+                                format!("{} is {x}", if i == 0 { "hi" } else { "lo" })
+                            }
+                            _ => format!("bin {i} is {x}"),
+                        };
+                        return Err(Error::InvalidModel(format!(
+                            "{}: {place}; expected {rule}",
+                            at(&what)
+                        )));
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
 }
 
 fn channels_to_value(channels: &[Channel]) -> Value {

@@ -59,12 +59,91 @@ impl JsonPatch {
         JsonPatch::from_value(&v, name)
     }
 
-    /// Applies the operations in order (all or nothing).
+    /// Applies the operations in order (all or nothing). The document may grow by at most
+    /// [`MAX_GROWTH`] times the document and the patch together (in JSON values), within
+    /// [`MIN_ADDED_VALUES`]..=[`MAX_ADDED_VALUES`]: `copy` doubles a value each time, so a short
+    /// patch could otherwise ask for gigabytes.
     pub fn apply(&self, doc: &mut Value) -> Result<()> {
-        json_patch::patch(doc, &self.ops).map_err(|e| Error::Patch {
-            patch: self.name.clone(),
-            message: e.to_string(),
-        })
+        let input = count_values(doc).saturating_add(self.ops.iter().map(op_values).sum());
+        let allowed = input
+            .saturating_mul(MAX_GROWTH - 1)
+            .clamp(MIN_ADDED_VALUES, MAX_ADDED_VALUES);
+        let mut added = 0usize;
+        // Applied one by one on a copy so that the growth is checked before each operation
+        // and a failure leaves `doc` as it was.
+        let mut work = doc.clone();
+        for (i, op) in self.ops.iter().enumerate() {
+            added = added.saturating_add(match op {
+                json_patch::PatchOperation::Add(o) => count_values(&o.value),
+                json_patch::PatchOperation::Replace(o) => count_values(&o.value),
+                json_patch::PatchOperation::Copy(o) => {
+                    work.pointer(o.from.as_str()).map_or(0, count_values)
+                }
+                _ => 0,
+            });
+            if added > allowed {
+                return Err(Error::Patch {
+                    patch: self.name.clone(),
+                    message: format!(
+                        "operation '/{i}' ({} to '{}') would add more than {allowed} JSON values \
+                         to a document of {input} (workspace and patch together); a patch may \
+                         grow it at most {MAX_GROWTH} times: check for repeated copy operations",
+                        op_name(op),
+                        op.path()
+                    ),
+                });
+            }
+            json_patch::patch(&mut work, std::slice::from_ref(op)).map_err(|e| Error::Patch {
+                patch: self.name.clone(),
+                message: format!("operation '/{i}' failed at path '{}': {}", e.path, e.kind),
+            })?;
+        }
+        *doc = work;
+        Ok(())
+    }
+}
+
+/// How many times its input (document plus patch, in JSON values) a patched document may be.
+pub const MAX_GROWTH: usize = 64;
+/// Values a patch may always add, however small its input (a signal sample into a tiny workspace).
+pub const MIN_ADDED_VALUES: usize = 1 << 20;
+/// Values a patch may add at most, however large its input: tens of millions of values
+/// take gigabytes as a parsed document.
+pub const MAX_ADDED_VALUES: usize = 32 << 20;
+
+/// JSON values (nodes) in a document, each scalar, array and object counting one.
+fn count_values(v: &Value) -> usize {
+    let mut n = 0usize;
+    let mut stack = vec![v];
+    // Iterative: deep documents must not overflow the stack here.
+    while let Some(v) = stack.pop() {
+        n += 1;
+        match v {
+            Value::Array(a) => stack.extend(a.iter()),
+            Value::Object(m) => stack.extend(m.values()),
+            _ => {}
+        }
+    }
+    n
+}
+
+fn op_values(op: &json_patch::PatchOperation) -> usize {
+    1 + match op {
+        json_patch::PatchOperation::Add(o) => count_values(&o.value),
+        json_patch::PatchOperation::Replace(o) => count_values(&o.value),
+        json_patch::PatchOperation::Test(o) => count_values(&o.value),
+        _ => 0,
+    }
+}
+
+fn op_name(op: &json_patch::PatchOperation) -> &'static str {
+    match op {
+        json_patch::PatchOperation::Add(_) => "add",
+        json_patch::PatchOperation::Remove(_) => "remove",
+        json_patch::PatchOperation::Replace(_) => "replace",
+        json_patch::PatchOperation::Move(_) => "move",
+        json_patch::PatchOperation::Copy(_) => "copy",
+        json_patch::PatchOperation::Test(_) => "test",
     }
 }
 

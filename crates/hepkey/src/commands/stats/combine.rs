@@ -28,6 +28,9 @@ pub struct Args {
 }
 
 pub fn run(args: Args) -> Result<()> {
+    if let Some(out) = &args.output {
+        super::common::check_output_file(out, "combined.json")?;
+    }
     let (_a, one) = load_workspace(&args.workspace_one)?;
     let (_b, two) = load_workspace(&args.workspace_two)?;
     let join: Join = args.join.parse()?;

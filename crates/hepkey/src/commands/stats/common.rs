@@ -62,6 +62,36 @@ impl WorkspaceArgs {
     }
 }
 
+/// Refuses an output file that could not be written, before any (possibly long) work:
+/// an existing directory, or a file in a directory that does not exist. `example` is a
+/// file name to suggest inside a directory given by mistake.
+pub fn check_output_file(path: &Path, example: &str) -> Result<()> {
+    if path.is_dir() {
+        anyhow::bail!(
+            "cannot write {}: it is a directory; give a file name, e.g. {}",
+            path.display(),
+            path.join(example).display()
+        );
+    }
+    let parent = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    match std::fs::metadata(parent) {
+        Ok(m) if m.is_dir() => Ok(()),
+        Ok(_) => anyhow::bail!(
+            "cannot write {}: {} is not a directory",
+            path.display(),
+            parent.display()
+        ),
+        Err(_) => anyhow::bail!(
+            "cannot write {}: the directory {} does not exist (create it first)",
+            path.display(),
+            parent.display()
+        ),
+    }
+}
+
 /// Writes a file atomically: a temporary file beside it, then a rename.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
     Ok(hepkey_output::write_atomic(path, bytes)?)

@@ -1,7 +1,7 @@
 //! `hepkey fit`: maximum-likelihood fit with uncertainties and correlations.
 
 use super::common::{print_json, WorkspaceArgs};
-use anyhow::{Context, Result};
+use anyhow::Result;
 use hepkey_stats::config::FitConfig;
 use hepkey_stats::fit::{fit, fixed_poi_fit, FitOptions};
 use hepkey_stats::yields::{self, ChannelYields};
@@ -124,6 +124,22 @@ pub fn run(args: Args) -> Result<()> {
         .iter()
         .map(|f| hepkey_plot::Format::parse(f.trim()))
         .collect::<std::result::Result<Vec<_>, _>>()?;
+    // Inputs and outputs are checked before the fit, which can take long.
+    if let Some(dir) = &args.plots {
+        if dir.exists() && !dir.is_dir() {
+            anyhow::bail!(
+                "--plots {}: exists and is not a directory; give a directory for the plots",
+                dir.display()
+            );
+        }
+    }
+    let config = match &args.config {
+        Some(path) => {
+            let text = hepkey_stats::workspace::archive::read_file(&path.display().to_string())?;
+            Some(FitConfig::from_toml(&text, &path.display().to_string())?)
+        }
+        None => None,
+    };
     let (_ws, model, data) = args.ws.load()?;
     let opts = FitOptions {
         uncertainties: true,
@@ -135,14 +151,6 @@ pub fn run(args: Args) -> Result<()> {
     };
     let labels = model.par_names();
     let unc = res.uncertainties.clone().unwrap_or_default();
-    let config = match &args.config {
-        Some(path) => {
-            let text = std::fs::read_to_string(path)
-                .with_context(|| format!("cannot read {}", path.display()))?;
-            Some(FitConfig::from_toml(&text, &path.display().to_string())?)
-        }
-        None => None,
-    };
     let tables = (args.yields || args.plots.is_some()).then(|| {
         let prefit = yields::yield_table(
             &model,

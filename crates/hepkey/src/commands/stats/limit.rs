@@ -29,6 +29,14 @@ fn show(v: &LimitValue) -> String {
 }
 
 pub fn run(args: Args) -> Result<()> {
+    // CLs = level defines the limit: 0 and 1 have no crossing, NaN none at all.
+    if !(args.level > 0.0 && args.level < 1.0) {
+        anyhow::bail!(
+            "--level {}: the CLs level must be a number between 0 and 1, both excluded \
+             (0.05 for a 95% CL limit)",
+            args.level
+        );
+    }
     let (_ws, model, data) = args.ws.load()?;
     let mut calc = AsymptoticCalculator::new(&model, &data, TestStatistic::QmuTilde)?;
     let lim = upper_limit(

@@ -25,6 +25,7 @@ pub struct Args {
 }
 
 pub fn run(args: Args) -> Result<()> {
+    super::common::check_output_file(&args.output, "patched.json")?;
     let (_ws, value) = load_workspace(&args.workspace)?;
     let text = read_document(&args.patch)?;
     let mut out = value.clone();

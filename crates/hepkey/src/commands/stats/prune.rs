@@ -45,6 +45,9 @@ pub struct Args {
 }
 
 pub fn run(args: Args) -> Result<()> {
+    if let Some(out) = &args.output {
+        super::common::check_output_file(out, "pruned.json")?;
+    }
     let (_ws, value) = load_workspace(&args.workspace)?;
     let what = Prune {
         channels: args.channel,

@@ -28,6 +28,7 @@ pub fn run(args: Args) -> Result<()> {
     // An extension hepkey cannot write is refused before the (slow) fits.
     if let Some(out) = &args.output {
         hepkey_plot::Format::from_path(out)?;
+        super::common::check_output_file(out, "ranking.png")?;
     }
     let (_ws, model, data) = args.ws.load()?;
     let (nominal, impacts) = ranking(&model, &data)?;

@@ -50,6 +50,9 @@ fn pairs(option: &str, values: &[String]) -> Result<HashMap<String, String>> {
 }
 
 pub fn run(args: Args) -> Result<()> {
+    if let Some(out) = &args.output {
+        super::common::check_output_file(out, "renamed.json")?;
+    }
     let (_ws, value) = load_workspace(&args.workspace)?;
     let what = Rename {
         channels: pairs("channel", &args.channel)?,

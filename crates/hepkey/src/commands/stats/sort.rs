@@ -19,6 +19,9 @@ pub struct Args {
 }
 
 pub fn run(args: Args) -> Result<()> {
+    if let Some(out) = &args.output {
+        super::common::check_output_file(out, "sorted.json")?;
+    }
     let (_ws, value) = load_workspace(&args.workspace)?;
     emit_workspace(&sorted(&value), args.output.as_deref())
 }

@@ -2,8 +2,9 @@
 //! histograms and a fit configuration (what cabinetry's templates → workspace does).
 
 use super::common::write_atomic;
-use anyhow::{Context, Result};
+use anyhow::Result;
 use hepkey_stats::config::{build_workspace, FitConfig, HistogramSet};
+use hepkey_stats::workspace::archive::read_file;
 use std::path::PathBuf;
 
 #[derive(clap::Args, Debug)]
@@ -21,11 +22,10 @@ pub struct Args {
 }
 
 pub fn run(args: Args) -> Result<()> {
-    let cfg_text = std::fs::read_to_string(&args.config)
-        .with_context(|| format!("cannot read {}", args.config.display()))?;
+    super::common::check_output_file(&args.output, "workspace.json")?;
+    let cfg_text = read_file(&args.config.display().to_string())?;
     let cfg = FitConfig::from_toml(&cfg_text, &args.config.display().to_string())?;
-    let hist_text = std::fs::read_to_string(&args.histograms)
-        .with_context(|| format!("cannot read {}", args.histograms.display()))?;
+    let hist_text = read_file(&args.histograms.display().to_string())?;
     let hists = HistogramSet::from_str(&hist_text, &args.histograms.display().to_string())?;
     let ws = build_workspace(&cfg, &hists)?;
     let text = serde_json::to_string_pretty(&ws.to_value())?;
