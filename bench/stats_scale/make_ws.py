@@ -103,7 +103,9 @@ def ws_big(seed=3, n_channels=240, n_bins=50, n_samples=8, n_histo=15):
             total = [t + v for t, v in zip(total, nom)]
             mods = [{"name": "mu" if s == 0 else f"norm_s{s}", "type": "normfactor", "data": None}]
             for h in range(n_histo):
-                mods.append({"name": f"syst_{h:02d}", "type": "histosys", "data": {
+                # Half the systematics shared, half per region (thousands of parameters).
+                sname = f"syst_{h:02d}" if h < n_histo // 2 else f"syst_{h:02d}_{name}"
+                mods.append({"name": sname, "type": "histosys", "data": {
                     "hi_data": [v * (1.0 + 0.1 * rng.random()) for v in nom],
                     "lo_data": [v * (1.0 - 0.1 * rng.random()) for v in nom]}})
             mods.append({"name": f"staterror_{name}", "type": "staterror",

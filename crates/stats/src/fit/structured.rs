@@ -395,6 +395,7 @@ struct Factor {
     ls: Vec<f64>,
     g: usize,
     /// Diagonal shift that made it positive definite.
+    #[cfg_attr(not(test), allow(dead_code))]
     lambda: f64,
 }
 
