@@ -3,7 +3,7 @@
 
 use super::common::{emit_workspace, load_workspace};
 use anyhow::Result;
-use hepkey_stats::workspace::operations::sorted;
+use hepkey_stats::workspace::operations::sort_in_place;
 use std::path::PathBuf;
 
 #[derive(clap::Args, Debug)]
@@ -19,6 +19,9 @@ pub struct Args {
 }
 
 pub fn run(args: Args) -> Result<()> {
-    let (_ws, value) = load_workspace(&args.workspace)?;
-    emit_workspace(&sorted(&value), args.output.as_deref())
+    // Sorted in place: a copy of a large workspace's JSON tree doubles the memory.
+    let (ws, mut value) = load_workspace(&args.workspace)?;
+    drop(ws);
+    sort_in_place(&mut value);
+    emit_workspace(&value, args.output.as_deref())
 }
