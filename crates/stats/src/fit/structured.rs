@@ -409,9 +409,9 @@ impl Factor {
             let m = members.len();
             let mut z: Vec<f64> = members.iter().map(|&k| b[k]).collect();
             cholesky_solve(&self.lk[c], m, &mut z);
-            for a in 0..m {
+            for (a, za) in z.iter().enumerate() {
                 for (j, rj) in r.iter_mut().enumerate() {
-                    *rj -= self.kgm[c][a * g + j] * z[a];
+                    *rj -= self.kgm[c][a * g + j] * za;
                 }
             }
             zs.push(z);

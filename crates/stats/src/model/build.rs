@@ -185,8 +185,8 @@ impl Model {
         let mut drafts: Vec<Draft> = Vec::with_capacity(order.len());
         // Carriers of each (name, type) in walk order, indexed once (a scan of every
         // modifier per parameter was quadratic in the workspace size).
-        let mut carriers_of: HashMap<(&str, ModifierType), Vec<(usize, &Sample, &ModifierData)>> =
-            HashMap::new();
+        type Carriers<'a> = Vec<(usize, &'a Sample, &'a ModifierData)>;
+        let mut carriers_of: HashMap<(&str, ModifierType), Carriers> = HashMap::new();
         for (pos, _, s) in &walk {
             for m in &s.modifiers {
                 carriers_of
