@@ -69,13 +69,13 @@ impl Data {
 /// Per-evaluation scratch space (kept to avoid allocations in the fit loop).
 #[derive(Debug, Clone, Default)]
 pub struct Scratch {
-    rate: Vec<f64>,
+    pub(crate) rate: Vec<f64>,
     weight: Vec<f64>,
     /// (alpha, P, P') per histosys parameter.
-    shape: Vec<(f64, f64, f64)>,
+    pub(crate) shape: Vec<(f64, f64, f64)>,
     /// Per (block, bin): base yield (nominal + shifts) and per-bin factor product.
-    base: Vec<f64>,
-    gamma: Vec<f64>,
+    pub(crate) base: Vec<f64>,
+    pub(crate) gamma: Vec<f64>,
     /// Per block: product of its scalar factors.
     product: Vec<f64>,
     scalar: Vec<(f64, f64)>,
@@ -124,7 +124,7 @@ impl Model {
     }
 
     /// Rates, and per (block, bin) base yields and factor products.
-    fn fill_rates(&self, pars: &[f64], s: &mut Scratch) {
+    pub(crate) fn fill_rates(&self, pars: &[f64], s: &mut Scratch) {
         s.rate.clear();
         s.rate.resize(self.n_bins(), 0.0);
         s.base.resize(self.n_flat, 0.0);

@@ -5,6 +5,7 @@ pub mod hessian;
 pub mod linalg;
 pub mod minimizer;
 mod mle;
+mod structured;
 
 pub use minimizer::{minimize, MinimizerOptions, Minimum};
 pub use mle::{fit, fixed_poi_fit, FitOptions, FitResult};

@@ -147,9 +147,11 @@ impl Model {
         let mut registered: HashMap<String, ModifierType> = HashMap::new();
         for group in GROUPS {
             let mut names: Vec<String> = Vec::new();
+            // A set beside the ordered list: thousands of names made this quadratic.
+            let mut seen: std::collections::HashSet<&str> = std::collections::HashSet::new();
             for mods in &sorted_mods {
                 for m in mods.iter().filter(|m| kind_of(&m.data) == group) {
-                    if !names.contains(&m.name) {
+                    if seen.insert(m.name.as_str()) {
                         names.push(m.name.clone());
                     }
                 }
@@ -181,16 +183,22 @@ impl Model {
         // Draft parameter sets.
         let configs = index_configs(&spec.parameters)?;
         let mut drafts: Vec<Draft> = Vec::with_capacity(order.len());
+        // Carriers of each (name, type) in walk order, indexed once (a scan of every
+        // modifier per parameter was quadratic in the workspace size).
+        type Carriers<'a> = Vec<(usize, &'a Sample, &'a ModifierData)>;
+        let mut carriers_of: HashMap<(&str, ModifierType), Carriers> = HashMap::new();
+        for (pos, _, s) in &walk {
+            for m in &s.modifiers {
+                carriers_of
+                    .entry((m.name.as_str(), kind_of(&m.data)))
+                    .or_default()
+                    .push((*pos, *s, &m.data));
+            }
+        }
         for (name, kind) in &order {
-            let carriers: Vec<(usize, &Sample, &ModifierData)> = walk
-                .iter()
-                .flat_map(|(pos, _, s)| {
-                    s.modifiers
-                        .iter()
-                        .filter(|m| &m.name == name && kind_of(&m.data) == *kind)
-                        .map(move |m| (*pos, *s, &m.data))
-                })
-                .collect();
+            let carriers: Vec<(usize, &Sample, &ModifierData)> = carriers_of
+                .remove(&(name.as_str(), *kind))
+                .unwrap_or_default();
             let nbins_of = |what: &str| -> Result<usize> {
                 let first = channels[carriers[0].0].nbins;
                 if carriers.iter().any(|c| channels[c.0].nbins != first) {
@@ -296,6 +304,7 @@ impl Model {
         // Compiled sample blocks.
         let mut blocks = Vec::with_capacity(walk.len());
         let mut histo_pars: Vec<usize> = Vec::new();
+        let mut histo_slot: HashMap<usize, u32> = HashMap::new();
         let mut n_flat = 0;
         for (pos, sidx, s) in &walk {
             let nb = s.data.len();
@@ -335,13 +344,10 @@ impl Model {
                         })
                     }
                     ModifierData::HistoSys { hi_data, lo_data } => {
-                        let slot = match histo_pars.iter().position(|&p| p == par) {
-                            Some(k) => k,
-                            None => {
-                                histo_pars.push(par);
-                                histo_pars.len() - 1
-                            }
-                        } as u32;
+                        let slot = *histo_slot.entry(par).or_insert_with(|| {
+                            histo_pars.push(par);
+                            (histo_pars.len() - 1) as u32
+                        });
                         for (i, bin) in per_bin.iter_mut().enumerate() {
                             let (cs, ca) =
                                 HistosysCode::coefficients(s.data[i], hi_data[i], lo_data[i]);

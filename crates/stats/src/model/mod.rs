@@ -53,6 +53,25 @@ impl ScalarFactor {
     }
 }
 
+impl ScalarFactor {
+    /// Value, first and second derivative at the parameter vector.
+    #[inline]
+    pub fn eval2(&self, pars: &[f64]) -> (f64, f64, f64) {
+        match self {
+            ScalarFactor::Linear { par } => (pars[*par], 1.0, 0.0),
+            ScalarFactor::NormSysCode1 { par, hi, lo } => {
+                let (v, d) = interpolation::code1(pars[*par], *hi, *lo);
+                let ln = if pars[*par] >= 0.0 { hi.ln() } else { -lo.ln() };
+                (v, d, d * ln)
+            }
+            ScalarFactor::NormSysCode4 { par, interp } => {
+                let (v, d) = interp.eval(pars[*par]);
+                (v, d, interp.second_derivative(pars[*par]))
+            }
+        }
+    }
+}
+
 /// One histosys term of one bin: delta = s·alpha + a·P(alpha) (see `HistosysCode::shape`).
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct ShiftTerm {

@@ -143,6 +143,26 @@ pub fn python_float_repr(x: f64) -> String {
 /// other. Both round-trip, so switch to the even one.
 fn tie_to_even(x: f64, exp: i32, digits: &mut String) {
     let k = digits.len();
+    // Cheap exits before the 60-digit expansion (most of a digest's time otherwise):
+    // a tie needs x = D·10^q exactly for an integer D of k+1 digits, q = exp − k. An
+    // integer below 2^53 has its exact digits as shortest form; for q < 0, x = m·2^e
+    // (m odd) is such a decimal only if e ≥ q.
+    if x.fract() == 0.0 && x < 9_007_199_254_740_992.0 {
+        return;
+    }
+    let q = exp - k as i32;
+    if q < 0 {
+        let bits = x.to_bits();
+        let (mant, be) = (bits & ((1u64 << 52) - 1), ((bits >> 52) & 0x7ff) as i32);
+        let (m, e) = if be == 0 {
+            (mant, -1074)
+        } else {
+            (mant | (1u64 << 52), be - 1075)
+        };
+        if m != 0 && e + (m.trailing_zeros() as i32) < q {
+            return;
+        }
+    }
     let exact = format!("{:.60e}", x);
     let (m, e) = exact.split_once('e').expect("exponent");
     if e.parse::<i32>().ok() != Some(exp) {

@@ -459,6 +459,12 @@ pub fn combine(left: &Value, right: &Value, join: Join, merge_channels: bool) ->
 /// their parameter configs and observations in name order.
 pub fn sorted(doc: &Value) -> Value {
     let mut out = doc.clone();
+    sort_in_place(&mut out);
+    out
+}
+
+/// [`sorted`] without a copy.
+pub fn sort_in_place(out: &mut Value) {
     let by = |key: &'static str| move |a: &Value, b: &Value| a[key].as_str().cmp(&b[key].as_str());
     if let Some(channels) = out["channels"].as_array_mut() {
         channels.sort_by(by("name"));
@@ -487,5 +493,4 @@ pub fn sorted(doc: &Value) -> Value {
     if let Some(obs) = out["observations"].as_array_mut() {
         obs.sort_by(by("name"));
     }
-    out
 }

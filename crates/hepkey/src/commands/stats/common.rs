@@ -127,13 +127,42 @@ pub fn sort_keys(value: &serde_json::Value) -> serde_json::Value {
     }
 }
 
+/// Serialises a JSON value with every object's keys in sorted order, without building
+/// a sorted copy (a 60 MB workspace is ~0.5 GB as a `Value`).
+struct SortedKeys<'a>(&'a serde_json::Value);
+
+impl serde::Serialize for SortedKeys<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        use serde::ser::{SerializeMap, SerializeSeq};
+        match self.0 {
+            serde_json::Value::Object(map) => {
+                let mut keys: Vec<&String> = map.keys().collect();
+                keys.sort();
+                let mut m = s.serialize_map(Some(keys.len()))?;
+                for k in keys {
+                    m.serialize_entry(k, &SortedKeys(&map[k]))?;
+                }
+                m.end()
+            }
+            serde_json::Value::Array(items) => {
+                let mut q = s.serialize_seq(Some(items.len()))?;
+                for v in items {
+                    q.serialize_element(&SortedKeys(v))?;
+                }
+                q.end()
+            }
+            other => other.serialize(s),
+        }
+    }
+}
+
 /// A workspace as pyhf's CLI writes it (`json.dump(ws, indent=4, sort_keys=True)`):
 /// to `output` atomically, else to standard output.
 pub fn emit_workspace(value: &serde_json::Value, output: Option<&Path>) -> Result<()> {
     let mut buf = Vec::new();
     let fmt = serde_json::ser::PrettyFormatter::with_indent(b"    ");
     let mut ser = serde_json::Serializer::with_formatter(&mut buf, fmt);
-    serde::Serialize::serialize(&sort_keys(value), &mut ser)?;
+    serde::Serialize::serialize(&SortedKeys(value), &mut ser)?;
     match output {
         Some(path) => {
             buf.push(b'\n');

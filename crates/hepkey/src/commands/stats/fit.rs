@@ -145,10 +145,12 @@ pub fn run(args: Args) -> Result<()> {
         uncertainties: true,
         ..Default::default()
     };
+    let spinner = super::progress::Spinner::new(format!("fitting {} parameters", model.n_pars()));
     let res = match args.fix_poi {
         Some(mu) => fixed_poi_fit(&model, &data, mu, &opts)?,
         None => fit(&model, &data, &opts)?,
     };
+    drop(spinner);
     let labels = model.par_names();
     let unc = res.uncertainties.clone().unwrap_or_default();
     let tables = (args.yields || args.plots.is_some()).then(|| {

@@ -39,6 +39,7 @@ pub fn run(args: Args) -> Result<()> {
     }
     let (_ws, model, data) = args.ws.load()?;
     let mut calc = AsymptoticCalculator::new(&model, &data, TestStatistic::QmuTilde)?;
+    let spinner = super::progress::Spinner::new("upper limit: hypothesis tests");
     let lim = upper_limit(
         &mut calc,
         &UpperLimitOptions {
@@ -46,6 +47,7 @@ pub fn run(args: Args) -> Result<()> {
             ..Default::default()
         },
     )?;
+    drop(spinner);
     if args.json {
         let names = ["obs", "exp_-2", "exp_-1", "exp_0", "exp_+1", "exp_+2"];
         let all = std::iter::once(&lim.obs).chain(lim.exp.iter());

@@ -10,6 +10,7 @@ pub mod fit_plots;
 pub mod inspect_ws;
 pub mod limit;
 pub mod patch;
+pub mod progress;
 pub mod prune;
 pub mod ranking;
 pub mod rename;

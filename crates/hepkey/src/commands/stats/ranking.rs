@@ -31,7 +31,10 @@ pub fn run(args: Args) -> Result<()> {
         super::common::check_output_file(out, "ranking.png")?;
     }
     let (_ws, model, data) = args.ws.load()?;
+    let spinner =
+        super::progress::Spinner::new(format!("ranking: refits for {} parameters", model.n_pars()));
     let (nominal, impacts) = ranking(&model, &data)?;
+    drop(spinner);
     let poi = model.require_poi()?;
     if args.json {
         print_json(&serde_json::json!({

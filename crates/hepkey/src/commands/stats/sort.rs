@@ -3,7 +3,7 @@
 
 use super::common::{emit_workspace, load_workspace};
 use anyhow::Result;
-use hepkey_stats::workspace::operations::sorted;
+use hepkey_stats::workspace::operations::sort_in_place;
 use std::path::PathBuf;
 
 #[derive(clap::Args, Debug)]
@@ -22,6 +22,9 @@ pub fn run(args: Args) -> Result<()> {
     if let Some(out) = &args.output {
         super::common::check_output_file(out, "sorted.json")?;
     }
-    let (_ws, value) = load_workspace(&args.workspace)?;
-    emit_workspace(&sorted(&value), args.output.as_deref())
+    // Sorted in place: a copy of a large workspace's JSON tree doubles the memory.
+    let (ws, mut value) = load_workspace(&args.workspace)?;
+    drop(ws);
+    sort_in_place(&mut value);
+    emit_workspace(&value, args.output.as_deref())
 }

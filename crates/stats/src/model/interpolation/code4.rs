@@ -74,6 +74,24 @@ impl Code4 {
     }
 }
 
+impl Code4 {
+    /// Second derivative of the factor in alpha (for the exact Hessian).
+    #[inline]
+    pub fn second_derivative(&self, alpha: f64) -> f64 {
+        if alpha >= 1.0 {
+            self.hi.powf(alpha) * self.ln_hi * self.ln_hi
+        } else if alpha <= -1.0 {
+            self.lo.powf(-alpha) * self.ln_lo * self.ln_lo
+        } else {
+            let c = &self.coeffs;
+            2.0 * c[1]
+                + alpha
+                    * (6.0 * c[2]
+                        + alpha * (12.0 * c[3] + alpha * (20.0 * c[4] + alpha * 30.0 * c[5])))
+        }
+    }
+}
+
 /// Gaussian elimination with partial pivoting on a 6x7 augmented matrix.
 fn solve6(mut m: [[f64; 7]; 6]) -> [f64; 6] {
     for col in 0..6 {

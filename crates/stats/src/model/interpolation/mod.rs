@@ -94,6 +94,29 @@ impl HistosysCode {
         }
     }
 
+    /// d²P/dalpha² of [`HistosysCode::shape`] (0 at the kinks of code 0).
+    #[inline]
+    pub fn shape_second_derivative(self, alpha: f64) -> f64 {
+        match self {
+            HistosysCode::Code0 => 0.0,
+            HistosysCode::Code2 => {
+                if alpha.abs() > 1.0 {
+                    0.0
+                } else {
+                    16.0
+                }
+            }
+            HistosysCode::Code4p => {
+                if alpha.abs() > 1.0 {
+                    0.0
+                } else {
+                    let a2 = alpha * alpha;
+                    30.0 + a2 * (-120.0 + 90.0 * a2)
+                }
+            }
+        }
+    }
+
     /// The per-bin coefficients (s, a) of [`HistosysCode::shape`].
     #[inline]
     pub fn coefficients(nom: f64, hi: f64, lo: f64) -> (f64, f64) {
