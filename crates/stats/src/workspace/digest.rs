@@ -9,7 +9,7 @@ use sha2::{Digest, Sha256};
 /// Python `json.dumps(value, sort_keys=True, ensure_ascii=False)`.
 pub fn python_json_dumps(value: &Value) -> String {
     let mut out = String::new();
-    write_value(value, &mut out);
+    write_value(value, &mut out, &mut String::new());
     out
 }
 
@@ -24,17 +24,20 @@ pub fn digest(value: &Value, algorithm: &str) -> Option<String> {
     Some(bytes.iter().map(|b| format!("{b:02x}")).collect())
 }
 
-fn write_value(v: &Value, out: &mut String) {
+/// `scratch` is reused for every number: a digest of a large workspace formats millions of them,
+/// and an allocation or two each was most of its time.
+fn write_value(v: &Value, out: &mut String, scratch: &mut String) {
+    use std::fmt::Write;
     match v {
         Value::Null => out.push_str("null"),
         Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
         Value::Number(n) => {
             if let Some(i) = n.as_i64() {
-                out.push_str(&i.to_string());
+                let _ = write!(out, "{i}");
             } else if let Some(u) = n.as_u64() {
-                out.push_str(&u.to_string());
+                let _ = write!(out, "{u}");
             } else {
-                out.push_str(&python_float_repr(n.as_f64().unwrap_or(f64::NAN)));
+                push_python_float(n.as_f64().unwrap_or(f64::NAN), out, scratch);
             }
         }
         Value::String(s) => write_string(s, out),
@@ -44,7 +47,7 @@ fn write_value(v: &Value, out: &mut String) {
                 if i > 0 {
                     out.push_str(", ");
                 }
-                write_value(x, out);
+                write_value(x, out, scratch);
             }
             out.push(']');
         }
@@ -59,7 +62,7 @@ fn write_value(v: &Value, out: &mut String) {
                 }
                 write_string(k, out);
                 out.push_str(": ");
-                write_value(&m[k.as_str()], out);
+                write_value(&m[k.as_str()], out, scratch);
             }
             out.push('}');
         }
@@ -87,54 +90,60 @@ fn write_string(s: &str, out: &mut String) {
 /// Python's `repr(float)`: shortest round-trip digits, positional when the decimal
 /// exponent is in [-4, 16), scientific (`1e-05`, `1.5e+16`) otherwise.
 pub fn python_float_repr(x: f64) -> String {
+    let mut out = String::new();
+    push_python_float(x, &mut out, &mut String::new());
+    out
+}
+
+/// [`python_float_repr`] appended to `out`; `scratch` holds the digits on the way.
+fn push_python_float(x: f64, out: &mut String, scratch: &mut String) {
+    use std::fmt::Write;
     if x.is_nan() {
-        return "NaN".into();
+        return out.push_str("NaN");
     }
     if x.is_infinite() {
-        return if x > 0.0 {
-            "Infinity".into()
-        } else {
-            "-Infinity".into()
-        };
+        return out.push_str(if x > 0.0 { "Infinity" } else { "-Infinity" });
     }
     if x == 0.0 {
-        return if x.is_sign_negative() {
-            "-0.0".into()
-        } else {
-            "0.0".into()
-        };
+        return out.push_str(if x.is_sign_negative() { "-0.0" } else { "0.0" });
     }
     // Rust's `{:e}` gives the shortest round-trip digits: "d.ddde-5".
-    let sci = format!("{:e}", x.abs());
-    let (mantissa, exp) = sci.split_once('e').expect("exponent");
-    let exp: i32 = exp.parse().expect("exponent digits");
-    let mut digits: String = mantissa.chars().filter(|c| *c != '.').collect();
-    tie_to_even(x.abs(), exp, &mut digits);
-    let sign = if x < 0.0 { "-" } else { "" };
+    scratch.clear();
+    let _ = write!(scratch, "{:e}", x.abs());
+    let at = scratch.find('e').expect("exponent");
+    let exp: i32 = scratch[at + 1..].parse().expect("exponent digits");
+    scratch.truncate(at);
+    scratch.retain(|c| c != '.');
+    tie_to_even(x.abs(), exp, scratch);
+    let digits = scratch.as_str();
+    if x < 0.0 {
+        out.push('-');
+    }
+    let n = digits.len() as i32;
     if (-4..16).contains(&exp) {
-        let n = digits.len() as i32;
-        let body = if exp >= 0 {
+        if exp >= 0 {
             if n > exp + 1 {
-                format!(
-                    "{}.{}",
-                    &digits[..(exp + 1) as usize],
-                    &digits[(exp + 1) as usize..]
-                )
+                out.push_str(&digits[..(exp + 1) as usize]);
+                out.push('.');
+                out.push_str(&digits[(exp + 1) as usize..]);
             } else {
-                format!("{}{}.0", digits, "0".repeat((exp + 1 - n) as usize))
+                out.push_str(digits);
+                out.extend(std::iter::repeat_n('0', (exp + 1 - n) as usize));
+                out.push_str(".0");
             }
         } else {
-            format!("0.{}{}", "0".repeat((-exp - 1) as usize), digits)
-        };
-        format!("{sign}{body}")
+            out.push_str("0.");
+            out.extend(std::iter::repeat_n('0', (-exp - 1) as usize));
+            out.push_str(digits);
+        }
     } else {
-        let m = if digits.len() > 1 {
-            format!("{}.{}", &digits[..1], &digits[1..])
-        } else {
-            digits
-        };
+        out.push_str(&digits[..1]);
+        if n > 1 {
+            out.push('.');
+            out.push_str(&digits[1..]);
+        }
         let esign = if exp < 0 { '-' } else { '+' };
-        format!("{sign}{m}e{esign}{:02}", exp.abs())
+        let _ = write!(out, "e{esign}{:02}", exp.abs());
     }
 }
 
