@@ -2,8 +2,8 @@
 //!
 //! Directories are walked with symlinks followed but each directory entered once: a symlink
 //! loop (`sub/loop -> ..`) would otherwise list the same file dozens of times under longer and
-//! longer paths, and every copy would be counted. Files reached by several paths or patterns are
-//! kept once, at their first path.
+//! longer paths, and every copy would be counted. A file one pattern reaches by several paths is
+//! kept once, named by its shortest path.
 
 use std::collections::HashSet;
 use std::path::{Component, Path, PathBuf};

@@ -301,10 +301,11 @@ fn resolve_files(
         if matched.is_empty() {
             empty.push(display_pattern(&full));
         }
+        // A file one pattern reaches twice (through a symlink loop) is read once; a file listed
+        // twice by the user is read twice, as TChain and coffea filesets do.
+        let (matched, _) = crate::files::distinct(matched);
         out.extend(matched);
     }
-    // A file reached twice (two patterns, or a link to it) is read once.
-    let (out, _) = crate::files::distinct(out);
     Ok((out, empty))
 }
 
