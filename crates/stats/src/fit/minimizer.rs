@@ -61,6 +61,43 @@ impl<F: FnMut(&[f64], &mut [f64]) -> f64> Objective for F {
     }
 }
 
+/// Where a line search starts: the point, its value and gradient, the direction, the bounds.
+pub(crate) struct Step<'a> {
+    pub x: &'a [f64],
+    pub f: f64,
+    pub g: &'a [f64],
+    pub d: &'a [f64],
+    pub lower: &'a [f64],
+    pub upper: &'a [f64],
+}
+
+/// Backtracking (Armijo) search along `d` from `alpha`, each trial projected onto the bounds;
+/// a non-finite value shrinks the step faster. The accepted value, with its point and gradient
+/// in `xn` and `gn`, or None after 50 trials without a sufficient decrease.
+pub(crate) fn line_search<O: Objective>(
+    obj: &mut O,
+    s: &Step,
+    mut alpha: f64,
+    xn: &mut [f64],
+    gn: &mut [f64],
+    evaluations: &mut usize,
+) -> Option<f64> {
+    let n = s.x.len();
+    for _ in 0..50 {
+        for (i, v) in xn.iter_mut().enumerate() {
+            *v = (s.x[i] + alpha * s.d[i]).clamp(s.lower[i], s.upper[i]);
+        }
+        let fnew = obj.value_grad(xn, gn);
+        *evaluations += 1;
+        let slope: f64 = (0..n).map(|i| s.g[i] * (xn[i] - s.x[i])).sum();
+        if fnew.is_finite() && fnew <= s.f + 1e-4 * slope.min(0.0) {
+            return Some(fnew);
+        }
+        alpha *= if fnew.is_finite() { 0.5 } else { 0.1 };
+    }
+    None
+}
+
 /// Finite-difference Hessian of the gradient (forward steps, symmetrised).
 pub fn fd_hessian<O: Objective>(
     obj: &mut O,
@@ -200,22 +237,16 @@ pub fn minimize<O: Objective>(
                 alpha = opts.max_step / widest;
             }
         }
-        let mut accepted = false;
-        let mut fnew = f;
-        for _ in 0..50 {
-            for i in 0..n {
-                xn[i] = (x[i] + alpha * d[i]).clamp(lower[i], upper[i]);
-            }
-            fnew = obj.value_grad(&xn, &mut gn);
-            evaluations += 1;
-            let slope: f64 = (0..n).map(|i| g[i] * (xn[i] - x[i])).sum();
-            if fnew.is_finite() && fnew <= f + 1e-4 * slope.min(0.0) {
-                accepted = true;
-                break;
-            }
-            alpha *= if fnew.is_finite() { 0.5 } else { 0.1 };
-        }
-        if !accepted {
+        let step = Step {
+            x: &x,
+            f,
+            g: &g,
+            d: &d,
+            lower,
+            upper,
+        };
+        let found = line_search(obj, &step, alpha, &mut xn, &mut gn, &mut evaluations);
+        let Some(fnew) = found else {
             if !fresh_hessian {
                 b = fd_hessian(obj, &x, &g, lower, upper, &mut evaluations);
                 fresh_hessian = true;
@@ -224,7 +255,7 @@ pub fn minimize<O: Objective>(
             // No descent possible: at a minimum up to rounding if the gain is tiny.
             let ok = decrement < 1e3 * opts.decrement_tolerance.max(1e-12 * f.abs());
             return done(x, f, iter, evaluations, ok, "line search found no decrease");
-        }
+        };
         // BFGS update with the realised step (Powell damping keeps B positive definite).
         let s: Vec<f64> = (0..n).map(|i| xn[i] - x[i]).collect();
         let mut y: Vec<f64> = (0..n).map(|i| gn[i] - g[i]).collect();

@@ -10,7 +10,7 @@
 //! clusters first (Schur complement onto the globals) costs O(n·g²) for g globals.
 
 use super::linalg::{cholesky, cholesky_solve};
-use super::minimizer::{MinimizerOptions, Minimum, Objective};
+use super::minimizer::{line_search, MinimizerOptions, Minimum, Objective, Step};
 use crate::likelihood::{Data, Scratch};
 use crate::model::Model;
 
@@ -813,25 +813,19 @@ pub(crate) fn minimize_structured<O: Objective, H: FnMut(&[f64], &mut Arrow)>(
                 alpha = opts.max_step / widest;
             }
         }
-        let mut accepted = false;
-        let mut fnew = f;
-        for _ in 0..50 {
-            for i in 0..n {
-                xn[i] = (x[i] + alpha * d[i]).clamp(lower[i], upper[i]);
-            }
-            fnew = obj.value_grad(&xn, &mut gn);
-            evaluations += 1;
-            let slope: f64 = (0..n).map(|i| g[i] * (xn[i] - x[i])).sum();
-            if fnew.is_finite() && fnew <= f + 1e-4 * slope.min(0.0) {
-                accepted = true;
-                break;
-            }
-            alpha *= if fnew.is_finite() { 0.5 } else { 0.1 };
-        }
-        if !accepted {
+        let step = Step {
+            x: &x,
+            f,
+            g: &g,
+            d: &d,
+            lower,
+            upper,
+        };
+        let found = line_search(obj, &step, alpha, &mut xn, &mut gn, &mut evaluations);
+        let Some(fnew) = found else {
             let ok = decrement < 1e3 * opts.decrement_tolerance.max(1e-12 * f.abs());
             return done(x, f, iter, evaluations, ok, "line search found no decrease");
-        }
+        };
         let gain = f - fnew;
         x.copy_from_slice(&xn);
         g.copy_from_slice(&gn);
