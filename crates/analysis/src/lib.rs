@@ -75,15 +75,7 @@ impl Analysis {
             .map_err(|e| Error::Config(format!("{}: {e}", path.display())))?;
         let base = path.parent().unwrap_or(Path::new("."));
         let (plans, warnings) = plan::compile(&file, &source, base, variables)?;
-        let mut names = plan::variable_names(&text);
-        names.extend(
-            file.variables
-                .keys()
-                .filter(|k| !names.contains(k))
-                .cloned()
-                .collect::<Vec<_>>(),
-        );
-        let variables = names
+        let variables = declared_variables(&text, &file)
             .into_iter()
             .map(|n| {
                 let v = plan::lookup(&n, variables, &file.variables);
@@ -193,6 +185,18 @@ fn read_analysis_file(path: &Path) -> Result<String> {
     std::fs::read_to_string(path).map_err(io)
 }
 
+/// Every `${NAME}` an analysis file uses, in order of first use, then the `[variables]` it
+/// declares without using.
+fn declared_variables(text: &str, file: &config::AnalysisFile) -> Vec<String> {
+    let mut names = plan::variable_names(text);
+    for name in file.variables.keys() {
+        if !names.contains(name) {
+            names.push(name.clone());
+        }
+    }
+    names
+}
+
 /// Rejects a `--set NAME` the analysis file never uses: a misspelt name would otherwise leave
 /// the file's default in place without a word.
 fn check_variables(
@@ -201,12 +205,7 @@ fn check_variables(
     file: &config::AnalysisFile,
     variables: &[(String, String)],
 ) -> Result<()> {
-    let mut known = plan::variable_names(text);
-    for name in file.variables.keys() {
-        if !known.contains(name) {
-            known.push(name.clone());
-        }
-    }
+    let known = declared_variables(text, file);
     for (name, _) in variables {
         if !known.contains(name) {
             let uses = if known.is_empty() {
