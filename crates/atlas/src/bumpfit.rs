@@ -3,6 +3,8 @@
 //! discovery significance from the profile likelihood ratio (Z = √q0), and
 //! the significance expected for μ = 1 (Asimov data).
 
+use hepkey_stats::fit::linalg;
+
 /// The result of a fit.
 #[derive(Clone, Debug)]
 pub struct BumpFit {
@@ -114,30 +116,10 @@ impl Problem<'_> {
     }
 }
 
-/// Solves the 4×4 system `a x = b` by Gaussian elimination with pivoting.
-fn solve(mut a: [[f64; 4]; 4], mut b: [f64; 4]) -> Option<[f64; 4]> {
-    for c in 0..4 {
-        let piv = (c..4).max_by(|&i, &j| a[i][c].abs().total_cmp(&a[j][c].abs()))?;
-        if a[piv][c].abs() < 1e-300 {
-            return None;
-        }
-        a.swap(c, piv);
-        b.swap(c, piv);
-        let pivot_row = a[c];
-        for r in c + 1..4 {
-            let f = a[r][c] / pivot_row[c];
-            for (x, p) in a[r].iter_mut().zip(&pivot_row).skip(c) {
-                *x -= f * p;
-            }
-            b[r] -= f * b[c];
-        }
-    }
-    let mut x = [0.0; 4];
-    for r in (0..4).rev() {
-        let s: f64 = (r + 1..4).map(|k| a[r][k] * x[k]).sum();
-        x[r] = (b[r] - s) / a[r][r];
-    }
-    x.iter().all(|v| v.is_finite()).then_some(x)
+/// Solves the 4×4 system `a x = b`.
+fn solve(a: [[f64; 4]; 4], b: [f64; 4]) -> Option<[f64; 4]> {
+    let x = linalg::solve(a.concat(), b.to_vec())?;
+    x.try_into().ok()
 }
 
 /// Fits `data` (events per bin, bins centred at `centres`) with the

@@ -4,6 +4,8 @@
 //! is integrated over each bin, so the fitted width does not absorb the bin
 //! width. Used by the tests that check the generated Z and Higgs peaks.
 
+use hepkey_stats::fit::linalg;
+
 /// The line shape.
 #[derive(Clone, Copy, Debug)]
 pub enum Shape {
@@ -72,33 +74,6 @@ fn model(shape: Shape, bins: &[(f64, f64)], centre: f64, p: &[f64; 5]) -> Vec<f6
             p[0] * integral + (p[3] + p[4] * (mid - centre)) * (hi - lo)
         })
         .collect()
-}
-
-/// Solves `a x = b` (Gaussian elimination with partial pivoting).
-fn solve(mut a: Vec<Vec<f64>>, mut b: Vec<f64>) -> Option<Vec<f64>> {
-    let n = b.len();
-    for c in 0..n {
-        let piv = (c..n).max_by(|&i, &j| a[i][c].abs().total_cmp(&a[j][c].abs()))?;
-        if a[piv][c].abs() < 1e-300 {
-            return None;
-        }
-        a.swap(c, piv);
-        b.swap(c, piv);
-        let pivot_row = a[c].clone();
-        for r in c + 1..n {
-            let f = a[r][c] / pivot_row[c];
-            for (x, p) in a[r].iter_mut().zip(&pivot_row).skip(c) {
-                *x -= f * p;
-            }
-            b[r] -= f * b[c];
-        }
-    }
-    let mut x = vec![0.0; n];
-    for r in (0..n).rev() {
-        let s: f64 = (r + 1..n).map(|k| a[r][k] * x[k]).sum();
-        x[r] = (b[r] - s) / a[r][r];
-    }
-    x.iter().all(|v| v.is_finite()).then_some(x)
 }
 
 /// Fits `shape` plus a linear background to the bins of a histogram
@@ -194,7 +169,7 @@ pub fn fit(
         for (k, row) in damped.iter_mut().enumerate() {
             row[k] *= 1.0 + lambda;
         }
-        let Some(step) = solve(damped, g) else {
+        let Some(step) = linalg::solve(damped.concat(), g) else {
             lambda *= 10.0;
             continue;
         };
@@ -223,7 +198,7 @@ pub fn fit(
     let err = |k: usize| -> f64 {
         let mut e = vec![0.0; 5];
         e[k] = 1.0;
-        solve(a.clone(), e).map_or(f64::NAN, |x| x[k].max(0.0).sqrt())
+        linalg::solve(a.concat(), e).map_or(f64::NAN, |x| x[k].max(0.0).sqrt())
     };
     Ok(PeakFit {
         mass: p[1],

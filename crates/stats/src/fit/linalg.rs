@@ -1,5 +1,6 @@
-//! Small dense linear algebra for the minimiser (n ≲ a few hundred): row-major
-//! symmetric matrices, Cholesky factorisation and solves.
+//! Small dense linear algebra (n ≲ a few hundred), the one home for it in hepkey:
+//! row-major matrices, Cholesky factorisation and solves for the minimiser, and a
+//! general solve for the small systems of interpolation codes and peak fits.
 
 /// Cholesky factor L (lower, row-major) of a symmetric positive-definite matrix,
 /// or None when it is not positive definite.
@@ -81,4 +82,63 @@ pub fn regularised_cholesky(a: &[f64], n: usize) -> Option<(Vec<f64>, f64)> {
         lambda *= 4.0;
     }
     None
+}
+
+/// Solves `a x = b` for a general square `a` (row-major, `b.len()` rows) by Gaussian
+/// elimination with partial pivoting; None when `a` is singular or `x` is not finite.
+pub fn solve(mut a: Vec<f64>, mut b: Vec<f64>) -> Option<Vec<f64>> {
+    let n = b.len();
+    if a.len() != n * n {
+        return None;
+    }
+    for c in 0..n {
+        let pivot = (c..n).max_by(|&i, &j| a[i * n + c].abs().total_cmp(&a[j * n + c].abs()))?;
+        if a[pivot * n + c].abs() < 1e-300 {
+            return None;
+        }
+        if pivot != c {
+            for k in 0..n {
+                a.swap(c * n + k, pivot * n + k);
+            }
+            b.swap(c, pivot);
+        }
+        for r in c + 1..n {
+            let f = a[r * n + c] / a[c * n + c];
+            for k in c..n {
+                a[r * n + k] -= f * a[c * n + k];
+            }
+            b[r] -= f * b[c];
+        }
+    }
+    let mut x = vec![0.0; n];
+    for r in (0..n).rev() {
+        let s: f64 = (r + 1..n).map(|k| a[r * n + k] * x[k]).sum();
+        x[r] = (b[r] - s) / a[r * n + r];
+    }
+    x.iter().all(|v| v.is_finite()).then_some(x)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn solve_needs_pivoting_and_recovers_the_solution() {
+        // The first pivot is zero: without row exchanges the elimination divides by 0.
+        let a = vec![0.0, 2.0, 1.0, 1.0, 1.0, 1.0, 2.0, 1.0, 3.0];
+        let x_true = [1.0, -2.0, 3.0];
+        let b: Vec<f64> = (0..3)
+            .map(|r| (0..3).map(|k| a[r * 3 + k] * x_true[k]).sum())
+            .collect();
+        let x = solve(a, b).unwrap();
+        for (x, t) in x.iter().zip(x_true) {
+            assert!((x - t).abs() < 1e-12, "{x} != {t}");
+        }
+    }
+
+    #[test]
+    fn solve_refuses_a_singular_matrix() {
+        assert_eq!(solve(vec![1.0, 2.0, 2.0, 4.0], vec![1.0, 2.0]), None);
+        assert_eq!(solve(vec![1.0, 2.0, 3.0], vec![1.0, 2.0]), None);
+    }
 }

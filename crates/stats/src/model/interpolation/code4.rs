@@ -1,3 +1,5 @@
+use crate::fit::linalg::solve;
+
 /// Exponential factor outside (−1, 1) (hi^alpha, lo^−alpha) and inside
 /// 1 + Σ_{i=1..6} a_i alpha^i, with a_i fixed by continuity of the value and the
 /// first two derivatives at alpha = ±1.
@@ -14,18 +16,23 @@ impl Code4 {
     pub fn new(hi: f64, lo: f64) -> Code4 {
         let (ln_hi, ln_lo) = (hi.ln(), lo.ln());
         // Rows: f(1), f(-1), f'(1), f'(-1), f''(1), f''(-1) of Σ a_i alpha^i.
-        let mut m = [[0.0f64; 7]; 6];
+        let mut m = vec![0.0f64; 36];
         for i in 1..=6 {
             let fi = i as f64;
             let sign = if i % 2 == 0 { 1.0 } else { -1.0 };
-            m[0][i - 1] = 1.0;
-            m[1][i - 1] = sign;
-            m[2][i - 1] = fi;
-            m[3][i - 1] = -fi * sign;
-            m[4][i - 1] = fi * (fi - 1.0);
-            m[5][i - 1] = fi * (fi - 1.0) * sign;
+            let column = [
+                1.0,
+                sign,
+                fi,
+                -fi * sign,
+                fi * (fi - 1.0),
+                fi * (fi - 1.0) * sign,
+            ];
+            for (row, value) in column.into_iter().enumerate() {
+                m[row * 6 + i - 1] = value;
+            }
         }
-        let rhs = [
+        let rhs = vec![
             hi - 1.0,
             lo - 1.0,
             ln_hi * hi,
@@ -33,15 +40,18 @@ impl Code4 {
             ln_hi * ln_hi * hi,
             ln_lo * ln_lo * lo,
         ];
-        for (row, r) in m.iter_mut().zip(rhs) {
-            row[6] = r;
+        // The matrix is fixed and regular; only a non-finite hi or lo (rejected when
+        // the model is checked) could leave no solution.
+        let mut coeffs = [f64::NAN; 6];
+        if let Some(x) = solve(m, rhs) {
+            coeffs.copy_from_slice(&x);
         }
         Code4 {
             hi,
             lo,
             ln_hi,
             ln_lo,
-            coeffs: solve6(m),
+            coeffs,
         }
     }
 
@@ -90,30 +100,6 @@ impl Code4 {
                         + alpha * (12.0 * c[3] + alpha * (20.0 * c[4] + alpha * 30.0 * c[5])))
         }
     }
-}
-
-/// Gaussian elimination with partial pivoting on a 6x7 augmented matrix.
-fn solve6(mut m: [[f64; 7]; 6]) -> [f64; 6] {
-    for col in 0..6 {
-        let pivot = (col..6)
-            .max_by(|&a, &b| m[a][col].abs().total_cmp(&m[b][col].abs()))
-            .unwrap_or(col);
-        m.swap(col, pivot);
-        for row in 0..6 {
-            if row != col {
-                let f = m[row][col] / m[col][col];
-                let pivot_row = m[col];
-                for (x, p) in m[row].iter_mut().zip(pivot_row).skip(col) {
-                    *x -= f * p;
-                }
-            }
-        }
-    }
-    let mut x = [0.0; 6];
-    for i in 0..6 {
-        x[i] = m[i][6] / m[i][i];
-    }
-    x
 }
 
 #[cfg(test)]
