@@ -72,6 +72,13 @@ impl ScalarFactor {
     }
 }
 
+/// Per-bin factors (shapesys, staterror, shapefactor): bin b of a sample is
+/// multiplied by parameter `first_par + b`.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct BinFactors {
+    pub first_par: usize,
+}
+
 /// One histosys term of one bin: delta = s·alpha + a·P(alpha) (see `HistosysCode::shape`).
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct ShiftTerm {
@@ -90,7 +97,8 @@ pub(crate) struct SampleBlock {
     pub offset: usize,
     pub nominal: Vec<f64>,
     pub scalars: Vec<ScalarFactor>,
-    /// First parameter index of each per-bin factor set (shapesys, staterror, shapefactor).
+    /// `BinFactors::first_par` of each per-bin factor set (shapesys, staterror,
+    /// shapefactor), kept bare for the likelihood's inner loops.
     pub bin_factors: Vec<usize>,
     /// Histosys terms of bin i: `terms[term_start[i]..term_start[i + 1]]`
     /// (terms with no effect are dropped).

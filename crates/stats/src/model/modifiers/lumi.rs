@@ -3,6 +3,7 @@
 use super::Draft;
 use crate::error::{Error, Result};
 use crate::model::parameters::{Constraint, ModifierType};
+use crate::model::ScalarFactor;
 use crate::workspace::ParameterConfig;
 
 /// pyhf has no defaults for lumi: `sigmas` is required. Where pyhf would fail on a
@@ -30,4 +31,9 @@ pub(crate) fn draft(config: Option<&ParameterConfig>, name: &str) -> Result<Draf
             sigmas: vec![sigma],
         },
     })
+}
+
+/// The sample's rates times the parameter.
+pub(crate) fn effect(par: usize) -> ScalarFactor {
+    ScalarFactor::Linear { par }
 }

@@ -1,10 +1,33 @@
 //! shapesys: one factor gamma_b per bin with a Poisson constraint
 //! Poisson(tau_b | gamma_b tau_b), tau_b = (nominal_b / uncertainty_b)^2. Bins
 //! without nominal or uncertainty get tau 1 and are held fixed.
-use super::Draft;
+use super::{Carrier, Draft};
+use crate::error::{Error, Result};
 use crate::model::parameters::{Constraint, ModifierType};
+use crate::model::BinFactors;
+use crate::workspace::ModifierData;
 
-pub(crate) fn draft(nominal: &[f64], uncertainty: &[f64]) -> Draft {
+/// The parameter set of the shapesys `name`, which only one sample may carry.
+pub(crate) fn draft(name: &str, carriers: &[Carrier]) -> Result<Draft> {
+    match carriers {
+        [Carrier {
+            sample,
+            data: ModifierData::ShapeSys(uncertainty),
+            ..
+        }] => Ok(draft_of(&sample.data, uncertainty)),
+        _ => Err(Error::InvalidNameReuse {
+            name: name.to_string(),
+            reason: "a shapesys parameter cannot be shared between samples".into(),
+        }),
+    }
+}
+
+/// Bin b of the sample times component b.
+pub(crate) fn effect(first_par: usize) -> BinFactors {
+    BinFactors { first_par }
+}
+
+fn draft_of(nominal: &[f64], uncertainty: &[f64]) -> Draft {
     let n = nominal.len();
     let mut factors = Vec::with_capacity(n);
     let mut fixed = Vec::with_capacity(n);

@@ -2,11 +2,21 @@
 //! modifier name, Gauss(1 | gamma_b, sigma_b) with the combined relative
 //! uncertainty sigma_b = sqrt(Σ_s delta_sb²) / Σ_s nominal_sb over those samples.
 //! Bins with sigma_b = 0 get sigma 1 and are held fixed.
-use super::Draft;
+use super::{Carrier, Draft};
 use crate::model::parameters::{Constraint, ModifierType};
+use crate::model::BinFactors;
+use crate::workspace::ModifierData;
 
-/// `contributions`: (nominal, absolute uncertainty) of each sample carrying the modifier.
-pub(crate) fn draft(nbins: usize, contributions: &[(&[f64], &[f64])]) -> Draft {
+/// The parameter set over `nbins` bins from every sample carrying the modifier.
+pub(crate) fn draft(nbins: usize, carriers: &[Carrier]) -> Draft {
+    // (nominal, absolute uncertainty) of each carrier.
+    let contributions: Vec<(&[f64], &[f64])> = carriers
+        .iter()
+        .filter_map(|c| match c.data {
+            ModifierData::StatError(unc) => Some((c.sample.data.as_slice(), unc.as_slice())),
+            _ => None,
+        })
+        .collect();
     let mut sigmas = Vec::with_capacity(nbins);
     let mut fixed = Vec::with_capacity(nbins);
     for b in 0..nbins {
@@ -29,4 +39,9 @@ pub(crate) fn draft(nbins: usize, contributions: &[(&[f64], &[f64])]) -> Draft {
         auxdata: vec![1.0; nbins],
         constraint: Constraint::Normal { sigmas },
     }
+}
+
+/// Bin b of the sample times component b.
+pub(crate) fn effect(first_par: usize) -> BinFactors {
+    BinFactors { first_par }
 }
