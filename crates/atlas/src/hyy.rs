@@ -153,6 +153,7 @@ const fn higgs(dsid: u32, name: &'static str, xsec_pb: f64, share: f64) -> Proce
             share,
         }),
         per_fb: xsec_pb * 1000.0 * SKIM_EFFICIENCY,
+        event: |c, rng| event(c, rng, Source::Higgs),
     }
 }
 
@@ -162,6 +163,7 @@ pub const PROCESSES: [Process; 6] = [
     Process {
         mc: None,
         per_fb: CONTINUUM_PER_FB,
+        event: |c, rng| event(c, rng, Source::Continuum),
     },
     higgs(343981, "ggH125_gamgam", 0.1101, 0.5),
     higgs(345041, "VBFH125_gamgam", 0.00858, 0.125),
@@ -169,15 +171,6 @@ pub const PROCESSES: [Process; 6] = [
     higgs(345319, "ZH125J_Zincl_gamgam", 0.00201, 0.125),
     higgs(341081, "ttH125_gamgam", 0.00115, 0.125),
 ];
-
-fn process_event(c: &mut Columns, rng: &mut ChaCha8Rng, process: usize) {
-    let source = if process == 0 {
-        Source::Continuum
-    } else {
-        Source::Higgs
-    };
-    event(c, rng, source);
-}
 
 /// The GamGam collection: by default the full 10 fb⁻¹ (about 160,700
 /// events) and a fifth as many simulated Higgs events.
@@ -188,5 +181,4 @@ pub const COLLECTION: Collection = Collection {
     mc_events: 32_136,
     min_mc_events: 2_000,
     objects: Objects::Photons,
-    event: process_event,
 };

@@ -35,7 +35,28 @@ pub const HIGGS_MASS: f64 = 125.0;
 /// real data A–C (about 7 events in 5.3 fb⁻¹) suggests.
 const HIGGS_ACCEPTANCE: f64 = 0.25;
 
-const fn mc(dsid: u32, name: &'static str, xsec_pb: f64, share: f64, per_fb: f64) -> Process {
+/// What a process's events are made of.
+#[derive(Clone, Copy, Debug)]
+enum Physics {
+    /// H → ZZ* → 4ℓ; the production mode sets the Higgs boson's mean pT and
+    /// the mean number of jets.
+    Higgs { mean_pt: f64, mean_jets: f64 },
+    /// Non-resonant ZZ* (Z → 4ℓ, Zγ*, on-shell ZZ).
+    ZZ,
+    /// Z → ee or μμ with two non-prompt leptons from jets.
+    ZPlusJets(Flavour),
+    /// Dileptonic tt̄ with two leptons from b decays.
+    TopPair,
+}
+
+const fn mc(
+    dsid: u32,
+    name: &'static str,
+    xsec_pb: f64,
+    share: f64,
+    per_fb: f64,
+    event: fn(&mut Columns, &mut ChaCha8Rng),
+) -> Process {
     Process {
         mc: Some(McSample {
             dsid,
@@ -44,30 +65,58 @@ const fn mc(dsid: u32, name: &'static str, xsec_pb: f64, share: f64, per_fb: f64
             share,
         }),
         per_fb,
+        event,
     }
 }
 
-const fn higgs(dsid: u32, name: &'static str, xsec_pb: f64, share: f64) -> Process {
+const fn higgs(
+    dsid: u32,
+    name: &'static str,
+    xsec_pb: f64,
+    share: f64,
+    event: fn(&mut Columns, &mut ChaCha8Rng),
+) -> Process {
     mc(
         dsid,
         name,
         xsec_pb,
         share,
         xsec_pb * 1000.0 * HIGGS_ACCEPTANCE,
+        event,
     )
 }
 
-/// ggH, VBF, WH, ZH, llll, Zee, Zmumu, ttbar_lep, in this order.
+/// ggH, VBF, WH, ZH, llll, Zee, Zmumu, ttbar_lep.
 pub const PROCESSES: [Process; 8] = [
-    higgs(345060, "ggH125_ZZ4lep", 0.0060239, 0.3),
-    higgs(344235, "VBFH125_ZZ4lep", 0.0004633012, 0.06),
-    higgs(341964, "WH125_ZZ4lep", 0.000172, 0.02),
-    higgs(341947, "ZH125_ZZ4lep", 0.000110, 0.02),
-    mc(363490, "llll", 1.2578, 0.3, 38.0),
-    mc(361106, "Zee", 1950.5295, 0.1, 13.0),
-    mc(361107, "Zmumu", 1950.6321, 0.1, 14.0),
-    mc(410000, "ttbar_lep", 452.693559, 0.1, 13.0),
+    higgs(345060, "ggH125_ZZ4lep", 0.0060239, 0.3, |c, rng| {
+        event(c, rng, higgs_production(15.0, 0.6))
+    }),
+    higgs(344235, "VBFH125_ZZ4lep", 0.0004633012, 0.06, |c, rng| {
+        event(c, rng, higgs_production(40.0, 2.0))
+    }),
+    higgs(341964, "WH125_ZZ4lep", 0.000172, 0.02, |c, rng| {
+        event(c, rng, higgs_production(30.0, 1.5))
+    }),
+    higgs(341947, "ZH125_ZZ4lep", 0.000110, 0.02, |c, rng| {
+        event(c, rng, higgs_production(30.0, 1.5))
+    }),
+    mc(363490, "llll", 1.2578, 0.3, 38.0, |c, rng| {
+        event(c, rng, Physics::ZZ)
+    }),
+    mc(361106, "Zee", 1950.5295, 0.1, 13.0, |c, rng| {
+        event(c, rng, Physics::ZPlusJets(Flavour::Electron))
+    }),
+    mc(361107, "Zmumu", 1950.6321, 0.1, 14.0, |c, rng| {
+        event(c, rng, Physics::ZPlusJets(Flavour::Muon))
+    }),
+    mc(410000, "ttbar_lep", 452.693559, 0.1, 13.0, |c, rng| {
+        event(c, rng, Physics::TopPair)
+    }),
 ];
+
+const fn higgs_production(mean_pt: f64, mean_jets: f64) -> Physics {
+    Physics::Higgs { mean_pt, mean_jets }
+}
 
 /// Masses of the two Z bosons of H → ZZ*: Z1 near the pole, Z2 drawn from
 /// the propagator times the two-body phase space that is left.
@@ -127,25 +176,17 @@ fn zz(rng: &mut ChaCha8Rng) -> Vec<Lepton> {
     four_leptons(rng, &p, m1, m2)
 }
 
-fn event(c: &mut Columns, rng: &mut ChaCha8Rng, process: usize) {
+fn event(c: &mut Columns, rng: &mut ChaCha8Rng, physics: Physics) {
     loop {
-        let (leptons, nus, jets) = match process {
-            0..=3 => {
-                // ggH, VBF, WH, ZH: the Higgs boson's pT and the jets differ.
-                let (mean_pt, mean_jets) =
-                    [(15.0, 0.6), (40.0, 2.0), (30.0, 1.5), (30.0, 1.5)][process];
+        let (leptons, nus, jets) = match physics {
+            Physics::Higgs { mean_pt, mean_jets } => {
                 let h = produce(rng, HIGGS_MASS, mean_pt, 1.8);
                 let (m1, m2) = higgs_z_masses(rng, HIGGS_MASS);
                 let l = four_leptons(rng, &h, m1, m2);
                 (l, FourVec::default(), light_jets(mean_jets))
             }
-            4 => (zz(rng), FourVec::default(), light_jets(0.4)),
-            5 | 6 => {
-                let flavour = if process == 5 {
-                    Flavour::Electron
-                } else {
-                    Flavour::Muon
-                };
+            Physics::ZZ => (zz(rng), FourVec::default(), light_jets(0.4)),
+            Physics::ZPlusJets(flavour) => {
                 let m = breit_wigner(rng, Z_MASS, Z_WIDTH, 60.0, 120.0);
                 let z = produce(rng, m, 25.0, 1.9);
                 let mut l = pair(rng, &z, flavour).to_vec();
@@ -153,7 +194,7 @@ fn event(c: &mut Columns, rng: &mut ChaCha8Rng, process: usize) {
                 l.push(Lepton::non_prompt(rng, 8.0));
                 (l, FourVec::default(), light_jets(1.5))
             }
-            _ => {
+            Physics::TopPair => {
                 let (l, nus) = ttbar(rng, 2, 2);
                 let jets = Jets {
                     mean_light: 0.5,
@@ -186,7 +227,6 @@ pub const COLLECTION: Collection = Collection {
     mc_events: 40_000,
     min_mc_events: 4_000,
     objects: Objects::Leptons,
-    event,
 };
 
 /// The four-lepton mass resolution the detector model gives for the Higgs

@@ -49,6 +49,8 @@ pub struct Process {
     pub mc: Option<McSample>,
     /// Events per fb⁻¹ in the collection's skim.
     pub per_fb: f64,
+    /// Appends one event of this process (objects, triggers, jets, MET).
+    pub event: fn(&mut Columns, &mut ChaCha8Rng),
 }
 
 /// Which scale factors a collection's simulation carries.
@@ -69,8 +71,6 @@ pub struct Collection {
     pub mc_events: usize,
     pub min_mc_events: usize,
     pub objects: Objects,
-    /// Appends one event of process `i` (objects, triggers, jets, MET).
-    pub event: fn(&mut Columns, &mut ChaCha8Rng, usize),
 }
 
 impl Collection {
@@ -233,7 +233,7 @@ fn write_file(
                 // Data: mcWeight and every scale factor 0, XSection = SumWeights = 1.
                 c.set("XSection", 1.0f32);
                 c.set("SumWeights", 1.0f32);
-                (coll.event)(&mut c, &mut rng, process);
+                (coll.processes[process].event)(&mut c, &mut rng);
                 c.end_event();
                 flush(&mut f, &mut c, false)?;
             }
@@ -271,7 +271,7 @@ fn write_file(
                 c.set("scaleFactor_PhotonTRIGGER", ptrig as f32);
                 c.set("XSection", s.xsec_pb as f32);
                 c.set("SumWeights", sum_weights as f32);
-                (coll.event)(&mut c, &mut rng, process);
+                (coll.processes[process].event)(&mut c, &mut rng);
                 c.end_event();
                 flush(&mut f, &mut c, false)?;
             }

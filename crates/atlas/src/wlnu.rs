@@ -20,7 +20,27 @@ use crate::release::{Collection, McSample, Objects, Process};
 use rand::Rng;
 use rand_chacha::ChaCha8Rng;
 
-const fn mc(dsid: u32, name: &'static str, xsec_pb: f64, share: f64, acc: f64) -> Process {
+/// What a process's events are made of.
+#[derive(Clone, Copy, Debug)]
+enum Physics {
+    /// W → ℓν of the given charge.
+    W { flavour: Flavour, charge: i32 },
+    /// Semileptonic tt̄ (now and then dileptonic).
+    TopPair,
+    /// Z/γ* → ee or μμ.
+    DrellYan(Flavour),
+    /// A non-prompt lepton from a jet (data only).
+    Multijet,
+}
+
+const fn mc(
+    dsid: u32,
+    name: &'static str,
+    xsec_pb: f64,
+    share: f64,
+    acc: f64,
+    event: fn(&mut Columns, &mut ChaCha8Rng),
+) -> Process {
     Process {
         mc: Some(McSample {
             dsid,
@@ -29,36 +49,54 @@ const fn mc(dsid: u32, name: &'static str, xsec_pb: f64, share: f64, acc: f64) -
             share,
         }),
         per_fb: xsec_pb * 1000.0 * acc,
+        event,
     }
+}
+
+const fn w(flavour: Flavour, charge: i32) -> Physics {
+    Physics::W { flavour, charge }
 }
 
 /// W⁺ → eν, W⁺ → μν, W⁻ → eν, W⁻ → μν, ttbar_lep, Zee, Zmumu, multijet.
 pub const PROCESSES: [Process; 8] = [
-    mc(361100, "Wplusenu", 11500.4, 0.2, 0.45),
-    mc(361101, "Wplusmunu", 11500.4, 0.2, 0.48),
-    mc(361103, "Wminusenu", 8579.63, 0.15, 0.45),
-    mc(361104, "Wminusmunu", 8579.63, 0.15, 0.48),
-    mc(410000, "ttbar_lep", 452.693559, 0.1, 0.6),
-    mc(361106, "Zee", 1950.5295, 0.1, 0.55),
-    mc(361107, "Zmumu", 1950.6321, 0.1, 0.55),
+    mc(361100, "Wplusenu", 11500.4, 0.2, 0.45, |c, rng| {
+        event(c, rng, w(Flavour::Electron, 1))
+    }),
+    mc(361101, "Wplusmunu", 11500.4, 0.2, 0.48, |c, rng| {
+        event(c, rng, w(Flavour::Muon, 1))
+    }),
+    mc(361103, "Wminusenu", 8579.63, 0.15, 0.45, |c, rng| {
+        event(c, rng, w(Flavour::Electron, -1))
+    }),
+    mc(361104, "Wminusmunu", 8579.63, 0.15, 0.48, |c, rng| {
+        event(c, rng, w(Flavour::Muon, -1))
+    }),
+    mc(410000, "ttbar_lep", 452.693559, 0.1, 0.6, |c, rng| {
+        event(c, rng, Physics::TopPair)
+    }),
+    mc(361106, "Zee", 1950.5295, 0.1, 0.55, |c, rng| {
+        event(c, rng, Physics::DrellYan(Flavour::Electron))
+    }),
+    mc(361107, "Zmumu", 1950.6321, 0.1, 0.55, |c, rng| {
+        event(c, rng, Physics::DrellYan(Flavour::Muon))
+    }),
     Process {
         mc: None,
         per_fb: 3.0e6,
+        event: |c, rng| event(c, rng, Physics::Multijet),
     },
 ];
 
-fn event(c: &mut Columns, rng: &mut ChaCha8Rng, process: usize) {
+fn event(c: &mut Columns, rng: &mut ChaCha8Rng, physics: Physics) {
     loop {
-        let (leptons, nus, jets) = match process {
-            0..=3 => {
-                let flavour = [Flavour::Electron, Flavour::Muon][process % 2];
-                let charge = if process < 2 { 1 } else { -1 };
+        let (leptons, nus, jets) = match physics {
+            Physics::W { flavour, charge } => {
                 let m = breit_wigner(rng, W_MASS, W_WIDTH, 40.0, 200.0);
                 let w = produce(rng, m, 9.0, 2.0);
                 let (l, nu) = w_decay(rng, &w, flavour, charge);
                 (vec![l], nu, light_jets(0.5))
             }
-            4 => {
+            Physics::TopPair => {
                 let (l, nus) = if rng.gen::<f64>() < 0.85 {
                     ttbar(rng, 1, 0)
                 } else {
@@ -71,8 +109,7 @@ fn event(c: &mut Columns, rng: &mut ChaCha8Rng, process: usize) {
                 };
                 (l, nus, jets)
             }
-            5 | 6 => {
-                let flavour = [Flavour::Electron, Flavour::Muon][process - 5];
+            Physics::DrellYan(flavour) => {
                 let m = drell_yan_mass(rng);
                 let z = produce(rng, m, 10.0, 1.9);
                 (
@@ -81,7 +118,7 @@ fn event(c: &mut Columns, rng: &mut ChaCha8Rng, process: usize) {
                     light_jets(0.45),
                 )
             }
-            _ => (
+            Physics::Multijet => (
                 vec![Lepton::non_prompt(rng, 10.0)],
                 FourVec::default(),
                 light_jets(2.0),
@@ -110,5 +147,4 @@ pub const COLLECTION: Collection = Collection {
     mc_events: 200_000,
     min_mc_events: 5_000,
     objects: Objects::Leptons,
-    event,
 };

@@ -20,7 +20,27 @@ use crate::release::{Collection, McSample, Objects, Process};
 use rand::Rng;
 use rand_chacha::ChaCha8Rng;
 
-const fn mc(dsid: u32, name: &'static str, xsec_pb: f64, share: f64, per_fb: f64) -> Process {
+/// What a process's events are made of.
+#[derive(Clone, Copy, Debug)]
+enum Physics {
+    /// Z/γ* → ee or μμ, now and then with a lepton from a jet.
+    DrellYan(Flavour),
+    /// Z → ττ → ℓℓ + neutrinos.
+    ZTauTau,
+    /// Dileptonic tt̄, or one W lepton and one from a b decay.
+    TopPair,
+    /// WW → ℓνℓν.
+    WW,
+}
+
+const fn mc(
+    dsid: u32,
+    name: &'static str,
+    xsec_pb: f64,
+    share: f64,
+    per_fb: f64,
+    event: fn(&mut Columns, &mut ChaCha8Rng),
+) -> Process {
     Process {
         mc: Some(McSample {
             dsid,
@@ -29,19 +49,35 @@ const fn mc(dsid: u32, name: &'static str, xsec_pb: f64, share: f64, per_fb: f64
             share,
         }),
         per_fb,
+        event,
     }
 }
 
-/// Zee, Zmumu, Ztautau, ttbar_lep and llvv, in this order.
+/// Zee, Zmumu, Ztautau, ttbar_lep and llvv.
 pub const PROCESSES: [Process; 5] = [
-    mc(361106, "Zee", 1950.5295, 0.35, 1950.5295 * 0.42 * 1000.0),
-    mc(361107, "Zmumu", 1950.6321, 0.35, 1950.6321 * 0.45 * 1000.0),
+    mc(
+        361106,
+        "Zee",
+        1950.5295,
+        0.35,
+        1950.5295 * 0.42 * 1000.0,
+        |c, rng| event(c, rng, Physics::DrellYan(Flavour::Electron)),
+    ),
+    mc(
+        361107,
+        "Zmumu",
+        1950.6321,
+        0.35,
+        1950.6321 * 0.45 * 1000.0,
+        |c, rng| event(c, rng, Physics::DrellYan(Flavour::Muon)),
+    ),
     mc(
         361108,
         "Ztautau",
         1950.6321,
         0.1,
         1950.6321 * 0.013 * 1000.0,
+        |c, rng| event(c, rng, Physics::ZTauTau),
     ),
     mc(
         410000,
@@ -49,8 +85,11 @@ pub const PROCESSES: [Process; 5] = [
         452.693559,
         0.15,
         452.693559 * 0.13 * 1000.0,
+        |c, rng| event(c, rng, Physics::TopPair),
     ),
-    mc(363492, "llvv", 12.5, 0.05, 12.5 * 0.3 * 1000.0),
+    mc(363492, "llvv", 12.5, 0.05, 12.5 * 0.3 * 1000.0, |c, rng| {
+        event(c, rng, Physics::WW)
+    }),
 ];
 
 /// Jets of Drell–Yan events: about two thirds have none above 25 GeV.
@@ -60,15 +99,10 @@ const DY_JETS: Jets = Jets {
     mean_pt: 25.0,
 };
 
-fn event(c: &mut Columns, rng: &mut ChaCha8Rng, process: usize) {
+fn event(c: &mut Columns, rng: &mut ChaCha8Rng, physics: Physics) {
     loop {
-        let (leptons, nus, jets) = match process {
-            0 | 1 => {
-                let flavour = if process == 0 {
-                    Flavour::Electron
-                } else {
-                    Flavour::Muon
-                };
+        let (leptons, nus, jets) = match physics {
+            Physics::DrellYan(flavour) => {
                 let m = drell_yan_mass(rng);
                 let z = produce(rng, m, 10.0, 1.9);
                 let mut l = pair(rng, &z, flavour).to_vec();
@@ -78,12 +112,11 @@ fn event(c: &mut Columns, rng: &mut ChaCha8Rng, process: usize) {
                 }
                 (l, FourVec::default(), DY_JETS)
             }
-            2 => {
+            Physics::ZTauTau => {
                 let (l, nus) = z_tautau(rng);
                 (l, nus, DY_JETS)
             }
-            3 => {
-                // Dileptonic tt̄ or one W lepton and one from a b decay.
+            Physics::TopPair => {
                 let (l, nus) = if rng.gen::<f64>() < 0.7 {
                     ttbar(rng, 2, 0)
                 } else {
@@ -96,8 +129,7 @@ fn event(c: &mut Columns, rng: &mut ChaCha8Rng, process: usize) {
                 };
                 (l, nus, jets)
             }
-            _ => {
-                // WW → ℓνℓν.
+            Physics::WW => {
                 let mut l = Vec::new();
                 let mut nus = FourVec::default();
                 for q in [1, -1] {
@@ -127,7 +159,6 @@ pub const COLLECTION: Collection = Collection {
     mc_events: 200_000,
     min_mc_events: 5_000,
     objects: Objects::Leptons,
-    event,
 };
 
 /// The dilepton mass resolution at the Z pole: each lepton's momentum is
