@@ -106,7 +106,17 @@ def m_bjj(jets):
         return np.sqrt(ak.to_numpy(ak.flatten(m2)))
 
 
-def process(events, weight, hists):
+def process(events, weight, hists, relaxed=False):
+    if relaxed:
+        # examples/agc/ttbar_relaxed_lepton.toml: no lepton requirement (the
+        # lepton branches are not even read).
+        one_lepton = np.ones(len(events), dtype=bool)
+    else:
+        one_lepton = lepton_count(events) == 1
+    jet_variations(events, weight, hists, one_lepton)
+
+
+def lepton_count(events):
     ele = events.Electron_pt
     n_ele = ak.sum(
         (ele > 30) & (abs(events.Electron_eta) < 2.1)
@@ -118,7 +128,10 @@ def process(events, weight, hists):
         & (events.Muon_sip3d < 4) & (events.Muon_pfRelIso04_all < 0.15),
         axis=1,
     )
-    one_lepton = (n_ele + n_mu) == 1
+    return n_ele + n_mu
+
+
+def jet_variations(events, weight, hists, one_lepton):
     pt_nominal = events.Jet_pt
     jet_static = (abs(events.Jet_eta) < 2.4) & ((events.Jet_jetId & 4) != 0)
     varied_pt = {
@@ -164,6 +177,8 @@ def main():
     ap.add_argument("--step", type=int, default=200_000)
     ap.add_argument("--compare", metavar="HISTOGRAMS_JSON")
     ap.add_argument("--dump", metavar="JSON", help="write the histograms (with flow) here")
+    ap.add_argument("--relaxed", action="store_true",
+                    help="no one-lepton requirement (examples/agc/ttbar_relaxed_lepton.toml)")
     args = ap.parse_args()
 
     wall0 = time.perf_counter()
@@ -173,8 +188,9 @@ def main():
     weight = XSEC * LUMI / n_total
     hists = Histograms()
     n = 0
-    for events in uproot.iterate(f"{args.file}:Events", BRANCHES, step_size=args.step):
-        process(events, weight, hists)
+    branches = [b for b in BRANCHES if b.startswith("Jet_")] if args.relaxed else BRANCHES
+    for events in uproot.iterate(f"{args.file}:Events", branches, step_size=args.step):
+        process(events, weight, hists, args.relaxed)
         n += len(events)
     wall = time.perf_counter() - wall0
     ru = resource.getrusage(resource.RUSAGE_SELF)

@@ -3,7 +3,10 @@
 //! times it beside `hepkey run`): how close the engine is to code written for this one analysis.
 //!
 //!     cargo run --release -p hepkey-analysis --example agc_by_hand -- FILE [--threads N]
-//!         [--compare OUT/histograms.json]
+//!         [--compare OUT/histograms.json] [--relaxed]
+//!
+//! `--relaxed` is `examples/agc/ttbar_relaxed_lepton.toml`: no one-lepton requirement, so the
+//! lepton branches are not read at all.
 //!
 //! Same arithmetic as the analysis file (float32 cuts and jet-pt variations, float64 four-vectors),
 //! so with `--compare` its 22 histograms must equal hepkey's to rounding.
@@ -108,25 +111,68 @@ fn variation_name(i: usize) -> String {
     }
 }
 
+/// The lepton branches of one chunk.
+struct Leptons {
+    e_pt: Lists<f32>,
+    e_eta: Lists<f32>,
+    e_id: Lists<i32>,
+    e_sip: Lists<f32>,
+    m_pt: Lists<f32>,
+    m_eta: Lists<f32>,
+    m_tight: Lists<bool>,
+    m_sip: Lists<f32>,
+    m_iso: Lists<f32>,
+}
+
+impl Leptons {
+    /// Electrons and muons of event `ev` passing the AGC's lepton selection.
+    fn selected(&self, ev: usize) -> usize {
+        let electrons = (0..self.e_pt.of(ev).len())
+            .filter(|&i| {
+                self.e_pt.of(ev)[i] > 30.0
+                    && self.e_eta.of(ev)[i].abs() < 2.1
+                    && self.e_id.of(ev)[i] == 4
+                    && self.e_sip.of(ev)[i] < 4.0
+            })
+            .count();
+        let muons = (0..self.m_pt.of(ev).len())
+            .filter(|&i| {
+                self.m_pt.of(ev)[i] > 30.0
+                    && self.m_eta.of(ev)[i].abs() < 2.1
+                    && self.m_tight.of(ev)[i]
+                    && self.m_sip.of(ev)[i] < 4.0
+                    && self.m_iso.of(ev)[i] < 0.15
+            })
+            .count();
+        electrons + muons
+    }
+}
+
 fn chunk(
     tree: &hepkey_root::Tree,
     range: std::ops::Range<u64>,
     norm: f64,
     jer: &[f32],
+    relaxed: bool,
 ) -> Histograms {
+    // The first 9 branches are the leptons', which the relaxed analysis does not use.
+    let branches = if relaxed { &BRANCHES[9..] } else { &BRANCHES[..] };
     let mut a = tree
-        .read_many(&BRANCHES, range.clone())
+        .read_many(branches, range.clone())
         .expect("read")
         .into_iter();
     let mut next = || a.next().expect("branch");
-    let (e_pt, e_eta) = (lists(next(), f32s), lists(next(), f32s));
-    let (e_id, e_sip) = (lists(next(), i32s), lists(next(), f32s));
-    let (m_pt, m_eta) = (lists(next(), f32s), lists(next(), f32s));
-    let (m_tight, m_sip, m_iso) = (
-        lists(next(), bools),
-        lists(next(), f32s),
-        lists(next(), f32s),
-    );
+    let leptons = (!relaxed).then(|| Leptons {
+        e_pt: lists(next(), f32s),
+        e_eta: lists(next(), f32s),
+        e_id: lists(next(), i32s),
+        e_sip: lists(next(), f32s),
+        m_pt: lists(next(), f32s),
+        m_eta: lists(next(), f32s),
+        m_tight: lists(next(), bools),
+        m_sip: lists(next(), f32s),
+        m_iso: lists(next(), f32s),
+    });
     let (j_pt, j_eta, j_phi) = (
         lists(next(), f32s),
         lists(next(), f32s),
@@ -145,24 +191,7 @@ fn chunk(
     let mut jets: Vec<usize> = Vec::new();
     let mut p: Vec<[f64; 4]> = Vec::new();
     for ev in 0..(range.end - range.start) as usize {
-        let electrons = (0..e_pt.of(ev).len())
-            .filter(|&i| {
-                e_pt.of(ev)[i] > 30.0
-                    && e_eta.of(ev)[i].abs() < 2.1
-                    && e_id.of(ev)[i] == 4
-                    && e_sip.of(ev)[i] < 4.0
-            })
-            .count();
-        let muons = (0..m_pt.of(ev).len())
-            .filter(|&i| {
-                m_pt.of(ev)[i] > 30.0
-                    && m_eta.of(ev)[i].abs() < 2.1
-                    && m_tight.of(ev)[i]
-                    && m_sip.of(ev)[i] < 4.0
-                    && m_iso.of(ev)[i] < 0.15
-            })
-            .count();
-        if electrons + muons != 1 {
+        if leptons.as_ref().is_some_and(|l| l.selected(ev) != 1) {
             continue;
         }
         let (pt0, eta, phi) = (j_pt.of(ev), j_eta.of(ev), j_phi.of(ev));
@@ -244,7 +273,8 @@ fn main() {
     let args: Vec<String> = std::env::args().collect();
     let path = args
         .get(1)
-        .expect("usage: agc_by_hand FILE [--threads N] [--compare JSON]");
+        .expect("usage: agc_by_hand FILE [--threads N] [--compare JSON] [--relaxed]");
+    let relaxed = args.iter().any(|a| a == "--relaxed");
     let option = |flag: &str| {
         args.iter()
             .position(|a| a == flag)
@@ -268,7 +298,7 @@ fn main() {
     let parts: Vec<Histograms> = tree
         .chunk_ranges(&BRANCHES, 100_000)
         .into_par_iter()
-        .map(|r| chunk(&tree, r, norm, &jer))
+        .map(|r| chunk(&tree, r, norm, &jer, relaxed))
         .collect();
     let mut total = Histograms::new();
     for part in parts {
