@@ -14,11 +14,11 @@ fn main() {
         .get(1)
         .expect("usage: profile_kernels ANALYSIS.toml [TOP]");
     let top = args.get(2).map_or(25, |s| s.parse().expect("TOP"));
+    hepkey_root::memory::keep_freed_memory();
     rayon::ThreadPoolBuilder::new()
         .num_threads(1)
         .build_global()
         .expect("thread pool");
-    hepkey_root::memory::keep_freed_memory();
     let analysis = Analysis::load(std::path::Path::new(path)).expect("analysis");
     hepkey_columnar::set_profiling(true);
     let start = Instant::now();
