@@ -156,7 +156,11 @@ fn chunk(
     relaxed: bool,
 ) -> Histograms {
     // The first 9 branches are the leptons', which the relaxed analysis does not use.
-    let branches = if relaxed { &BRANCHES[9..] } else { &BRANCHES[..] };
+    let branches = if relaxed {
+        &BRANCHES[9..]
+    } else {
+        &BRANCHES[..]
+    };
     let mut a = tree
         .read_many(branches, range.clone())
         .expect("read")

@@ -67,6 +67,13 @@ pub enum Node {
         data: NodeId,
         positions: NodeId,
     },
+    /// `positions` into the values a jagged `mask` keeps, as positions into the values before the mask:
+    /// gathering from a masked column is then a gather from the column itself (see
+    /// [`unmask_gathers`]).
+    Unmask {
+        positions: NodeId,
+        mask: NodeId,
+    },
     Reduce(ReduceOp, NodeId),
     /// A reduction of values over the pairs of `cartesian(a, b)` that share member `slot`'s object.
     GroupReduce {
@@ -121,6 +128,10 @@ impl Node {
             | Node::Gather {
                 data: a,
                 positions: b,
+            }
+            | Node::Unmask {
+                positions: a,
+                mask: b,
             } => vec![a, b],
             Node::GroupReduce { data, a, b, .. } => vec![data, a, b],
             Node::SliceMask { like, start, stop } => {
@@ -134,6 +145,105 @@ impl Node {
             } => vec![a, b, c],
         }
     }
+}
+
+impl Node {
+    /// The same node with every child `c` replaced by `f(c)`.
+    fn map_children(&self, f: impl Fn(NodeId) -> NodeId) -> Node {
+        let mut n = self.clone();
+        match &mut n {
+            Node::Input { .. } | Node::Const { .. } => {}
+            Node::Cast(a, _)
+            | Node::Unary(_, a)
+            | Node::Math1(_, a)
+            | Node::Test(_, a)
+            | Node::MaskOffsets(a)
+            | Node::Reduce(_, a)
+            | Node::LocalIndex(a)
+            | Node::ArgSort { key: a, .. }
+            | Node::Combinations { like: a, .. }
+            | Node::Slot { comb: a, .. } => *a = f(*a),
+            Node::Arith(_, a, b)
+            | Node::Compare(_, a, b)
+            | Node::Math2(_, a, b)
+            | Node::Broadcast { value: a, like: b }
+            | Node::Cartesian { a, b }
+            | Node::Positions {
+                like: a, index: b, ..
+            }
+            | Node::Gather {
+                data: a,
+                positions: b,
+            }
+            | Node::Unmask {
+                positions: a,
+                mask: b,
+            } => {
+                *a = f(*a);
+                *b = f(*b);
+            }
+            Node::GroupReduce { data, a, b, .. } => {
+                *data = f(*data);
+                *a = f(*a);
+                *b = f(*b);
+            }
+            Node::SliceMask { like, start, stop } => {
+                *like = f(*like);
+                *start = start.map(&f);
+                *stop = stop.map(&f);
+            }
+            Node::Where(a, b, c)
+            | Node::Mask {
+                data: a,
+                mask: b,
+                offsets: c,
+            } => {
+                *a = f(*a);
+                *b = f(*b);
+                *c = f(*c);
+            }
+        }
+        n
+    }
+}
+
+/// Rewrites every pick of one value per event from a masked column, `Gather(Mask(x, m), p)` with `p`
+/// one position per event, into a pick from the column itself, `Gather(x, Unmask(p, m))`. Picking
+/// one object out of a selection (`tri[has_b][argmax(...)]`) then moves one value per event instead of
+/// masking every field of every object first; the unmasked positions are found once for all the
+/// fields, and a mask no longer used is not computed at all. Gathers of whole lists keep their mask:
+/// there the mask is smaller than the positions. Node ids are renumbered (children keep smaller ids).
+fn unmask_gathers(
+    nodes: Vec<Node>,
+    outputs: Vec<(String, NodeId, Type)>,
+) -> (Vec<Node>, Vec<(String, NodeId, Type)>) {
+    let mut out: Vec<Node> = Vec::with_capacity(nodes.len());
+    let mut new_id: Vec<NodeId> = Vec::with_capacity(nodes.len());
+    let mut unmasked: HashMap<(NodeId, NodeId), NodeId> = HashMap::new();
+    for node in &nodes {
+        let mut n = node.map_children(|c| new_id[c]);
+        if let Node::Gather { data, positions } = n {
+            let pick = matches!(out[positions], Node::Positions { pick: true, .. });
+            if let (true, Node::Mask { data: x, mask, .. }) = (pick, &out[data]) {
+                let (x, mask) = (*x, *mask);
+                let u = *unmasked.entry((positions, mask)).or_insert_with(|| {
+                    out.push(Node::Unmask { positions, mask });
+                    out.len() - 1
+                });
+                n = Node::Gather {
+                    data: x,
+                    positions: u,
+                };
+            }
+        }
+        new_id.push(out.len());
+        out.push(n);
+    }
+    let outputs = outputs
+        .into_iter()
+        .map(|(name, id, ty)| (name, new_id[id], ty))
+        .collect();
+    (out, outputs)
 }
 
 /// The node graph under construction (shared by all definitions of one program).
@@ -231,6 +341,11 @@ impl Program {
     }
 
     fn planned(nodes: Vec<Node>, outputs: Vec<(String, NodeId, Type)>, fuse: bool) -> Program {
+        let (nodes, outputs) = if fuse {
+            unmask_gathers(nodes, outputs)
+        } else {
+            (nodes, outputs)
+        };
         let mut needed = vec![false; nodes.len()];
         for (_, id, _) in &outputs {
             needed[*id] = true;
@@ -589,6 +704,7 @@ impl Program {
                 jagged::positions(get(*like)?, get(*index)?, *pick, chunk.n_events())?
             }
             Node::Gather { data, positions } => jagged::gather(get(*data)?, get(*positions)?)?,
+            Node::Unmask { positions, mask } => jagged::unmask(get(*positions)?, get(*mask)?)?,
             Node::Reduce(op, a) => reduce::reduce(*op, get(*a)?)?,
             Node::GroupReduce {
                 op,

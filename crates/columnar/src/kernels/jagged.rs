@@ -189,7 +189,15 @@ pub fn positions(like: &Datum, index: &Datum, pick: bool, n_events: usize) -> Re
         .ok_or_else(|| internal("index is not int64"))?;
     let mut pos = Vec::with_capacity(idx.len());
     for ev in 0..n_events {
-        for &i in &idx[oi[ev] as usize..oi[ev + 1] as usize] {
+        let list = &idx[oi[ev] as usize..oi[ev + 1] as usize];
+        // Indices inside the list, the common case (e.g. those of combinations), by one loop that
+        // vectorises; negative ones and errors by the general path.
+        let (start, n) = (od[ev] as i64, (od[ev + 1] - od[ev]) as i64);
+        if list.iter().all(|&i| (0..n).contains(&i)) {
+            pos.extend(list.iter().map(|&i| start + i));
+            continue;
+        }
+        for &i in list {
             match resolve(ev, i) {
                 Some(p) => pos.push(p),
                 None => {
@@ -247,6 +255,50 @@ pub fn gather(data: &Datum, positions: &Datum) -> Result<Datum> {
             Ok(Datum::Col(Column::from_parts(out, None)))
         }
     }
+}
+
+/// One position per event (-1: none) into the values `mask` keeps, made a position into the values
+/// before the mask (the `mask`'s lists): the k-th kept value of the event's list is found by a walk
+/// over that one list.
+pub fn unmask(positions: &Datum, mask: &Datum) -> Result<Datum> {
+    let Datum::Positions {
+        pos,
+        offsets: None,
+        source: after,
+    } = positions
+    else {
+        return Err(internal("unmask of positions that are not one per event"));
+    };
+    let mc = mask.column()?;
+    let m = mc
+        .as_slice::<bool>()
+        .ok_or_else(|| internal("mask is not boolean"))?;
+    let before = mc.offsets().ok_or_else(|| internal("mask is not jagged"))?;
+    if pos.len() + 1 != before.len() || after.len() != before.len() {
+        return Err(internal("unmask: different numbers of events"));
+    }
+    let unmasked = pos
+        .iter()
+        .enumerate()
+        .map(|(ev, &p)| {
+            if p < 0 {
+                return -1;
+            }
+            let k = (p - after[ev] as i64) as usize;
+            let list = before[ev] as usize..before[ev + 1] as usize;
+            m[list.clone()]
+                .iter()
+                .enumerate()
+                .filter(|(_, &keep)| keep)
+                .nth(k)
+                .map_or(-1, |(i, _)| (list.start + i) as i64)
+        })
+        .collect();
+    Ok(Datum::Positions {
+        pos: Arc::new(unmasked),
+        offsets: None,
+        source: before.clone(),
+    })
 }
 
 fn gather_all<T: Element>(v: &[T], pos: &[i64]) -> Values {
