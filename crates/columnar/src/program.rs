@@ -5,7 +5,7 @@ use std::collections::{BTreeMap, HashMap};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 
-use crate::column::{Chunk, Column, Values};
+use crate::column::{Chunk, Column, Offsets, Values};
 use crate::dtype::{DType, Type};
 use crate::error::{Error, Result};
 use crate::kernels::arith::{self, ArithOp, CmpOp, UnaryKernel};
@@ -329,6 +329,14 @@ fn fusable(node: &Node) -> bool {
     )
 }
 
+/// A gather of whole lists (e.g. a field of every combination's first object): as the first step of
+/// an element-wise chain it is evaluated block by block too, so the gathered values are never
+/// materialised for the whole chunk.
+fn list_gather(nodes: &[Node], n: NodeId) -> bool {
+    matches!(nodes[n], Node::Gather { positions, .. }
+        if matches!(nodes[positions], Node::Positions { pick: false, .. }))
+}
+
 impl Program {
     pub(crate) fn new(graph: &Graph, outputs: Vec<(String, NodeId, Type)>) -> Program {
         Program::planned(graph.nodes.clone(), outputs, true)
@@ -371,7 +379,7 @@ impl Program {
         let absorbed: Vec<bool> = (0..nodes.len())
             .map(|n| {
                 fuse && needed[n]
-                    && fusable(&nodes[n])
+                    && (fusable(&nodes[n]) || list_gather(&nodes, n))
                     && !is_output(n)
                     && consumers[n].len() == 1
                     && fusable(&nodes[consumers[n][0]])
@@ -583,44 +591,59 @@ impl Program {
         if step.members.is_empty() {
             return self.run(step.id, slots, chunk);
         }
-        // The group's inputs: computed before the step (columns of one shape, or scalars).
+        // The group's inputs, computed before the step: columns of one shape (or list positions
+        // of that shape, gathered from), scalars, and the columns gathered from, used whole.
         let mut leaves: Vec<NodeId> = Vec::new();
+        let mut gathered: Vec<NodeId> = Vec::new();
         for m in &step.members {
             for c in self.nodes[*m].children() {
-                if !step.members.contains(&c) && !leaves.contains(&c) {
-                    leaves.push(c);
+                if step.members.contains(&c) {
+                    continue;
+                }
+                let whole = matches!(self.nodes[*m], Node::Gather { data, .. } if data == c);
+                let list = if whole { &mut gathered } else { &mut leaves };
+                if !list.contains(&c) {
+                    list.push(c);
                 }
             }
         }
-        let mut shape: Option<&Column> = None;
+        if leaves.iter().any(|l| gathered.contains(l)) {
+            return self.run_unfused(step, slots, chunk);
+        }
+        // (number of elements, their lists) of the group's values.
+        let mut shape: Option<(usize, Option<&Offsets>)> = None;
         for l in &leaves {
-            match slots[*l].as_ref() {
-                Some(Datum::Col(c)) => {
-                    if let Some(s) = shape {
-                        let same_lists = match (s.offsets(), c.offsets()) {
-                            (Some(a), Some(b)) => Arc::ptr_eq(a, b) || a == b,
-                            (None, None) => true,
-                            _ => false,
-                        };
-                        if s.values().len() != c.values().len() || !same_lists {
-                            // Let the kernels report the mismatch as usual.
-                            return self.run_unfused(step, slots, chunk);
-                        }
-                    }
-                    shape = Some(c);
+            let this = match slots[*l].as_ref() {
+                Some(Datum::Col(c)) => (c.values().len(), c.offsets()),
+                Some(Datum::Positions {
+                    pos,
+                    offsets: Some(o),
+                    ..
+                }) => (pos.len(), Some(o)),
+                Some(Datum::Scalar(_)) => continue,
+                Some(_) => return self.run_unfused(step, slots, chunk),
+                None => return Err(internal("fused group input missing")),
+            };
+            if let Some(s) = shape {
+                let same_lists = match (s.1, this.1) {
+                    (Some(a), Some(b)) => Arc::ptr_eq(a, b) || a == b,
+                    (None, None) => true,
+                    _ => false,
+                };
+                if s.0 != this.0 || !same_lists {
+                    // Let the kernels report the mismatch as usual.
+                    return self.run_unfused(step, slots, chunk);
                 }
-                Some(Datum::Scalar(_)) => {}
-                _ => return Err(internal("fused group input missing")),
             }
+            shape = Some(this);
         }
-        let Some(shape) = shape else {
+        let Some((n, offsets)) = shape else {
             return self.run_unfused(step, slots, chunk);
         };
-        let n = shape.values().len();
         if n <= BLOCK {
             return self.run_unfused(step, slots, chunk);
         }
-        let offsets = shape.offsets().cloned();
+        let offsets = offsets.cloned();
         let mut local: Vec<Option<Datum>> = vec![None; self.nodes.len()];
         // Block results go straight into one output column of the full length.
         let mut out: Option<Values> = None;
@@ -632,12 +655,28 @@ impl Program {
                     Some(Datum::Col(c)) => {
                         Datum::Col(Column::from_parts(slice_values(c.values(), lo, hi), None))
                     }
+                    Some(Datum::Positions { pos, source, .. }) => Datum::Positions {
+                        pos: Arc::new(pos[lo..hi].to_vec()),
+                        offsets: None,
+                        source: source.clone(),
+                    },
                     Some(d) => d.clone(),
                     None => return Err(internal("fused group input missing")),
                 });
             }
             for m in &step.members {
-                local[*m] = Some(self.run(*m, &local, chunk)?);
+                local[*m] = Some(match &self.nodes[*m] {
+                    Node::Gather { data, positions } => {
+                        let data = slots[*data]
+                            .as_ref()
+                            .ok_or_else(|| internal("fused group input missing"))?;
+                        let positions = local[*positions]
+                            .as_ref()
+                            .ok_or_else(|| internal("fused group input missing"))?;
+                        jagged::gather_flat(data, positions)?
+                    }
+                    _ => self.run(*m, &local, chunk)?,
+                });
             }
             match local[step.id].take() {
                 Some(Datum::Col(c)) => append_values(&mut out, c.values(), n)?,

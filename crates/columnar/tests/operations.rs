@@ -1246,7 +1246,7 @@ fn fused_element_wise_chains_over_many_blocks() {
 }
 
 #[test]
-fn picking_from_a_selection_gathers_from_the_unmasked_columns() {
+fn picking_from_a_selection_and_gathers_in_fused_chains() {
     // `tri[has_b][argmax(...)]` picks one triplet per event out of a selection: the fused program
     // gathers the picked values from the triplets themselves (no mask of every field of every
     // triplet) and must give exactly what the unfused program gives by masking first.
@@ -1267,6 +1267,10 @@ fn picking_from_a_selection_gathers_from_the_unmasked_columns() {
     let p = b.build();
     let steps = p.profile(&chunk).unwrap();
     assert!(steps.iter().any(|(what, _)| what.starts_with("Unmask")));
+    // The b-tags of the triplets' jets are gathered block by block inside the fused `max`.
+    assert!(steps
+        .iter()
+        .any(|(what, _)| what.starts_with("fused [Gather") && what.contains("Max")));
     let (fused, unfused) = (
         p.evaluate(&chunk).unwrap(),
         p.unfused().evaluate(&chunk).unwrap(),

@@ -216,6 +216,10 @@ pub fn positions(like: &Datum, index: &Datum, pick: bool, n_events: usize) -> Re
     })
 }
 
+const LISTS_DIFFER: &str =
+    "the fields of a collection have different numbers of entries per event \
+     (all fields of one collection must share one counter)";
+
 /// `data` at [`positions`]: a jagged result for list positions; for one position per event a float
 /// result with NaN where the element is missing, or a boolean one with false (the type checker widens
 /// integers to float).
@@ -231,12 +235,7 @@ pub fn gather(data: &Datum, positions: &Datum) -> Result<Datum> {
     let c = data.column()?;
     match c.offsets() {
         Some(o) if Arc::ptr_eq(o, source) || o == source => {}
-        _ => {
-            return Err(Error::data(
-                "the fields of a collection have different numbers of entries per event \
-                 (all fields of one collection must share one counter)",
-            ))
-        }
+        _ => return Err(Error::data(LISTS_DIFFER)),
     }
     match offsets {
         Some(o) => {
@@ -299,6 +298,21 @@ pub fn unmask(positions: &Datum, mask: &Datum) -> Result<Datum> {
         offsets: None,
         source: before.clone(),
     })
+}
+
+/// `data` at some of its list positions (a block of a gather's positions, none missing), as flat
+/// values: a gather evaluated inside a fused element-wise group.
+pub fn gather_flat(data: &Datum, positions: &Datum) -> Result<Datum> {
+    let Datum::Positions { pos, source, .. } = positions else {
+        return Err(internal("gather without positions"));
+    };
+    let c = data.column()?;
+    match c.offsets() {
+        Some(o) if Arc::ptr_eq(o, source) || o == source => {}
+        _ => return Err(Error::data(LISTS_DIFFER)),
+    }
+    let out = with_values!(c.values(), v => gather_all(v, pos));
+    Ok(Datum::Col(Column::from_parts(out, None)))
 }
 
 fn gather_all<T: Element>(v: &[T], pos: &[i64]) -> Values {
