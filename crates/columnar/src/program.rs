@@ -74,6 +74,12 @@ pub enum Node {
         positions: NodeId,
         mask: NodeId,
     },
+    /// One position per event (`pick`) into the values gathered at list positions `inner`, as a
+    /// position into the values `inner` gathered from (see [`unmask_gathers`]).
+    Compose {
+        inner: NodeId,
+        pick: NodeId,
+    },
     Reduce(ReduceOp, NodeId),
     /// A reduction of values over the pairs of `cartesian(a, b)` that share member `slot`'s object.
     GroupReduce {
@@ -132,7 +138,8 @@ impl Node {
             | Node::Unmask {
                 positions: a,
                 mask: b,
-            } => vec![a, b],
+            }
+            | Node::Compose { inner: a, pick: b } => vec![a, b],
             Node::GroupReduce { data, a, b, .. } => vec![data, a, b],
             Node::SliceMask { like, start, stop } => {
                 std::iter::once(like).chain(start).chain(stop).collect()
@@ -178,7 +185,8 @@ impl Node {
             | Node::Unmask {
                 positions: a,
                 mask: b,
-            } => {
+            }
+            | Node::Compose { inner: a, pick: b } => {
                 *a = f(*a);
                 *b = f(*b);
             }
@@ -207,34 +215,61 @@ impl Node {
     }
 }
 
-/// Rewrites every pick of one value per event from a masked column, `Gather(Mask(x, m), p)` with `p`
-/// one position per event, into a pick from the column itself, `Gather(x, Unmask(p, m))`. Picking
-/// one object out of a selection (`tri[has_b][argmax(...)]`) then moves one value per event instead of
-/// masking every field of every object first; the unmasked positions are found once for all the
-/// fields, and a mask no longer used is not computed at all. Gathers of whole lists keep their mask:
-/// there the mask is smaller than the positions. Node ids are renumbered (children keep smaller ids).
+/// Rewrites every pick of one value per event (`Gather(_, p)`, `p` one position per event) from a
+/// masked or a gathered column into a pick from the column underneath:
+/// `Gather(Mask(x, m), p)` becomes `Gather(x, Unmask(p, m))`, and `Gather(Gather(x, q), p)` with `q`
+/// list positions becomes `Gather(x, Compose(q, p))`. Picking one object out of a selection of
+/// combinations (`tri[has_b][argmax(...)]`, then its four-momentum) then moves one value per event,
+/// instead of masking or gathering every field of every combination first; the new positions are
+/// found once for all the fields, and a mask or gather no longer used is not computed at all (or
+/// runs inside a fused chain). Gathers of whole lists keep their mask: there the mask is smaller
+/// than the positions. Node ids are renumbered (children keep smaller ids).
 fn unmask_gathers(
     nodes: Vec<Node>,
     outputs: Vec<(String, NodeId, Type)>,
 ) -> (Vec<Node>, Vec<(String, NodeId, Type)>) {
+    fn is_pick(nodes: &[Node], id: NodeId) -> bool {
+        matches!(
+            nodes[id],
+            Node::Positions { pick: true, .. } | Node::Unmask { .. } | Node::Compose { .. }
+        )
+    }
+    fn add(out: &mut Vec<Node>, made: &mut HashMap<Node, NodeId>, node: Node) -> NodeId {
+        *made.entry(node.clone()).or_insert_with(|| {
+            out.push(node);
+            out.len() - 1
+        })
+    }
     let mut out: Vec<Node> = Vec::with_capacity(nodes.len());
     let mut new_id: Vec<NodeId> = Vec::with_capacity(nodes.len());
-    let mut unmasked: HashMap<(NodeId, NodeId), NodeId> = HashMap::new();
+    let mut made: HashMap<Node, NodeId> = HashMap::new();
     for node in &nodes {
         let mut n = node.map_children(|c| new_id[c]);
-        if let Node::Gather { data, positions } = n {
-            let pick = matches!(out[positions], Node::Positions { pick: true, .. });
-            if let (true, Node::Mask { data: x, mask, .. }) = (pick, &out[data]) {
-                let (x, mask) = (*x, *mask);
-                let u = *unmasked.entry((positions, mask)).or_insert_with(|| {
-                    out.push(Node::Unmask { positions, mask });
-                    out.len() - 1
-                });
-                n = Node::Gather {
-                    data: x,
-                    positions: u,
-                };
+        while let Node::Gather { data, positions } = n {
+            if !is_pick(&out, positions) {
+                break;
             }
+            n = match out[data] {
+                Node::Mask { data: x, mask, .. } => Node::Gather {
+                    data: x,
+                    positions: add(&mut out, &mut made, Node::Unmask { positions, mask }),
+                },
+                Node::Gather {
+                    data: x,
+                    positions: inner,
+                } if matches!(out[inner], Node::Positions { pick: false, .. }) => Node::Gather {
+                    data: x,
+                    positions: add(
+                        &mut out,
+                        &mut made,
+                        Node::Compose {
+                            inner,
+                            pick: positions,
+                        },
+                    ),
+                },
+                _ => break,
+            };
         }
         new_id.push(out.len());
         out.push(n);
@@ -744,6 +779,7 @@ impl Program {
             }
             Node::Gather { data, positions } => jagged::gather(get(*data)?, get(*positions)?)?,
             Node::Unmask { positions, mask } => jagged::unmask(get(*positions)?, get(*mask)?)?,
+            Node::Compose { inner, pick } => jagged::compose(get(*inner)?, get(*pick)?)?,
             Node::Reduce(op, a) => reduce::reduce(*op, get(*a)?)?,
             Node::GroupReduce {
                 op,

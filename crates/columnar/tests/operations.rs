@@ -1267,6 +1267,9 @@ fn picking_from_a_selection_and_gathers_in_fused_chains() {
     let p = b.build();
     let steps = p.profile(&chunk).unwrap();
     assert!(steps.iter().any(|(what, _)| what.starts_with("Unmask")));
+    // The picked triplet's jets' four-momenta come straight from the jets' (no gather of every
+    // triplet's first, second and third jet first).
+    assert!(steps.iter().any(|(what, _)| what.starts_with("Compose")));
     // The b-tags of the triplets' jets are gathered block by block inside the fused `max`.
     assert!(steps
         .iter()

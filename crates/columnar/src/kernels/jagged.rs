@@ -216,6 +216,38 @@ pub fn positions(like: &Datum, index: &Datum, pick: bool, n_events: usize) -> Re
     })
 }
 
+/// One position per event (`pick`, -1: none) into the values gathered at list positions `inner`,
+/// made a position into the values `inner` gathers from.
+pub fn compose(inner: &Datum, pick: &Datum) -> Result<Datum> {
+    let (
+        Datum::Positions {
+            pos: inner_pos,
+            offsets: Some(inner_lists),
+            source,
+        },
+        Datum::Positions {
+            pos,
+            offsets: None,
+            source: picked_from,
+        },
+    ) = (inner, pick)
+    else {
+        return Err(internal("compose of positions of the wrong kinds"));
+    };
+    if !(Arc::ptr_eq(inner_lists, picked_from) || inner_lists == picked_from) {
+        return Err(internal("compose: the pick is not into the gathered lists"));
+    }
+    let composed = pos
+        .iter()
+        .map(|&p| if p < 0 { -1 } else { inner_pos[p as usize] })
+        .collect();
+    Ok(Datum::Positions {
+        pos: Arc::new(composed),
+        offsets: None,
+        source: source.clone(),
+    })
+}
+
 const LISTS_DIFFER: &str =
     "the fields of a collection have different numbers of entries per event \
      (all fields of one collection must share one counter)";
