@@ -107,6 +107,13 @@ pub enum Node {
         comb: NodeId,
         slot: usize,
     },
+    /// The flat positions in `like`'s lists of member `slot` of every combination: what
+    /// `Positions` of a `Slot` gives, without the slot's local indices in between.
+    SlotPositions {
+        comb: NodeId,
+        slot: usize,
+        like: NodeId,
+    },
 }
 
 impl Node {
@@ -139,7 +146,10 @@ impl Node {
                 positions: a,
                 mask: b,
             }
-            | Node::Compose { inner: a, pick: b } => vec![a, b],
+            | Node::Compose { inner: a, pick: b }
+            | Node::SlotPositions {
+                comb: a, like: b, ..
+            } => vec![a, b],
             Node::GroupReduce { data, a, b, .. } => vec![data, a, b],
             Node::SliceMask { like, start, stop } => {
                 std::iter::once(like).chain(start).chain(stop).collect()
@@ -186,7 +196,10 @@ impl Node {
                 positions: a,
                 mask: b,
             }
-            | Node::Compose { inner: a, pick: b } => {
+            | Node::Compose { inner: a, pick: b }
+            | Node::SlotPositions {
+                comb: a, like: b, ..
+            } => {
                 *a = f(*a);
                 *b = f(*b);
             }
@@ -245,6 +258,16 @@ fn unmask_gathers(
     let mut made: HashMap<Node, NodeId> = HashMap::new();
     for node in &nodes {
         let mut n = node.map_children(|c| new_id[c]);
+        if let Node::Positions {
+            like,
+            index,
+            pick: false,
+        } = n
+        {
+            if let Node::Slot { comb, slot } = out[index] {
+                n = Node::SlotPositions { comb, slot, like };
+            }
+        }
         while let Node::Gather { data, positions } = n {
             if !is_pick(&out, positions) {
                 break;
@@ -257,17 +280,23 @@ fn unmask_gathers(
                 Node::Gather {
                     data: x,
                     positions: inner,
-                } if matches!(out[inner], Node::Positions { pick: false, .. }) => Node::Gather {
-                    data: x,
-                    positions: add(
-                        &mut out,
-                        &mut made,
-                        Node::Compose {
-                            inner,
-                            pick: positions,
-                        },
-                    ),
-                },
+                } if matches!(
+                    out[inner],
+                    Node::Positions { pick: false, .. } | Node::SlotPositions { .. }
+                ) =>
+                {
+                    Node::Gather {
+                        data: x,
+                        positions: add(
+                            &mut out,
+                            &mut made,
+                            Node::Compose {
+                                inner,
+                                pick: positions,
+                            },
+                        ),
+                    }
+                }
                 _ => break,
             };
         }
@@ -369,7 +398,7 @@ fn fusable(node: &Node) -> bool {
 /// materialised for the whole chunk.
 fn list_gather(nodes: &[Node], n: NodeId) -> bool {
     matches!(nodes[n], Node::Gather { positions, .. }
-        if matches!(nodes[positions], Node::Positions { pick: false, .. }))
+        if matches!(nodes[positions], Node::Positions { pick: false, .. } | Node::SlotPositions { .. }))
 }
 
 impl Program {
@@ -793,6 +822,9 @@ impl Program {
             Node::Combinations { like, k } => combinations::combinations(get(*like)?, *k)?,
             Node::Cartesian { a, b } => combinations::cartesian(get(*a)?, get(*b)?)?,
             Node::Slot { comb, slot } => combinations::slot(get(*comb)?, *slot)?,
+            Node::SlotPositions { comb, slot, like } => {
+                combinations::slot_positions(get(*comb)?, *slot, get(*like)?)?
+            }
         })
     }
 }

@@ -1270,6 +1270,8 @@ fn picking_from_a_selection_and_gathers_in_fused_chains() {
     // The picked triplet's jets' four-momenta come straight from the jets' (no gather of every
     // triplet's first, second and third jet first).
     assert!(steps.iter().any(|(what, _)| what.starts_with("Compose")));
+    // A combination member's positions come straight from the combinations.
+    assert!(steps.iter().any(|(what, _)| what.starts_with("SlotPositions")));
     // The b-tags of the triplets' jets are gathered block by block inside the fused `max`.
     assert!(steps
         .iter()

@@ -155,6 +155,42 @@ pub fn slot(comb: &Datum, slot: usize) -> Result<Datum> {
     )))
 }
 
+/// The flat positions in `like`'s lists of member `slot` of every combination (as `Positions` of
+/// [`slot`]'s local indices, which combinations keep in range).
+pub fn slot_positions(comb: &Datum, slot: usize, like: &Datum) -> Result<Datum> {
+    let Datum::Comb {
+        k,
+        indices,
+        offsets,
+    } = comb
+    else {
+        return Err(internal("slot of a non-combination"));
+    };
+    let lists = like
+        .offsets()
+        .ok_or_else(|| internal("positions in non-jagged data"))?;
+    if lists.len() != offsets.len() {
+        return Err(internal("slot positions: different numbers of events"));
+    }
+    let mut pos = Vec::with_capacity(*offsets.last().unwrap_or(&0) as usize);
+    for (ev, w) in offsets.windows(2).enumerate() {
+        let start = lists[ev] as i64;
+        let members = &indices[w[0] as usize * k..w[1] as usize * k];
+        pos.extend(
+            members
+                .iter()
+                .skip(slot)
+                .step_by(*k)
+                .map(|&i| start + i as i64),
+        );
+    }
+    Ok(Datum::Positions {
+        pos: Arc::new(pos),
+        offsets: Some(offsets.clone()),
+        source: lists.clone(),
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
