@@ -377,3 +377,93 @@ fn every_single_byte_flip_is_an_error_or_a_value_never_a_panic() {
         }
     }
 }
+
+#[test]
+fn variant_switch_columns_point_into_their_alternatives() {
+    use hepkey_root::rntuple::{ColumnValues, Role};
+    let file = RootFile::open(
+        shared()
+            .join("data/root")
+            .join("test_stl_containers_rntuple_v1-0-0-0.root"),
+    )
+    .unwrap();
+    let ntuple = RNTuple::open(&file, "ntuple").unwrap();
+    let all = 0..ntuple.clusters.len();
+    let variant = ntuple
+        .fields()
+        .iter()
+        .find(|f| f.name == "variant_int32_string")
+        .expect("variant field");
+    assert_eq!(variant.role, Role::Variant);
+    let switch_column = ntuple.schema.field_columns(variant.id, 0)[0];
+    let ColumnValues::Switch(switch) = ntuple.read_column(switch_column, all.clone()).unwrap()
+    else {
+        panic!("a variant's column is a switch column");
+    };
+    assert_eq!(switch.len() as u64, ntuple.entries());
+    // Every alternative holds exactly the elements the switch points to, and
+    // the indices count up within each alternative.
+    for (k, &alternative) in variant.children.iter().enumerate() {
+        let tag = k as u32 + 1;
+        let principal = ntuple.schema.field_columns(alternative, 0)[0];
+        let stored = ntuple.read_column(principal, all.clone()).unwrap().len();
+        let indices: Vec<u64> = switch
+            .iter()
+            .filter(|s| s.tag == tag)
+            .map(|s| s.index)
+            .collect();
+        assert_eq!(indices.len(), stored, "alternative {tag}");
+        assert!(indices.iter().enumerate().all(|(i, &x)| x == i as u64));
+    }
+    assert!(switch
+        .iter()
+        .all(|s| (1..=variant.children.len() as u32).contains(&s.tag)));
+}
+
+#[test]
+fn reading_cluster_by_cluster_gives_the_same_columns_as_reading_all() {
+    use hepkey_root::rntuple::ColumnValues;
+    let file = RootFile::open(
+        shared()
+            .join("data/root")
+            .join("test_multiple_cluster_groups_rntuple_v1-0-0-0.root"),
+    )
+    .unwrap();
+    let ntuple = RNTuple::open(&file, "ntuple").unwrap();
+    assert_eq!(ntuple.groups.len(), 3);
+    let n_clusters = ntuple.clusters.len();
+    assert!(n_clusters > 3);
+    for column in 0..ntuple.columns().len() {
+        let whole = ntuple.read_column(column, 0..n_clusters).unwrap();
+        let mut pieces = ntuple.read_column(column, 0..0).unwrap();
+        for c in 0..n_clusters {
+            let piece = ntuple.read_column(column, c..c + 1).unwrap();
+            if let ColumnValues::Offsets(o) = &piece {
+                assert_eq!(o[0], 0, "offsets start at 0 in every range");
+            }
+            // Offsets of later ranges continue from the end of the earlier.
+            match (&mut pieces, piece) {
+                (ColumnValues::Offsets(all), ColumnValues::Offsets(o)) => {
+                    let base = *all.last().unwrap();
+                    all.extend(o.into_iter().skip(1).map(|x| x + base));
+                }
+                (ColumnValues::I32(all), ColumnValues::I32(v)) => all.extend(v),
+                (ColumnValues::I16(all), ColumnValues::I16(v)) => all.extend(v),
+                (other, piece) => panic!("unexpected kinds {other:?} {piece:?}"),
+            }
+        }
+        assert_eq!(pieces, whole, "column {column}");
+    }
+    // Entry ranges map to the clusters that hold them.
+    let last = ntuple.clusters.last().unwrap();
+    assert_eq!(
+        ntuple.clusters_for_entries(last.first_entry..last.first_entry + 1),
+        n_clusters - 1..n_clusters
+    );
+    assert_eq!(
+        ntuple.clusters_for_entries(0..ntuple.entries()),
+        0..n_clusters
+    );
+    assert!(ntuple.read_column(99, 0..1).is_err());
+    assert!(ntuple.read_column(0, 0..n_clusters + 1).is_err());
+}

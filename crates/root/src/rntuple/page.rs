@@ -213,6 +213,86 @@ pub(crate) fn decode_page(data: &[u8], n: usize, column: &ColumnDescription) -> 
 mod tests {
     use super::*;
 
+    fn column(column_type: ColumnType, bits: u16) -> ColumnDescription {
+        ColumnDescription {
+            id: 0,
+            column_type,
+            bits_on_storage: bits,
+            field: 0,
+            representation: 0,
+            first_element: 0,
+            value_range: Some((-1.0, 1.0)),
+            index_in_field: 0,
+        }
+    }
+
+    /// Byte planes of little-endian elements (what split columns store).
+    fn split(elements: &[&[u8]]) -> Vec<u8> {
+        let width = elements[0].len();
+        (0..width)
+            .flat_map(|b| elements.iter().map(move |e| e[b]))
+            .collect()
+    }
+
+    #[test]
+    fn split_index_pages_undo_delta_encoding() {
+        // Collections of sizes 3, 2, 0, 5: offsets 3, 5, 5, 10 stored as the
+        // first value and then differences.
+        let deltas = [3u32, 2, 0, 5].map(u32::to_le_bytes);
+        let data = split(&deltas.iter().map(|d| &d[..]).collect::<Vec<_>>());
+        let values = decode_page(&data, 4, &column(ColumnType::SplitIndex32, 32));
+        assert_eq!(values, ColumnValues::Offsets(vec![0, 3, 5, 5, 10]));
+    }
+
+    #[test]
+    fn plain_index_pages_are_offsets_as_stored() {
+        let data: Vec<u8> = [3u64, 5, 5].iter().flat_map(|x| x.to_le_bytes()).collect();
+        let values = decode_page(&data, 3, &column(ColumnType::Index64, 64));
+        assert_eq!(values, ColumnValues::Offsets(vec![0, 3, 5, 5]));
+    }
+
+    #[test]
+    fn split_signed_integers_undo_zigzag() {
+        // -2, 1 zigzag to 3, 2.
+        let data = split(&[&3u16.to_le_bytes(), &2u16.to_le_bytes()]);
+        let values = decode_page(&data, 2, &column(ColumnType::SplitInt16, 16));
+        assert_eq!(values, ColumnValues::I16(vec![-2, 1]));
+    }
+
+    #[test]
+    fn plain_doubles_and_halves() {
+        let data: Vec<u8> = [1.5f64, -2.0]
+            .iter()
+            .flat_map(|x| x.to_le_bytes())
+            .collect();
+        let values = decode_page(&data, 2, &column(ColumnType::Real64, 64));
+        assert_eq!(values, ColumnValues::F64(vec![1.5, -2.0]));
+        let halves = split(&[&0x3c00u16.to_le_bytes(), &0xc000u16.to_le_bytes()]);
+        let values = decode_page(&halves, 2, &column(ColumnType::SplitReal16, 16));
+        assert_eq!(values, ColumnValues::F32(vec![1.0, -2.0]));
+    }
+
+    #[test]
+    fn bits_are_least_significant_first() {
+        let values = decode_page(&[0b0000_0101, 0b1], 9, &column(ColumnType::Bit, 1));
+        let expected = [true, false, true, false, false, false, false, false, true];
+        assert_eq!(values, ColumnValues::Bool(expected.to_vec()));
+    }
+
+    #[test]
+    fn quantized_floats_span_their_range() {
+        // Two 4-bit values: 0 and 15, the ends of the range [-1, 1].
+        let values = decode_page(&[0xf0], 2, &column(ColumnType::Real32Quant, 4));
+        assert_eq!(values, ColumnValues::F32(vec![-1.0, 1.0]));
+    }
+
+    #[test]
+    fn truncated_floats_keep_the_top_bits() {
+        // 1.0f32 is 0x3f80_0000; its top 12 bits are 0x3f8.
+        let values = decode_page(&[0xf8, 0x03], 1, &column(ColumnType::Real32Trunc, 12));
+        assert_eq!(values, ColumnValues::F32(vec![1.0]));
+    }
+
     #[test]
     fn unsplit_restores_element_bytes() {
         // Elements 0x0201, 0x0403 stored as planes [01 03] [02 04].

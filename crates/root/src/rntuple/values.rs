@@ -191,3 +191,29 @@ impl ColumnValues {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn offsets_continue_across_pages_and_shift_across_clusters() {
+        // Offsets are relative to the cluster: the second page of a cluster
+        // continues, the next cluster restarts at 0.
+        let mut cluster = ColumnValues::Offsets(vec![0, 2, 3]);
+        cluster.append_page(ColumnValues::Offsets(vec![0, 5]));
+        assert_eq!(cluster, ColumnValues::Offsets(vec![0, 2, 3, 5]));
+        let mut all = ColumnValues::empty(ElementKind::Index);
+        all.append(cluster);
+        all.append(ColumnValues::Offsets(vec![0, 1, 4]));
+        assert_eq!(all, ColumnValues::Offsets(vec![0, 2, 3, 5, 6, 9]));
+        assert_eq!(all.len(), 5);
+    }
+
+    #[test]
+    fn zeros_of_late_offset_columns_are_empty_collections() {
+        let mut v = ColumnValues::Offsets(vec![0, 2]);
+        v.push_zeros(2);
+        assert_eq!(v, ColumnValues::Offsets(vec![0, 2, 2, 2]));
+    }
+}
