@@ -14,7 +14,7 @@ use super::anchor::EnvelopeLink;
 use super::envelope::{read_envelope_link, read_locator, Locator};
 use super::reader::Reader;
 use super::schema::{read_schema_lists, SchemaPart};
-use crate::error::{Error, Result};
+use crate::error::Result;
 
 /// One cluster group of the footer: its entry range and page list.
 #[derive(Clone, Debug)]
@@ -111,9 +111,7 @@ pub(crate) fn read_page_list(r: &mut Reader, header_checksum: u64) -> Result<Vec
         let word = s.u64()?;
         let flags = word >> 56;
         if flags & 0x01 != 0 {
-            return Err(Error::Unsupported(
-                "sharded clusters (cluster flag 0x01)".into(),
-            ));
+            return Err(s.unsupported("sharded clusters (cluster flag 0x01)"));
         }
         Ok((first_entry, word & ((1 << 56) - 1)))
     })?;

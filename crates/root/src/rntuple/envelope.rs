@@ -56,7 +56,7 @@ pub(crate) fn read_locator(r: &mut Reader) -> Result<Locator> {
         let offset = r.u64()?;
         return Ok(Locator { offset, stored_len });
     }
-    Err(Error::Unsupported(format!(
+    Err(r.unsupported(format!(
         "locator of type {kind} (only on-file locators are read)"
     )))
 }

@@ -87,12 +87,13 @@ impl RNTuple {
                 key.class_name
             )));
         }
-        Self::open_anchor(file, &key).with_context(|| what.clone())
+        // Every error below names the file and the RNTuple itself.
+        Self::open_anchor(file, &key)
     }
 
     fn open_anchor(file: &RootFile, key: &crate::key::Key) -> Result<RNTuple> {
         let what = format!("{}: RNTuple {}", file.name(), key.name);
-        let anchor = Anchor::parse(&file.object_bytes(key)?)?;
+        let anchor = Anchor::parse(&file.object_bytes(key)?).with_context(|| what.clone())?;
         let source = file.source().clone();
         let max_key = anchor.max_key_size;
 
@@ -126,7 +127,8 @@ impl RNTuple {
             header_schema.fields.len(),
             header_schema.columns.len(),
         )?;
-        let schema = Schema::build(header_schema, footer.extension)?;
+        let schema = Schema::build(header_schema, footer.extension)
+            .with_context(|| format!("{what}: schema"))?;
 
         let mut all_clusters = Vec::new();
         for (i, group) in footer.groups.iter().enumerate() {

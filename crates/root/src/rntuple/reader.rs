@@ -27,6 +27,11 @@ impl<'a> Reader<'a> {
         Error::format(format!("{} at byte {}: {msg}", self.what, self.pos))
     }
 
+    /// A feature this reader does not know, naming the envelope.
+    pub(crate) fn unsupported(&self, msg: impl std::fmt::Display) -> Error {
+        Error::Unsupported(format!("{} at byte {}: {msg}", self.what, self.pos))
+    }
+
     pub(crate) fn remaining(&self) -> usize {
         self.data.len() - self.pos
     }
@@ -82,9 +87,8 @@ impl<'a> Reader<'a> {
         loop {
             let word = self.u64()?;
             if word & !(1 << 63) != 0 {
-                return Err(Error::Unsupported(format!(
-                    "{}: unknown feature flags {word:#x} (written by a newer RNTuple format)",
-                    self.what
+                return Err(self.unsupported(format!(
+                    "unknown feature flags {word:#x} (written by a newer RNTuple format)"
                 )));
             }
             if word >> 63 == 0 {

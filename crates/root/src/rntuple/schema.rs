@@ -158,7 +158,7 @@ fn read_field(r: &mut Reader, id: usize) -> Result<FieldDescription> {
     let field_version = r.u32()?;
     let type_version = r.u32()?;
     let parent = r.u32()? as usize;
-    let role = Role::from_code(r.u16()?)?;
+    let role = Role::from_code(r.u16()?).map_err(|e| r.unsupported(e))?;
     let flags = r.u16()?;
     let name = r.string()?;
     let type_name = r.string()?;
@@ -203,7 +203,7 @@ fn read_column(r: &mut Reader, id: usize) -> Result<ColumnDescription> {
     let field = r.u32()? as usize;
     let flags = r.u16()?;
     let representation = r.u16()?;
-    let column_type = ColumnType::from_code(code).map_err(|e| r.error(e))?;
+    let column_type = ColumnType::from_code(code).map_err(|e| r.unsupported(e))?;
     column_type
         .check_bits(bits_on_storage)
         .map_err(|e| r.error(e))?;
