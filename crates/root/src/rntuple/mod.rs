@@ -11,8 +11,9 @@
 //!   fields and columns created while writing (schema extension).
 //! - [`clusters`]: the footer lists cluster groups, each with a page list
 //!   envelope giving, per cluster and column, the pages and their locations.
-//! - [`page`] and [`column_type`]: pages are read, checksummed, decompressed
-//!   (the crate's [`compression`](crate::compression)) and decoded.
+//! - `page` and [`column_type`]: pages are read, checksummed, decompressed
+//!   (the crate's [`compression`](crate::compression)) and decoded into
+//!   [`ColumnValues`] by [`RNTuple::read_column`].
 //! - [`leaves`]: the leaf fields under uproot's dotted names, with their
 //!   values and per-depth offsets.
 //!
@@ -30,7 +31,7 @@ pub mod clusters;
 pub mod column_type;
 pub mod envelope;
 pub mod leaves;
-pub mod page;
+mod page;
 mod reader;
 pub mod schema;
 pub mod values;

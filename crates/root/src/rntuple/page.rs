@@ -38,7 +38,9 @@ pub(crate) fn read_page_bytes(
         .page_bytes(page.elements as u64, column.bits_on_storage)
         .ok_or_else(|| Error::format(format!("{what}: page size overflows")))?;
     let stored_len = page.locator.stored_len;
-    let with_checksum = stored_len + if page.has_checksum { 8 } else { 0 };
+    let with_checksum = stored_len
+        .checked_add(if page.has_checksum { 8 } else { 0 })
+        .ok_or_else(|| Error::format(format!("{what}: page size {stored_len} overflows")))?;
     let raw = read_range(
         source,
         page.locator.offset,
