@@ -48,6 +48,7 @@ use crate::file::RootFile;
 use crate::source::ByteSource;
 use envelope::EnvelopeKind;
 use reader::Reader;
+use std::collections::HashMap;
 use std::ops::Range;
 use std::sync::Arc;
 
@@ -328,6 +329,7 @@ impl RNTuple {
         }
         let leading_zeros = self.leading_zeros(column)?;
         let mut out = ColumnValues::empty(desc.column_type.kind());
+        let mut alternative_items = HashMap::<u32, u64>::new();
         for c in clusters {
             let what = format!("{}: column {column} in cluster {c}", self.what);
             let mut part = ColumnValues::empty(desc.column_type.kind());
@@ -363,11 +365,31 @@ impl RNTuple {
                 filled.append_page(part);
                 part = filled;
             }
+            // Switch indices count each alternative's items from 0 in every
+            // cluster: continue them from the earlier clusters' items.
+            if let ColumnValues::Switch(values) = &mut part {
+                shift_switch_indices(values, &mut alternative_items);
+            }
             // Offsets restart at 0 in every cluster: `append` shifts them by
             // the end of the previous cluster.
             out.append(part);
         }
         Ok(out)
+    }
+}
+
+/// Shifts one cluster's switch indices by the items each alternative (tag)
+/// had in the clusters before, then counts this cluster's items.
+fn shift_switch_indices(values: &mut [SwitchValue], items_before: &mut HashMap<u32, u64>) {
+    let mut items_here = HashMap::<u32, u64>::new();
+    for v in values.iter_mut().filter(|v| v.tag != 0) {
+        v.index = v
+            .index
+            .wrapping_add(items_before.get(&v.tag).copied().unwrap_or(0));
+        *items_here.entry(v.tag).or_default() += 1;
+    }
+    for (tag, n) in items_here {
+        *items_before.entry(tag).or_default() += n;
     }
 }
 
@@ -380,5 +402,22 @@ impl std::fmt::Debug for RNTuple {
             .field("columns", &self.schema.columns.len())
             .field("clusters", &self.clusters.len())
             .finish()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn switch_indices_continue_across_clusters_per_alternative() {
+        let v = |index, tag| SwitchValue { index, tag };
+        let mut items = HashMap::new();
+        let mut first = vec![v(0, 1), v(0, 2), v(1, 1)];
+        shift_switch_indices(&mut first, &mut items);
+        assert_eq!(first, vec![v(0, 1), v(0, 2), v(1, 1)]);
+        let mut second = vec![v(0, 2), v(0, 1), v(0, 0)];
+        shift_switch_indices(&mut second, &mut items);
+        assert_eq!(second, vec![v(1, 2), v(2, 1), v(0, 0)]);
     }
 }

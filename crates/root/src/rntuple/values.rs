@@ -4,8 +4,11 @@
 use super::column_type::ElementKind;
 
 /// One element of a variant's switch column: which alternative (`tag`,
-/// 1-based; 0 is the invalid state) and the element index in that
-/// alternative's column (relative to the cluster, as stored).
+/// 1-based; 0 is the invalid state) and the item index in that
+/// alternative. Stored relative to the cluster; [`RNTuple::read_column`]
+/// makes it count from the start of the clusters read.
+///
+/// [`RNTuple::read_column`]: super::RNTuple::read_column
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct SwitchValue {
     pub index: u64,
@@ -147,7 +150,8 @@ impl ColumnValues {
     }
 
     /// Appends the next cluster's values (offsets shifted by the last
-    /// offset so far); a different kind (another
+    /// offset so far; switch indices are shifted by `read_column`, which
+    /// counts each alternative's items); a different kind (another
     /// column representation in some clusters) is converted through f64.
     pub(crate) fn append(&mut self, other: ColumnValues) {
         match (self, other) {
