@@ -327,7 +327,7 @@ impl Schema {
         })
     }
 
-    /// The IDs of the top-level fields.
+    /// The top-level fields, in field ID order.
     pub fn top_level(&self) -> impl Iterator<Item = &FieldDescription> {
         self.fields.iter().filter(|f| f.parent.is_none())
     }
