@@ -26,6 +26,7 @@ pub mod file;
 pub mod hist;
 pub mod key;
 pub mod memory;
+pub mod rntuple;
 mod serialisation;
 pub mod source;
 pub mod streamers;
