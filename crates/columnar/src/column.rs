@@ -9,8 +9,8 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 
 pub(crate) use hepkey_column::cast_slice;
-pub use hepkey_column::{Element, Offsets, Values};
 use hepkey_column::Array;
+pub use hepkey_column::{Element, Offsets, Values};
 
 use crate::dtype::{DType, Type};
 use crate::error::{Error, Result};

@@ -2,7 +2,7 @@
 //!
 //! Reads CERN ROOT files: the file structure (header, directories, keys,
 //! streamer infos, compressed blocks), TTree branches into typed columns
-//! ([`Array`]), and histograms.
+//! ([`Array`] of the `hepkey-column` crate, re-exported as [`column`]), and histograms.
 //!
 //! ```no_run
 //! let file = hepkey_root::RootFile::open("uproot-HZZ.root")?;
@@ -16,7 +16,6 @@
 //! (big-endian decoding), [`key`]/[`directory`]/[`file`], [`streamers`],
 //! [`tree`] (models, interpretations, baskets, decoding), [`hist`].
 
-pub mod array;
 pub mod compression;
 pub mod containers;
 pub mod cursor;
@@ -33,8 +32,10 @@ pub mod summary;
 pub mod tree;
 pub mod write;
 
-pub use array::{Array, Values};
 pub use error::{Error, Result};
 pub use file::RootFile;
+/// The typed columns branches decode into.
+pub use hepkey_column as column;
+pub use hepkey_column::{Array, DType, Values};
 pub use hist::{read_histogram, Histogram};
 pub use tree::{Branch, Tree};

@@ -8,13 +8,13 @@ pub mod layout;
 pub mod model;
 pub mod types;
 
-use crate::array::Array;
 use crate::cursor::Cursor;
 use crate::error::{Error, Result};
 use crate::file::RootFile;
 use crate::source::ByteSource;
 use append::Appender;
 use basket::{basket_refs, read_basket, with_basket, BasketRef, RawBasket};
+use hepkey_column::{Array, DType};
 use interpretation::{interpret, Interpretation};
 use model::{BranchModel, TreeModel};
 use std::ops::Range;
@@ -42,6 +42,12 @@ impl Branch {
             Ok(i) => i.type_name(),
             Err(_) => interpretation::describe(&self.model),
         }
+    }
+
+    /// The element type of a branch that reads as numbers, and whether each entry is a list of
+    /// them; None for other branches (see [`Interpretation::numeric_type`]).
+    pub fn numeric_type(&self) -> Option<(DType, bool)> {
+        self.interpretation.as_ref().ok()?.numeric_type()
     }
 
     /// Compressed bytes of the branch's baskets (the branch's own, not
@@ -143,6 +149,15 @@ impl Tree {
     /// Every branch, top-level ones and their sub-branches, depth first.
     pub fn branches(&self) -> &[Branch] {
         &self.branches
+    }
+
+    /// Every branch that reads as numbers (one or one list per entry): its path, element type
+    /// and whether entries are lists. This is what an expression engine can use of the tree.
+    pub fn numeric_columns(&self) -> impl Iterator<Item = (&str, DType, bool)> {
+        self.branches.iter().filter_map(|b| {
+            let (dtype, jagged) = b.numeric_type()?;
+            Some((b.path.as_str(), dtype, jagged))
+        })
     }
 
     /// A branch by full path or by its own name.
