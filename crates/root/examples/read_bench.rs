@@ -13,8 +13,6 @@
 //! decompresses every basket, `decode` also decodes each basket into an array
 //! (without joining baskets); `full` (the default) is the public API.
 
-use hepkey_root::tree::basket::read_basket;
-use hepkey_root::tree::decode::decode_basket;
 use hepkey_root::{Array, RootFile, Tree, Values};
 use rayon::prelude::*;
 use std::process::ExitCode;
@@ -169,21 +167,11 @@ fn read_stage(
     let checksum = jobs
         .par_iter()
         .map(|(b, r)| -> hepkey_root::Result<f64> {
-            let raw = read_basket(source.as_ref(), &b.model, r, &b.path)?;
+            let raw = b.read_raw_basket(source.as_ref(), r)?;
             if stage == Stage::Decompress {
                 return Ok(raw.data.len() as f64);
             }
-            let interp = b
-                .interpretation
-                .as_ref()
-                .map_err(|e| hepkey_root::Error::Unsupported(e.clone()))?;
-            let array = decode_basket(
-                interp,
-                &raw.data,
-                raw.offsets.as_deref(),
-                raw.entries,
-                &b.path,
-            )?;
+            let array = b.decode_raw_basket(&raw)?;
             Ok(touch(&array))
         })
         .collect::<hepkey_root::Result<Vec<f64>>>()?

@@ -12,13 +12,13 @@
 //! # Ok::<(), hepkey_root::Error>(())
 //! ```
 //!
-//! Layers, bottom up: [`source`] (byte ranges), [`compression`], [`cursor`]
+//! Layers, bottom up: [`source`] (byte ranges), [`compression`], `cursor`
 //! (big-endian decoding), [`key`]/[`directory`]/[`file`], [`streamers`],
 //! [`tree`] (models, interpretations, baskets, decoding), [`hist`].
 
 pub mod compression;
-pub mod containers;
-pub mod cursor;
+mod containers;
+mod cursor;
 pub mod directory;
 pub mod error;
 pub mod file;

@@ -1,19 +1,21 @@
 //! TTree reading: branches into columns, for any entry range, in parallel.
 
 mod append;
-pub mod basket;
-pub mod decode;
-pub mod interpretation;
-pub mod layout;
-pub mod model;
-pub mod types;
+mod basket;
+mod decode;
+mod interpretation;
+mod layout;
+mod model;
+pub(crate) mod types;
+
+pub use basket::{BasketRef, RawBasket};
 
 use crate::cursor::Cursor;
 use crate::error::{Error, Result};
 use crate::file::RootFile;
 use crate::source::ByteSource;
 use append::Appender;
-use basket::{basket_refs, read_basket, with_basket, BasketRef, RawBasket};
+use basket::{basket_refs, read_basket, with_basket};
 use hepkey_column::{Array, DType};
 use interpretation::{interpret, Interpretation};
 use model::{BranchModel, TreeModel};
@@ -25,9 +27,9 @@ use std::sync::Arc;
 pub struct Branch {
     /// Full path: `name`, or `parent/child` for sub-branches.
     pub path: String,
-    pub model: BranchModel,
+    pub(crate) model: BranchModel,
     /// How to decode it, or why it cannot be read.
-    pub interpretation: std::result::Result<Interpretation, String>,
+    pub(crate) interpretation: std::result::Result<Interpretation, String>,
     baskets: Vec<BasketRef>,
     /// Indices (in the tree's branch list) of the direct sub-branches.
     children: Vec<usize>,
@@ -44,8 +46,35 @@ impl Branch {
         }
     }
 
+    /// Why the branch cannot be read (None when it can).
+    pub fn unreadable(&self) -> Option<&str> {
+        self.interpretation.as_ref().err().map(String::as_str)
+    }
+
+    /// Basket `r` of this branch, decompressed (the first stage of a read, exposed for
+    /// benchmarks that time the stages apart).
+    pub fn read_raw_basket(&self, source: &dyn ByteSource, r: &BasketRef) -> Result<RawBasket> {
+        read_basket(source, &self.model, r, &self.path)
+    }
+
+    /// Decodes a basket from [`Branch::read_raw_basket`] into its entries' array (the second
+    /// stage of a read).
+    pub fn decode_raw_basket(&self, raw: &RawBasket) -> Result<Array> {
+        let interp = self
+            .interpretation
+            .as_ref()
+            .map_err(|e| Error::Unsupported(e.clone()))?;
+        decode::decode_basket(
+            interp,
+            &raw.data,
+            raw.offsets.as_deref(),
+            raw.entries,
+            &self.path,
+        )
+    }
+
     /// The element type of a branch that reads as numbers, and whether each entry is a list of
-    /// them; None for other branches (see [`Interpretation::numeric_type`]).
+    /// them; None for strings, records, lists of lists and unreadable branches.
     pub fn numeric_type(&self) -> Option<(DType, bool)> {
         self.interpretation.as_ref().ok()?.numeric_type()
     }
@@ -94,7 +123,7 @@ pub struct Tree {
     file_name: String,
     /// Path of the tree in its file.
     pub path: String,
-    pub model: TreeModel,
+    pub(crate) model: TreeModel,
     branches: Vec<Branch>,
 }
 
