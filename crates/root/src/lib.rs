@@ -2,7 +2,7 @@
 //!
 //! Reads CERN ROOT files: the file structure (header, directories, keys,
 //! streamer infos, compressed blocks), TTree branches into typed columns
-//! ([`Array`] of the `hepkey-column` crate, re-exported as [`column`]), and histograms.
+//! ([`Array`] of the `hepkey-column` crate, re-exported as [`column`](mod@column)), and histograms.
 //!
 //! ```no_run
 //! let file = hepkey_root::RootFile::open("uproot-HZZ.root")?;
