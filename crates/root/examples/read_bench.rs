@@ -92,8 +92,16 @@ fn touch(array: &Array) -> f64 {
     fn values(v: &Values) -> f64 {
         match v {
             Values::Bool(x) => x.iter().filter(|&&b| b).count() as f64,
+            Values::I8(x) => x.iter().map(|&y| y as f64).sum(),
+            Values::U8(x) => x.iter().map(|&y| y as f64).sum(),
+            Values::I16(x) => x.iter().map(|&y| y as f64).sum(),
+            Values::U16(x) => x.iter().map(|&y| y as f64).sum(),
+            Values::I32(x) => x.iter().map(|&y| y as f64).sum(),
+            Values::U32(x) => x.iter().map(|&y| y as f64).sum(),
+            Values::I64(x) => x.iter().map(|&y| y as f64).sum(),
+            Values::U64(x) => x.iter().map(|&y| y as f64).sum(),
+            Values::F32(x) => x.iter().map(|&y| y as f64).sum(),
             Values::F64(x) => x.iter().sum(),
-            other => other.to_f64_vec().iter().sum(),
         }
     }
     match array {
