@@ -14,8 +14,7 @@ use super::decode::{
 use super::interpretation::Interpretation;
 use super::types::uproot_name;
 use crate::error::{Error, Result};
-use hepkey_column::DType;
-use hepkey_column::{Array, Values};
+use hepkey_column::{Array, DType, Values};
 
 /// A column under construction, for one branch.
 pub(crate) struct Appender<'a> {

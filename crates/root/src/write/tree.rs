@@ -7,8 +7,7 @@ use super::compress::{compress, Compression};
 use super::file::{key_header, key_len, DirId, FileWriter, KeySizes};
 use crate::error::{Error, Result};
 use crate::tree::types::uproot_name;
-use hepkey_column::DType;
-use hepkey_column::{Array, Leaf, Values};
+use hepkey_column::{Array, DType, Leaf, Values};
 
 /// What a branch holds.
 #[derive(Clone, Debug, PartialEq)]
