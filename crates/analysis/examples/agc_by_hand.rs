@@ -41,7 +41,7 @@ const XSEC_LUMI: f64 = 729.84 * 3378.0;
 
 /// A jagged branch of one chunk: offsets and values.
 struct Lists<T> {
-    offsets: Vec<u32>,
+    offsets: hepkey_root::column::Offsets,
     values: Vec<T>,
 }
 

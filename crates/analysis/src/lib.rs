@@ -5,7 +5,6 @@
 //! [`plan`] (compiling every expression before reading events), [`run`]
 //! (the parallel executor) and [`output`] (JSON, ROOT, plots, provenance).
 
-pub mod bridge;
 pub mod checksum;
 pub mod config;
 pub mod error;

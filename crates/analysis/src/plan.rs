@@ -2,7 +2,6 @@
 //! selections, regions, histogram values and weights of every variation,
 //! type-checked before any event is read.
 
-use crate::bridge::schema_of;
 use crate::config::{
     AnalysisFile, Expr, Number, SampleConfig, SampleKind, SumWeights, SystematicKind,
 };
@@ -462,7 +461,10 @@ fn compile_sample(
     }
     let norm = normalisation(file, sample, entries, overrides)?;
 
-    let schema = schema_of(&trees[0]);
+    let schema = trees[0]
+        .numeric_columns()
+        .map(|(name, dtype, jagged)| (name, Type { dtype, jagged }))
+        .collect();
     check_replaced_columns(file, source, sample, &schema, &tree_name)?;
     let mut b = ProgramBuilder::new(schema);
     let base_defs = b.save_definitions();

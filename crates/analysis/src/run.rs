@@ -2,7 +2,6 @@
 //! processed in parallel; their histograms and cutflows are merged in a fixed
 //! order, so the result does not depend on the number of threads.
 
-use crate::bridge::column_sharing;
 use crate::config::{AnalysisFile, HistogramConfig};
 use crate::error::{Error, Result};
 use crate::plan::{Part, SamplePlan, NOMINAL};
@@ -532,8 +531,8 @@ fn process(
     let mut chunk = Chunk::new(n);
     let mut seen = Vec::new();
     for (name, a) in names.iter().zip(arrays) {
-        let c = column_sharing(name, a, &mut seen)
-            .map_err(|e| Error::Data(format!("{}: {e}", where_())))?;
+        let c = Column::from_array(a, &mut seen)
+            .map_err(|e| Error::Data(format!("{}: branch {name:?}: {e}", where_())))?;
         chunk
             .insert(*name, c)
             .map_err(|e| Error::Data(format!("{}: {e}", where_())))?;

@@ -1,8 +1,7 @@
 //! The per-event quantities of the AGC test vectors (`events_tree200.json`)
 //! from the definitions of `examples/agc/ttbar.toml`, under each variation.
 
-use hepkey_analysis::bridge::{column, schema_of};
-use hepkey_columnar::{Chunk, Column, ProgramBuilder};
+use hepkey_columnar::{Chunk, Column, ProgramBuilder, Schema, Type};
 use hepkey_root::{RootFile, Tree};
 use serde_json::Value;
 use std::path::Path;
@@ -35,7 +34,11 @@ fn per_event_quantities_match_the_agc_test_vectors() {
         ("pt_scale_up", Some("Jet_pt * 1.03")),
         ("pt_res_up", Some("Jet_pt * float32(1 + 0.05 * normal_ppf(0.001 * (int64(Jet_pt * 1000) % 1000) + 0.0005))")),
     ];
-    let mut b = ProgramBuilder::new(schema_of(&tree));
+    let schema: Schema = tree
+        .numeric_columns()
+        .map(|(name, dtype, jagged)| (name, Type { dtype, jagged }))
+        .collect();
+    let mut b = ProgramBuilder::new(schema);
     let base = b.save_definitions();
     for (name, replace) in variations {
         b.restore_definitions(base.clone());
@@ -73,7 +76,9 @@ fn per_event_quantities_match_the_agc_test_vectors() {
     let arrays = tree.read_many(&names, 0..tree.entries()).unwrap();
     let mut chunk = Chunk::new(tree.entries() as usize);
     for (n, a) in names.iter().zip(arrays) {
-        chunk.insert(*n, column(n, a).unwrap()).unwrap();
+        chunk
+            .insert(*n, Column::from_array(a, &mut Vec::new()).unwrap())
+            .unwrap();
     }
     let out: Vec<Vec<f64>> = program.evaluate(&chunk).unwrap().iter().map(f64s).collect();
     let reference: Value = serde_json::from_str(

@@ -105,7 +105,7 @@ fn agc_without_the_lepton_requirement_reproduces_the_test_vectors() {
 
 fn read_f64(tree: &Tree, name: &str) -> Vec<f64> {
     match tree.read_all(name).unwrap() {
-        hepkey_root::Array::Flat(v) => (0..v.len()).map(|i| v.get_f64(i).unwrap()).collect(),
+        hepkey_root::Array::Flat(v) => (0..v.len()).map(|i| v.get_f64(i)).collect(),
         _ => panic!("{name} is not flat"),
     }
 }

@@ -1,7 +1,7 @@
 //! Events accumulated column by column for one file of the 2020 format.
 
 use crate::format2020::{Kind, BRANCHES};
-use hepkey_root::tree::types::Prim;
+use hepkey_root::DType;
 use hepkey_root::{Array, Values};
 
 /// One branch's data.
@@ -31,7 +31,7 @@ macro_rules! push_impl {
                     other => panic!(
                         "a {} pushed into a {} column",
                         stringify!($t),
-                        other.type_name()
+                        other.dtype()
                     ),
                 }
             }
@@ -55,10 +55,10 @@ impl Columns {
         let cols = BRANCHES
             .iter()
             .map(|(_, k)| match k {
-                Kind::Scalar(p) => Col::Scalar(p.empty()),
+                Kind::Scalar(p) => Col::Scalar(Values::empty(*p)),
                 Kind::Vector(p) => Col::Vector {
                     offsets: vec![0],
-                    values: p.empty(),
+                    values: Values::empty(*p),
                 },
             })
             .collect();
@@ -99,9 +99,9 @@ impl Columns {
                 Col::Scalar(v) => {
                     while v.len() < self.events {
                         match BRANCHES[i].1 {
-                            Kind::Scalar(Prim::F32) => 0.0f32.push_into(v),
-                            Kind::Scalar(Prim::I32) => 0i32.push_into(v),
-                            Kind::Scalar(Prim::U32) => 0u32.push_into(v),
+                            Kind::Scalar(DType::F32) => 0.0f32.push_into(v),
+                            Kind::Scalar(DType::I32) => 0i32.push_into(v),
+                            Kind::Scalar(DType::U32) => 0u32.push_into(v),
                             _ => false.push_into(v),
                         }
                     }
@@ -125,7 +125,7 @@ impl Columns {
             .map(|c| match c {
                 Col::Scalar(v) => Array::Flat(v),
                 Col::Vector { offsets, values } => Array::List {
-                    offsets,
+                    offsets: offsets.into(),
                     content: Box::new(Array::Flat(values)),
                 },
             })

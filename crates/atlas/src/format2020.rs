@@ -2,8 +2,8 @@
 //! energies in MeV, `std::vector` branches. The 81 branches, in the order
 //! and with the types of the real files (`../shared/data/atlas/data_A.4lep.root`).
 
-use hepkey_root::tree::types::Prim;
 use hepkey_root::write::BranchSpec;
+use hepkey_root::DType;
 
 /// Tree name of the 2020 release.
 pub const TREE: &str = "mini";
@@ -11,12 +11,12 @@ pub const TREE: &str = "mini";
 /// A branch of the format: a number per event, or a vector per event.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Kind {
-    Scalar(Prim),
-    Vector(Prim),
+    Scalar(DType),
+    Vector(DType),
 }
 
+use DType::{Bool as B, F32 as F, I32 as I, U32 as U};
 use Kind::{Scalar as S, Vector as V};
-use Prim::{Bool as B, F32 as F, I32 as I, U32 as U};
 
 /// Every branch of the 2020 format, in file order.
 pub const BRANCHES: [(&str, Kind); 81] = [

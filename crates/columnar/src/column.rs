@@ -8,129 +8,12 @@
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
+pub(crate) use hepkey_column::cast_slice;
+use hepkey_column::Array;
+pub use hepkey_column::{Element, Offsets, Values};
+
 use crate::dtype::{DType, Type};
 use crate::error::{Error, Result};
-
-/// A primitive element type that can live in a column.
-pub trait Element: Copy + PartialOrd + Send + Sync + 'static {
-    const DTYPE: DType;
-    fn wrap(v: Vec<Self>) -> Values;
-    fn slice(v: &Values) -> Option<&[Self]>;
-    fn to_f64(self) -> f64;
-    fn to_i128(self) -> i128;
-    fn from_f64(x: f64) -> Self;
-    fn from_i128(x: i128) -> Self;
-}
-
-macro_rules! impl_element {
-    ($t:ty, $variant:ident, float) => {
-        impl Element for $t {
-            const DTYPE: DType = DType::$variant;
-            fn wrap(v: Vec<Self>) -> Values {
-                Values::$variant(v)
-            }
-            fn slice(v: &Values) -> Option<&[Self]> {
-                match v {
-                    Values::$variant(x) => Some(x),
-                    _ => None,
-                }
-            }
-            fn to_f64(self) -> f64 {
-                self as f64
-            }
-            fn to_i128(self) -> i128 {
-                self as i128
-            }
-            fn from_f64(x: f64) -> Self {
-                x as $t
-            }
-            fn from_i128(x: i128) -> Self {
-                x as $t
-            }
-        }
-    };
-    ($t:ty, $variant:ident, int) => {
-        impl Element for $t {
-            const DTYPE: DType = DType::$variant;
-            fn wrap(v: Vec<Self>) -> Values {
-                Values::$variant(v)
-            }
-            fn slice(v: &Values) -> Option<&[Self]> {
-                match v {
-                    Values::$variant(x) => Some(x),
-                    _ => None,
-                }
-            }
-            fn to_f64(self) -> f64 {
-                self as f64
-            }
-            fn to_i128(self) -> i128 {
-                self as i128
-            }
-            // Float to integer truncates toward zero and saturates, like C casts in Rust and numpy's astype
-            // for in-range values.
-            fn from_f64(x: f64) -> Self {
-                x as $t
-            }
-            // Integer to integer wraps around, like numpy's astype.
-            fn from_i128(x: i128) -> Self {
-                x as $t
-            }
-        }
-    };
-}
-
-impl_element!(f32, F32, float);
-impl_element!(f64, F64, float);
-impl_element!(i8, I8, int);
-impl_element!(i16, I16, int);
-impl_element!(i32, I32, int);
-impl_element!(i64, I64, int);
-impl_element!(u8, U8, int);
-impl_element!(u16, U16, int);
-impl_element!(u32, U32, int);
-impl_element!(u64, U64, int);
-
-impl Element for bool {
-    const DTYPE: DType = DType::Bool;
-    fn wrap(v: Vec<Self>) -> Values {
-        Values::Bool(v)
-    }
-    fn slice(v: &Values) -> Option<&[Self]> {
-        match v {
-            Values::Bool(x) => Some(x),
-            _ => None,
-        }
-    }
-    fn to_f64(self) -> f64 {
-        self as u8 as f64
-    }
-    fn to_i128(self) -> i128 {
-        self as i128
-    }
-    fn from_f64(x: f64) -> Self {
-        x != 0.0
-    }
-    fn from_i128(x: i128) -> Self {
-        x != 0
-    }
-}
-
-/// Flat typed values.
-#[derive(Clone, Debug, PartialEq)]
-pub enum Values {
-    Bool(Vec<bool>),
-    I8(Vec<i8>),
-    I16(Vec<i16>),
-    I32(Vec<i32>),
-    I64(Vec<i64>),
-    U8(Vec<u8>),
-    U16(Vec<u16>),
-    U32(Vec<u32>),
-    U64(Vec<u64>),
-    F32(Vec<f32>),
-    F64(Vec<f64>),
-}
 
 /// Runs `$body` with `$v` bound to the typed `Vec<T>` inside a [`Values`], for every element type.
 #[macro_export]
@@ -207,69 +90,6 @@ macro_rules! with_dtype {
     };
 }
 
-impl Values {
-    pub fn dtype(&self) -> DType {
-        with_values!(self, v => element_dtype(v))
-    }
-
-    pub fn len(&self) -> usize {
-        with_values!(self, v => v.len())
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.len() == 0
-    }
-
-    /// The values as `&[T]`, if `T` is their element type.
-    pub fn as_slice<T: Element>(&self) -> Option<&[T]> {
-        T::slice(self)
-    }
-
-    /// Converts to another element type: float to integer truncates toward zero, integer to integer wraps,
-    /// anything to bool is `!= 0` (numpy's `astype`).
-    pub fn cast(&self, to: DType) -> Values {
-        if self.dtype() == to {
-            return self.clone();
-        }
-        with_values!(self, v => cast_slice(v, to))
-    }
-
-    /// All values widened to float64 (e.g. to fill a histogram).
-    pub fn to_f64_vec(&self) -> Vec<f64> {
-        with_values!(self, v => v.iter().map(|x| x.to_f64()).collect())
-    }
-
-    /// Element `i` widened to float64 (for tests and display).
-    pub fn get_f64(&self, i: usize) -> f64 {
-        with_values!(self, v => v[i].to_f64())
-    }
-}
-
-fn element_dtype<T: Element>(_: &[T]) -> DType {
-    T::DTYPE
-}
-
-pub(crate) fn cast_slice<S: Element>(v: &[S], to: DType) -> Values {
-    let via_float = S::DTYPE.is_float() || to.is_float();
-    with_dtype!(to, T => {
-        let out: Vec<T> = if via_float {
-            v.iter().map(|x| T::from_f64(x.to_f64())).collect()
-        } else {
-            v.iter().map(|x| T::from_i128(x.to_i128())).collect()
-        };
-        T::wrap(out)
-    })
-}
-
-impl<T: Element> From<Vec<T>> for Values {
-    fn from(v: Vec<T>) -> Values {
-        T::wrap(v)
-    }
-}
-
-/// Per-event offsets of a jagged column: `n_events + 1` entries, first 0, non-decreasing.
-pub type Offsets = Arc<Vec<u32>>;
-
 /// One column of a chunk: one value per event, or a list of values per event.
 #[derive(Clone, Debug)]
 pub struct Column {
@@ -319,6 +139,30 @@ impl Column {
         Column {
             values: Arc::new(T::wrap(flat)),
             offsets: Some(Arc::new(offsets)),
+        }
+    }
+
+    /// Moves a reader's array (numbers, or one list of numbers per event) into a column without
+    /// copying. A list whose offsets equal those of an earlier column in `seen` (`Jet_eta` after
+    /// `Jet_pt`) shares them, so kernels combining the two see one collection without comparing.
+    pub fn from_array(array: Array, seen: &mut Vec<Offsets>) -> Result<Column> {
+        let unsupported = || Error::data("neither numbers nor one list of numbers per entry");
+        match array {
+            Array::Flat(values) => Ok(Column::flat(values)),
+            Array::List { offsets, content } => {
+                let Array::Flat(values) = *content else {
+                    return Err(unsupported());
+                };
+                let offsets = match seen.iter().find(|o| **o == offsets) {
+                    Some(o) => o.clone(),
+                    None => {
+                        seen.push(offsets.clone());
+                        offsets
+                    }
+                };
+                Column::jagged_shared(values, offsets)
+            }
+            _ => Err(unsupported()),
         }
     }
 
@@ -513,23 +357,7 @@ fn filter_ranges<T: Element>(v: &[T], ranges: &[std::ops::Range<usize>], n: usiz
 }
 
 pub(crate) fn check_offsets(offsets: &[u32], n_values: usize) -> Result<()> {
-    if offsets.first() != Some(&0) {
-        return Err(Error::data("jagged offsets must start with 0"));
-    }
-    // A fold without early exit: it vectorises, and offsets are rarely wrong.
-    if offsets
-        .windows(2)
-        .fold(false, |back, w| back | (w[1] < w[0]))
-    {
-        return Err(Error::data("jagged offsets must not decrease"));
-    }
-    let last = *offsets.last().unwrap() as usize;
-    if last != n_values {
-        return Err(Error::data(format!(
-            "jagged offsets end at {last} but there are {n_values} values"
-        )));
-    }
-    Ok(())
+    hepkey_column::check_offsets(offsets, n_values).map_err(|e| Error::data(e.to_string()))
 }
 
 /// A chunk of events: named columns with the same number of events.
@@ -696,12 +524,20 @@ mod tests {
     }
 
     #[test]
-    fn casts_like_numpy_astype() {
-        let v = Values::from(vec![1.7f64, -1.7, 300.0]);
-        assert_eq!(v.cast(DType::I32), Values::from(vec![1i32, -1, 300]));
-        assert_eq!(v.cast(DType::U8), Values::from(vec![1u8, 0, 255]));
-        let w = Values::from(vec![300i32, -1]);
-        assert_eq!(w.cast(DType::U8), Values::from(vec![44u8, 255]));
-        assert_eq!(w.cast(DType::Bool), Values::from(vec![true, true]));
+    fn arrays_move_in_and_equal_offsets_are_shared() {
+        let pt = vec![1.0f32, 2.0, 3.0];
+        let ptr = pt.as_ptr();
+        let list = |v: Values| Array::list(vec![0, 2, 3], Array::Flat(v)).unwrap();
+        let mut seen = Vec::new();
+        let a = Column::from_array(list(pt.into()), &mut seen).unwrap();
+        let b = Column::from_array(list(vec![1u8, 2, 3].into()), &mut seen).unwrap();
+        assert_eq!(a.as_slice::<f32>().unwrap().as_ptr(), ptr);
+        assert!(Arc::ptr_eq(a.offsets().unwrap(), b.offsets().unwrap()));
+        assert_eq!(seen.len(), 1);
+        let flat = Column::from_array(Array::Flat(vec![1i64].into()), &mut seen).unwrap();
+        assert!(!flat.is_jagged());
+        assert!(Column::from_array(Array::Strings(vec!["x".into()]), &mut seen).is_err());
+        let nested = Array::list(vec![0, 2], list(vec![1i32, 2, 3].into())).unwrap();
+        assert!(Column::from_array(nested, &mut seen).is_err());
     }
 }

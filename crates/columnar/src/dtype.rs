@@ -1,4 +1,4 @@
-//! Element types of columns and the promotion rules used when two values meet in an operation.
+//! Element types of columns ([`DType`], from hepkey-column) and the promotion rules used when two values meet in an operation.
 //!
 //! The rules follow numpy 2 (NEP 50), which is what awkward and coffea users already know:
 //! * two columns: the smallest type that holds both (`float32 * float32 -> float32`,
@@ -10,95 +10,32 @@
 
 use std::fmt;
 
-/// The element type of a column.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum DType {
-    Bool,
-    I8,
-    I16,
-    I32,
-    I64,
-    U8,
-    U16,
-    U32,
-    U64,
-    F32,
-    F64,
+pub use hepkey_column::DType;
+
+/// Promotion of element types when two values meet in an operation: expression semantics, so they
+/// live here rather than with [`DType`] in hepkey-column.
+pub trait Promotion {
+    /// The common type of two columns (numpy's `result_type` for arrays).
+    fn promote(a: DType, b: DType) -> DType;
+    /// The type a weak literal of kind `lit` takes next to a column of type `col`.
+    fn promote_weak(col: DType, lit: DType) -> DType;
 }
 
-impl DType {
-    /// The name used in the expression language (`float32`, `int64`, ...), also the cast function name.
-    pub fn name(self) -> &'static str {
-        match self {
-            DType::Bool => "bool",
-            DType::I8 => "int8",
-            DType::I16 => "int16",
-            DType::I32 => "int32",
-            DType::I64 => "int64",
-            DType::U8 => "uint8",
-            DType::U16 => "uint16",
-            DType::U32 => "uint32",
-            DType::U64 => "uint64",
-            DType::F32 => "float32",
-            DType::F64 => "float64",
-        }
+fn bits(d: DType) -> usize {
+    d.size() * 8
+}
+
+fn signed_of_bits(bits: usize) -> DType {
+    match bits {
+        8 => DType::I8,
+        16 => DType::I16,
+        32 => DType::I32,
+        _ => DType::I64,
     }
+}
 
-    /// All types, in the order of their names' documentation.
-    pub const ALL: [DType; 11] = [
-        DType::Bool,
-        DType::I8,
-        DType::I16,
-        DType::I32,
-        DType::I64,
-        DType::U8,
-        DType::U16,
-        DType::U32,
-        DType::U64,
-        DType::F32,
-        DType::F64,
-    ];
-
-    pub fn from_name(name: &str) -> Option<DType> {
-        DType::ALL.into_iter().find(|d| d.name() == name)
-    }
-
-    pub fn is_float(self) -> bool {
-        matches!(self, DType::F32 | DType::F64)
-    }
-
-    pub fn is_int(self) -> bool {
-        !self.is_float() && self != DType::Bool
-    }
-
-    pub fn is_signed_int(self) -> bool {
-        matches!(self, DType::I8 | DType::I16 | DType::I32 | DType::I64)
-    }
-
-    pub fn is_unsigned_int(self) -> bool {
-        matches!(self, DType::U8 | DType::U16 | DType::U32 | DType::U64)
-    }
-
-    fn bits(self) -> u32 {
-        match self {
-            DType::Bool | DType::I8 | DType::U8 => 8,
-            DType::I16 | DType::U16 => 16,
-            DType::I32 | DType::U32 | DType::F32 => 32,
-            DType::I64 | DType::U64 | DType::F64 => 64,
-        }
-    }
-
-    fn signed_of_bits(bits: u32) -> DType {
-        match bits {
-            8 => DType::I8,
-            16 => DType::I16,
-            32 => DType::I32,
-            _ => DType::I64,
-        }
-    }
-
-    /// The common type of two columns (numpy's `result_type` for arrays).
-    pub fn promote(a: DType, b: DType) -> DType {
+impl Promotion for DType {
+    fn promote(a: DType, b: DType) -> DType {
         use DType::*;
         if a == b {
             return a;
@@ -107,7 +44,7 @@ impl DType {
             (Bool, x) | (x, Bool) => x,
             (F64, _) | (_, F64) => F64,
             (F32, x) | (x, F32) => {
-                if x.bits() <= 16 {
+                if bits(x) <= 16 {
                     F32
                 } else {
                     F64
@@ -116,17 +53,17 @@ impl DType {
             _ => {
                 let (sa, sb) = (a.is_signed_int(), b.is_signed_int());
                 if sa == sb {
-                    if a.bits() >= b.bits() {
+                    if bits(a) >= bits(b) {
                         a
                     } else {
                         b
                     }
                 } else {
                     let (s, u) = if sa { (a, b) } else { (b, a) };
-                    if s.bits() > u.bits() {
+                    if bits(s) > bits(u) {
                         s
-                    } else if u.bits() < 64 {
-                        DType::signed_of_bits(u.bits() * 2)
+                    } else if bits(u) < 64 {
+                        signed_of_bits(bits(u) * 2)
                     } else {
                         F64
                     }
@@ -135,20 +72,13 @@ impl DType {
         }
     }
 
-    /// The type a weak literal of kind `lit` takes next to a column of type `col`.
-    pub fn promote_weak(col: DType, lit: DType) -> DType {
+    fn promote_weak(col: DType, lit: DType) -> DType {
         match (col, lit) {
             (c, DType::Bool) => c,
             (DType::Bool, l) => l,
             (c, l) if l.is_float() && !c.is_float() => DType::F64,
             (c, _) => c,
         }
-    }
-}
-
-impl fmt::Display for DType {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.name())
     }
 }
 

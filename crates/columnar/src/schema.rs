@@ -69,3 +69,11 @@ impl Schema {
         v
     }
 }
+
+impl<S: Into<String>> FromIterator<(S, Type)> for Schema {
+    fn from_iter<I: IntoIterator<Item = (S, Type)>>(columns: I) -> Schema {
+        Schema {
+            columns: columns.into_iter().map(|(n, t)| (n.into(), t)).collect(),
+        }
+    }
+}

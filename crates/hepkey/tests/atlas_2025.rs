@@ -20,7 +20,7 @@ const FILE: &str =
 
 fn flat(tree: &Tree, name: &str) -> Vec<f64> {
     match tree.read_all(name).unwrap() {
-        Array::Flat(v) => (0..v.len()).map(|i| v.get_f64(i).unwrap()).collect(),
+        Array::Flat(v) => (0..v.len()).map(|i| v.get_f64(i)).collect(),
         _ => panic!("{name} is not one value per event"),
     }
 }
@@ -32,7 +32,7 @@ fn jagged(tree: &Tree, name: &str) -> Vec<Vec<f64>> {
                 .windows(2)
                 .map(|w| {
                     (w[0] as usize..w[1] as usize)
-                        .map(|i| v.get_f64(i).unwrap())
+                        .map(|i| v.get_f64(i))
                         .collect()
                 })
                 .collect(),

@@ -13,8 +13,6 @@
 //! decompresses every basket, `decode` also decodes each basket into an array
 //! (without joining baskets); `full` (the default) is the public API.
 
-use hepkey_root::tree::basket::read_basket;
-use hepkey_root::tree::decode::decode_basket;
 use hepkey_root::{Array, RootFile, Tree, Values};
 use rayon::prelude::*;
 use std::process::ExitCode;
@@ -104,15 +102,16 @@ fn touch(array: &Array) -> f64 {
             Values::U64(x) => x.iter().map(|&y| y as f64).sum(),
             Values::F32(x) => x.iter().map(|&y| y as f64).sum(),
             Values::F64(x) => x.iter().sum(),
-            Values::Str(x) => x.iter().map(|s| s.len() as f64).sum(),
         }
     }
     match array {
         Array::Flat(v) => values(v),
+        Array::Strings(x) => x.iter().map(|s| s.len() as f64).sum(),
         Array::List { offsets, content } => {
             offsets.last().copied().unwrap_or(0) as f64 + touch(content)
         }
         Array::Record(fields) => fields.iter().map(|(_, a)| touch(a)).sum(),
+        Array::Optional { content, .. } => touch(content),
     }
 }
 
@@ -176,21 +175,11 @@ fn read_stage(
     let checksum = jobs
         .par_iter()
         .map(|(b, r)| -> hepkey_root::Result<f64> {
-            let raw = read_basket(source.as_ref(), &b.model, r, &b.path)?;
+            let raw = b.read_raw_basket(source.as_ref(), r)?;
             if stage == Stage::Decompress {
                 return Ok(raw.data.len() as f64);
             }
-            let interp = b
-                .interpretation
-                .as_ref()
-                .map_err(|e| hepkey_root::Error::Unsupported(e.clone()))?;
-            let array = decode_basket(
-                interp,
-                &raw.data,
-                raw.offsets.as_deref(),
-                raw.entries,
-                &b.path,
-            )?;
+            let array = b.decode_raw_basket(&raw)?;
             Ok(touch(&array))
         })
         .collect::<hepkey_root::Result<Vec<f64>>>()?

@@ -2,8 +2,8 @@
 //! `cargo run -p hepkey-root --example write_demo -- OUT.root [zlib|lz4|zstd|lzma|none]`
 
 use hepkey_root::hist::{Axis, Histogram};
-use hepkey_root::tree::types::Prim;
 use hepkey_root::write::{BranchSpec, Compression, FileWriter};
+use hepkey_root::DType;
 use hepkey_root::{Array, Values};
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
@@ -16,15 +16,15 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     f.basket_entries = 300;
     let dir = f.mkdirs("events/sub")?;
     let specs = vec![
-        BranchSpec::scalar("x", Prim::F64),
-        BranchSpec::scalar("i", Prim::I32),
-        BranchSpec::scalar("u", Prim::U32),
-        BranchSpec::scalar("flag", Prim::Bool),
-        BranchSpec::fixed("p3", Prim::F32, 3),
-        BranchSpec::scalar("n", Prim::I32),
-        BranchSpec::jagged("pt", Prim::F32, "n"),
-        BranchSpec::vector("vi", Prim::I32),
-        BranchSpec::vector("vd", Prim::F64),
+        BranchSpec::scalar("x", DType::F64),
+        BranchSpec::scalar("i", DType::I32),
+        BranchSpec::scalar("u", DType::U32),
+        BranchSpec::scalar("flag", DType::Bool),
+        BranchSpec::fixed("p3", DType::F32, 3),
+        BranchSpec::scalar("n", DType::I32),
+        BranchSpec::jagged("pt", DType::F32, "n"),
+        BranchSpec::vector("vi", DType::I32),
+        BranchSpec::vector("vd", DType::F64),
     ];
     let t = f.add_tree(dir, "t", "demo tree", specs)?;
     for chunk in 0..5 {
@@ -39,7 +39,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             .collect();
         let total = *offsets.last().unwrap() as usize;
         let list = |v: Values| Array::List {
-            offsets: offsets.clone(),
+            offsets: offsets.clone().into(),
             content: Box::new(Array::Flat(v)),
         };
         f.fill(
@@ -50,7 +50,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                 Array::Flat(Values::U32(idx.iter().map(|&i| i as u32 * 3).collect())),
                 Array::Flat(Values::Bool(idx.iter().map(|&i| i % 3 == 0).collect())),
                 Array::List {
-                    offsets: (0..=n as u32).map(|k| k * 3).collect(),
+                    offsets: (0..=n as u32).map(|k| k * 3).collect::<Vec<_>>().into(),
                     content: Box::new(Array::Flat(Values::F32(
                         (0..3 * n).map(|k| k as f32).collect(),
                     ))),

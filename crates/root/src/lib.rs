@@ -2,7 +2,7 @@
 //!
 //! Reads CERN ROOT files: the file structure (header, directories, keys,
 //! streamer infos, compressed blocks), TTree branches into typed columns
-//! ([`Array`]), and histograms.
+//! ([`Array`] of the `hepkey-column` crate, re-exported as [`column`](mod@column)), and histograms.
 //!
 //! ```no_run
 //! let file = hepkey_root::RootFile::open("uproot-HZZ.root")?;
@@ -12,14 +12,13 @@
 //! # Ok::<(), hepkey_root::Error>(())
 //! ```
 //!
-//! Layers, bottom up: [`source`] (byte ranges), [`compression`], [`cursor`]
+//! Layers, bottom up: [`source`] (byte ranges), [`compression`], `cursor`
 //! (big-endian decoding), [`key`]/[`directory`]/[`file`], [`streamers`],
 //! [`tree`] (models, interpretations, baskets, decoding), [`hist`].
 
-pub mod array;
 pub mod compression;
-pub mod containers;
-pub mod cursor;
+mod containers;
+mod cursor;
 pub mod directory;
 pub mod error;
 pub mod file;
@@ -34,8 +33,10 @@ pub mod summary;
 pub mod tree;
 pub mod write;
 
-pub use array::{Array, Values};
 pub use error::{Error, Result};
 pub use file::RootFile;
+/// The typed columns branches decode into.
+pub use hepkey_column as column;
+pub use hepkey_column::{Array, DType, Values};
 pub use hist::{read_histogram, Histogram};
 pub use tree::{Branch, Tree};

@@ -2,7 +2,7 @@
 //! counts of the outer lists, and count, sum, minimum, maximum, first and
 //! last values of all values flattened (record fields one after another).
 
-use crate::array::{Array, Values};
+use hepkey_column::{Array, Leaf};
 
 /// What `hepkey inspect --stats` reports for one branch.
 #[derive(Clone, Debug, PartialEq)]
@@ -26,7 +26,7 @@ impl Summary {
     /// Summarises a column.
     pub fn of(array: &Array) -> Summary {
         let leaves = array.leaves();
-        let strings = leaves.iter().any(|v| matches!(v, Values::Str(_)));
+        let strings = leaves.iter().any(|v| matches!(v, Leaf::Strings(_)));
         let n: usize = leaves.iter().map(|v| v.len()).sum();
         let counts = array.counts();
         let mut s = Summary {
@@ -46,7 +46,7 @@ impl Summary {
         };
         if strings {
             for v in &leaves {
-                if let Values::Str(v) = v {
+                if let Leaf::Strings(v) = v {
                     s.first5_strings
                         .extend(v.iter().take(5 - s.first5_strings.len()).cloned());
                 }
@@ -54,9 +54,9 @@ impl Summary {
             return s;
         }
         let mut all_last: Vec<f64> = Vec::new();
-        for v in &leaves {
+        for v in leaves.iter().filter_map(Leaf::values) {
             for i in 0..v.len() {
-                let x = v.get_f64(i).unwrap_or(f64::NAN);
+                let x = v.get_f64(i);
                 s.sum += x;
                 // NaN propagates, as in numpy's min and max.
                 s.min = Some(s.min.map_or(x, |m: f64| {
@@ -87,7 +87,7 @@ impl Summary {
             }
             let take = v.len().min(5);
             for i in v.len() - take..v.len() {
-                all_last.push(v.get_f64(i).unwrap_or(f64::NAN));
+                all_last.push(v.get_f64(i));
             }
         }
         let k = all_last.len().saturating_sub(5);
@@ -100,7 +100,8 @@ impl Summary {
 /// not add a level.
 fn summary_depth(array: &Array) -> usize {
     match array {
-        Array::Flat(_) | Array::Record(_) => 0,
+        Array::Flat(_) | Array::Strings(_) | Array::Record(_) => 0,
         Array::List { content, .. } => 1 + summary_depth(content),
+        Array::Optional { content, .. } => summary_depth(content),
     }
 }

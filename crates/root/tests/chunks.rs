@@ -67,7 +67,9 @@ fn chunks_equal_whole_reads_on_shared_files() {
                     let groups = tree.chunk_groups(&names, step);
                     let flat: Vec<_> = groups.iter().flatten().cloned().collect();
                     assert_eq!(flat, tree.chunk_ranges(&names, step), "{}", path.display());
-                    let starts = &tree.branch(names[0]).unwrap().model.basket_entry;
+                    let starts: Vec<i64> = (tree.branch(names[0]).unwrap().baskets().iter())
+                        .map(|r| r.entry_start as i64)
+                        .collect();
                     for g in &groups {
                         let (lo, hi) = (g[0].start, g[g.len() - 1].end);
                         assert!(

@@ -5,8 +5,8 @@
 //! but fails under CI, where the interpreter must be there.
 
 use hepkey_root::hist::{Axis, Histogram};
-use hepkey_root::tree::types::Prim;
 use hepkey_root::write::{BranchSpec, Compression, FileWriter};
+use hepkey_root::DType;
 use hepkey_root::{Array, Values};
 use serde_json::Value;
 use std::process::Command;
@@ -35,13 +35,13 @@ fn uproot_reads_what_hepkey_writes() {
         f.basket_entries = 7;
         let sub = f.mkdirs("dir").unwrap();
         let specs = vec![
-            BranchSpec::scalar("x", Prim::F32),
-            BranchSpec::scalar("u", Prim::U64),
-            BranchSpec::fixed("v3", Prim::F64, 3),
-            BranchSpec::scalar("nj", Prim::I32),
-            BranchSpec::jagged("jpt", Prim::F32, "nj"),
-            BranchSpec::vector("lep", Prim::I32),
-            BranchSpec::vector("ok", Prim::Bool),
+            BranchSpec::scalar("x", DType::F32),
+            BranchSpec::scalar("u", DType::U64),
+            BranchSpec::fixed("v3", DType::F64, 3),
+            BranchSpec::scalar("nj", DType::I32),
+            BranchSpec::jagged("jpt", DType::F32, "nj"),
+            BranchSpec::vector("lep", DType::I32),
+            BranchSpec::vector("ok", DType::Bool),
         ];
         let t = f.add_tree(sub, "tree", "", specs).unwrap();
         let n = 20usize;
@@ -52,7 +52,7 @@ fn uproot_reads_what_hepkey_writes() {
             .for_each(|c| offs.push(offs.last().unwrap() + c));
         let m = *offs.last().unwrap() as usize;
         let l = |v: Values| Array::List {
-            offsets: offs.clone(),
+            offsets: offs.clone().into(),
             content: Box::new(Array::Flat(v)),
         };
         f.fill(
@@ -61,7 +61,7 @@ fn uproot_reads_what_hepkey_writes() {
                 Array::Flat(Values::F32((0..n).map(|i| i as f32 / 4.0).collect())),
                 Array::Flat(Values::U64((0..n as u64).map(|i| i << 40).collect())),
                 Array::List {
-                    offsets: (0..=n as u32).map(|i| 3 * i).collect(),
+                    offsets: (0..=n as u32).map(|i| 3 * i).collect::<Vec<_>>().into(),
                     content: Box::new(Array::Flat(Values::F64(
                         (0..3 * n).map(|i| i as f64 - 0.5).collect(),
                     ))),

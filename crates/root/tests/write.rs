@@ -2,13 +2,13 @@
 //! kind and compression; failed writes leave nothing behind.
 
 use hepkey_root::hist::{Axis, Histogram};
-use hepkey_root::tree::types::Prim;
 use hepkey_root::write::{BranchSpec, Compression, FileWriter};
+use hepkey_root::DType;
 use hepkey_root::{read_histogram, Array, RootFile, Tree, Values};
 
 fn list(offsets: &[u32], v: Values) -> Array {
     Array::List {
-        offsets: offsets.to_vec(),
+        offsets: offsets.to_vec().into(),
         content: Box::new(Array::Flat(v)),
     }
 }
@@ -61,16 +61,16 @@ fn offsets_base(start: usize) -> usize {
 
 fn specs() -> Vec<BranchSpec> {
     vec![
-        BranchSpec::scalar("f8", Prim::F64),
-        BranchSpec::scalar("i8", Prim::I64),
-        BranchSpec::scalar("u1", Prim::U8),
-        BranchSpec::scalar("b", Prim::Bool),
-        BranchSpec::fixed("a2", Prim::I16, 2),
-        BranchSpec::scalar("n", Prim::I32),
-        BranchSpec::jagged("pt", Prim::F32, "n"),
-        BranchSpec::jagged("id", Prim::U32, "n"),
-        BranchSpec::vector("vd", Prim::F64),
-        BranchSpec::vector("vb", Prim::Bool),
+        BranchSpec::scalar("f8", DType::F64),
+        BranchSpec::scalar("i8", DType::I64),
+        BranchSpec::scalar("u1", DType::U8),
+        BranchSpec::scalar("b", DType::Bool),
+        BranchSpec::fixed("a2", DType::I16, 2),
+        BranchSpec::scalar("n", DType::I32),
+        BranchSpec::jagged("pt", DType::F32, "n"),
+        BranchSpec::jagged("id", DType::U32, "n"),
+        BranchSpec::vector("vd", DType::F64),
+        BranchSpec::vector("vb", DType::Bool),
     ]
 }
 
@@ -207,7 +207,7 @@ fn a_failed_write_leaves_nothing_behind() {
             f.root(),
             "t",
             "",
-            vec![BranchSpec::jagged("x", Prim::F32, "nX")],
+            vec![BranchSpec::jagged("x", DType::F32, "nX")],
         )
         .unwrap_err();
     assert!(err.to_string().contains("nX"));

@@ -10,7 +10,7 @@ use lists::ListId;
 use std::collections::HashMap;
 
 use crate::ast::{Arg, BinOp, Definition, Expr, ExprKind, UnaryOp};
-use crate::dtype::{DType, Type};
+use crate::dtype::{DType, Promotion, Type};
 use crate::error::{did_you_mean, Error, ErrorKind, Result, Span};
 use crate::kernels::arith::{ArithOp, CmpOp, UnaryKernel};
 use crate::kernels::math::{Func1, Func2, Predicate};

@@ -107,7 +107,7 @@ fn tree_json(file: &RootFile, e: &Entry, stats: bool) -> Result<Value> {
                 o.insert("embedded_baskets".into(), json!(b.embedded_baskets()));
             }
         }
-        if let Err(why) = &b.interpretation {
+        if let Some(why) = b.unreadable() {
             o.insert("unreadable".into(), json!(why));
         } else if stats {
             match tree.read_branch(b, 0..tree.entries()) {
@@ -288,14 +288,14 @@ fn print_branches(tree: &Tree, indent: &str, stats: bool) -> Vec<String> {
     let paths: Vec<&str> = branches.iter().map(|b| b.path.as_str()).collect();
     let names = short_names(&paths, width);
     for (b, name) in branches.iter().zip(&names) {
-        let note = match (&b.interpretation, stats) {
-            (Err(_), _) => {
+        let note = match (b.unreadable(), stats) {
+            (Some(_), _) => {
                 if stats {
                     unreadable.push(b.path.clone());
                 }
                 "  (not readable)".to_string()
             }
-            (Ok(_), true) => match tree.read_branch(b, 0..tree.entries()) {
+            (None, true) => match tree.read_branch(b, 0..tree.entries()) {
                 Ok(a) => short_stats(&Summary::of(&a)),
                 Err(err) => {
                     unreadable.push(b.path.clone());

@@ -122,7 +122,7 @@ fn first_readable(tree: &Tree) -> Vec<String> {
     const SHOWN: usize = 8;
     tree.branches()
         .iter()
-        .filter(|b| b.interpretation.is_ok())
+        .filter(|b| b.unreadable().is_none())
         .take(SHOWN)
         .map(|b| b.path.clone())
         .collect()

@@ -12,9 +12,9 @@ use super::decode::{
     append_be, decode_basket, simple_list_of, too_many, vector_entry_len, wrap_fixed, VECTOR_HEADER,
 };
 use super::interpretation::Interpretation;
-use super::types::Prim;
-use crate::array::{Array, Values};
+use super::types::uproot_name;
 use crate::error::{Error, Result};
+use hepkey_column::{Array, DType, Values};
 
 /// A column under construction, for one branch.
 pub(crate) struct Appender<'a> {
@@ -25,21 +25,21 @@ enum Kind<'a> {
     /// `per` numbers per entry, wrapped into lists of `dims` at the end.
     Fixed {
         values: Values,
-        prim: Prim,
+        prim: DType,
         dims: &'a [usize],
         entries: usize,
     },
     /// Leaf-count arrays: an entry's byte size gives its item count.
     Jagged {
         values: Values,
-        prim: Prim,
+        prim: DType,
         inner: &'a [usize],
         list: Vec<u32>,
     },
     /// `std::vector`/`RVec`/`std::set` of numbers, each entry with its header.
     Vector {
         values: Values,
-        prim: Prim,
+        prim: DType,
         list: Vec<u32>,
         interp: &'a Interpretation,
     },
@@ -60,7 +60,8 @@ impl<'a> Appender<'a> {
         let (entries, bytes) = (entries.min(CAP), bytes.min(CAP * 8));
         let kind = match interp {
             Interpretation::Fixed { prim, dims } => Kind::Fixed {
-                values: prim.with_capacity(
+                values: Values::with_capacity(
+                    *prim,
                     entries
                         .saturating_mul(dims.iter().fold(1usize, |a, &d| a.saturating_mul(d)))
                         .min(CAP),
@@ -70,15 +71,17 @@ impl<'a> Appender<'a> {
                 entries: 0,
             },
             Interpretation::Jagged { prim, inner } => Kind::Jagged {
-                values: prim.with_capacity(bytes / prim.size()),
+                values: Values::with_capacity(*prim, bytes / prim.size()),
                 prim: *prim,
                 inner,
                 list: list_with_capacity(entries),
             },
             Interpretation::Container(ty) => match simple_list_of(ty) {
                 Some(prim) => Kind::Vector {
-                    values: prim
-                        .with_capacity(bytes.saturating_sub(VECTOR_HEADER * entries) / prim.size()),
+                    values: Values::with_capacity(
+                        prim,
+                        bytes.saturating_sub(VECTOR_HEADER * entries) / prim.size(),
+                    ),
                     prim,
                     list: list_with_capacity(entries),
                     interp,
@@ -142,7 +145,7 @@ impl<'a> Appender<'a> {
                 if data.len() < need {
                     return Err(Error::format(format!(
                         "{what}: needed {need} bytes for {entries} entries of {} but the basket has {}",
-                        prim.name(),
+                        uproot_name(*prim),
                         data.len()
                     )));
                 }
@@ -281,12 +284,12 @@ impl<'a> Appender<'a> {
             } => {
                 let total = *list.last().expect("offsets start with 0") as usize;
                 Array::List {
-                    offsets: list,
+                    offsets: list.into(),
                     content: Box::new(wrap_fixed(Array::Flat(values), inner, total)),
                 }
             }
             Kind::Vector { values, list, .. } => Array::List {
-                offsets: list,
+                offsets: list.into(),
                 content: Box::new(Array::Flat(values)),
             },
             Kind::Generic { interp, array } => match array {

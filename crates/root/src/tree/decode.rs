@@ -6,10 +6,10 @@
 //! walked object by object.
 
 use super::interpretation::{Interpretation, Truncation};
-use super::types::{CppType, Prim};
-use crate::array::{Array, Values};
+use super::types::{uproot_name, CppType};
 use crate::cursor::Cursor;
 use crate::error::{Error, Result};
+use hepkey_column::{Array, DType, Values};
 
 /// Bit set in an object's version when it was streamed member-wise.
 const MEMBERWISE: i16 = 0x4000;
@@ -74,7 +74,7 @@ pub fn decode_basket(
             let values = bulk(*prim, &data[start..], n_items, what)?;
             let content = wrap_fixed(Array::Flat(values), inner, total as usize);
             Ok(Array::List {
-                offsets: list,
+                offsets: list.into(),
                 content: Box::new(content),
             })
         }
@@ -91,7 +91,7 @@ pub fn decode_basket(
                 out.push(c.string()?);
                 Ok(())
             })?;
-            Ok(Array::Flat(Values::Str(out)))
+            Ok(Array::Strings(out))
         }
         Interpretation::LeafList(fields) => decode_leaf_list(fields, data, entries, what),
         Interpretation::Group(_) => Err(Error::Unsupported(format!(
@@ -115,7 +115,7 @@ pub fn decode_basket(
 
 /// Leaf lists are stored entry by entry, each entry all its fields.
 fn decode_leaf_list(
-    fields: &[(String, Prim, usize)],
+    fields: &[(String, DType, usize)],
     data: &[u8],
     entries: usize,
     what: &str,
@@ -132,7 +132,7 @@ fn decode_leaf_list(
     let mut at = 0;
     for (name, prim, k) in fields {
         let width = prim.size() * k;
-        let mut values = prim.with_capacity(entries * k);
+        let mut values = Values::with_capacity(*prim, entries * k);
         for e in 0..entries {
             let start = e * stride + at;
             append_be(&mut values, &data[start..start + width]);
@@ -185,7 +185,7 @@ fn for_each_entry(
 }
 
 /// `vector<T>`, `RVec<T>` or `set<T>` of a primitive T: the fast path.
-pub(crate) fn simple_list_of(ty: &CppType) -> Option<Prim> {
+pub(crate) fn simple_list_of(ty: &CppType) -> Option<DType> {
     match ty {
         CppType::Vector(t) | CppType::RVec(t) | CppType::Set(t) => match **t {
             CppType::Prim(p) => Some(p),
@@ -232,7 +232,7 @@ pub(crate) fn vector_entry_len(
 }
 
 /// Each entry: byte count and version (6 bytes), a 4-byte length, values.
-fn decode_list_of_numbers(prim: Prim, data: &[u8], offsets: &[u32], what: &str) -> Result<Array> {
+fn decode_list_of_numbers(prim: DType, data: &[u8], offsets: &[u32], what: &str) -> Result<Array> {
     let size = prim.size();
     let mut list = Vec::with_capacity(offsets.len());
     list.push(0u32);
@@ -241,7 +241,7 @@ fn decode_list_of_numbers(prim: Prim, data: &[u8], offsets: &[u32], what: &str) 
         total += vector_entry_len(data, w[0], w[1], size, what)?;
         list.push(u32::try_from(total).map_err(|_| too_many(what))?);
     }
-    let mut values = prim.with_capacity(total);
+    let mut values = Values::with_capacity(prim, total);
     for w in offsets.windows(2) {
         if w[1] > w[0] {
             append_be(
@@ -251,7 +251,7 @@ fn decode_list_of_numbers(prim: Prim, data: &[u8], offsets: &[u32], what: &str) 
         }
     }
     Ok(Array::List {
-        offsets: list,
+        offsets: list.into(),
         content: Box::new(Array::Flat(values)),
     })
 }
@@ -272,7 +272,7 @@ pub(crate) fn wrap_fixed(mut array: Array, dims: &[usize], entries: usize) -> Ar
         count /= d.max(1);
         let offsets = (0..=count).map(|i| (i * d) as u32).collect();
         array = Array::List {
-            offsets,
+            offsets: std::sync::Arc::new(offsets),
             content: Box::new(array),
         };
     }
@@ -280,16 +280,16 @@ pub(crate) fn wrap_fixed(mut array: Array, dims: &[usize], entries: usize) -> Ar
 }
 
 /// Converts `n` big-endian values.
-fn bulk(prim: Prim, data: &[u8], n: usize, what: &str) -> Result<Values> {
+fn bulk(prim: DType, data: &[u8], n: usize, what: &str) -> Result<Values> {
     let need = n.saturating_mul(prim.size());
     let bytes = data.get(..need).ok_or_else(|| {
         Error::format(format!(
             "{what}: needed {need} bytes for {n} values of {} but the basket has {}",
-            prim.name(),
+            uproot_name(prim),
             data.len()
         ))
     })?;
-    let mut v = prim.with_capacity(n);
+    let mut v = Values::with_capacity(prim, n);
     append_be(&mut v, bytes);
     Ok(v)
 }
@@ -318,7 +318,6 @@ pub(crate) fn append_be(values: &mut Values, bytes: &[u8]) {
         Values::U64(v) => conv!(v, u64),
         Values::F32(v) => conv!(v, f32),
         Values::F64(v) => conv!(v, f64),
-        Values::Str(_) => unreachable!("strings are not bulk-converted"),
     }
 }
 
@@ -353,7 +352,7 @@ fn decode_truncated(
         let n = *list.last().unwrap_or(&0) as usize;
         let content = wrap_fixed(Array::Flat(Values::F64(out)), dims, n);
         return Ok(Array::List {
-            offsets: list,
+            offsets: list.into(),
             content: Box::new(content),
         });
     }
@@ -400,6 +399,7 @@ fn read_truncated(c: &mut Cursor, t: &Truncation) -> Result<f64> {
 /// Collects objects of a container type into arrays as they are read.
 enum Builder {
     Flat(Values),
+    Strings(Vec<String>),
     List {
         offsets: Vec<u32>,
         content: Box<Builder>,
@@ -416,9 +416,9 @@ enum Builder {
 impl Builder {
     fn new(ty: &CppType) -> Builder {
         match ty {
-            CppType::Prim(p) => Builder::Flat(p.empty()),
+            CppType::Prim(p) => Builder::Flat(Values::empty(*p)),
             CppType::Double32 => Builder::Flat(Values::F64(Vec::new())),
-            CppType::StdString | CppType::TString => Builder::Flat(Values::Str(Vec::new())),
+            CppType::StdString | CppType::TString => Builder::Strings(Vec::new()),
             CppType::Vector(t) | CppType::RVec(t) | CppType::Set(t) => Builder::List {
                 offsets: vec![0],
                 content: Box::new(Builder::new(t)),
@@ -444,8 +444,9 @@ impl Builder {
     fn finish(self) -> Array {
         match self {
             Builder::Flat(v) => Array::Flat(v),
+            Builder::Strings(v) => Array::Strings(v),
             Builder::List { offsets, content } => Array::List {
-                offsets,
+                offsets: offsets.into(),
                 content: Box::new(content.finish()),
             },
             Builder::Map {
@@ -453,7 +454,7 @@ impl Builder {
                 keys,
                 values,
             } => Array::List {
-                offsets,
+                offsets: offsets.into(),
                 content: Box::new(Array::Record(vec![
                     ("keys".into(), keys.finish()),
                     ("values".into(), values.finish()),
@@ -473,6 +474,7 @@ impl Builder {
     fn len(&self) -> usize {
         match self {
             Builder::Flat(v) => v.len(),
+            Builder::Strings(v) => v.len(),
             Builder::List { offsets, .. } | Builder::Map { offsets, .. } => offsets.len() - 1,
             Builder::Struct(fields) => fields.first().map_or(0, |(_, b)| b.len()),
         }
@@ -487,7 +489,7 @@ impl Builder {
                 append_be(v, bytes);
             }
             (Builder::Flat(Values::F64(v)), CppType::Double32) => v.push(c.f32()? as f64),
-            (Builder::Flat(Values::Str(v)), CppType::StdString | CppType::TString) => {
+            (Builder::Strings(v), CppType::StdString | CppType::TString) => {
                 if header && matches!(ty, CppType::StdString) {
                     c.version()?;
                 }
@@ -611,7 +613,7 @@ mod tests {
     fn fixed_arrays_become_regular_lists() {
         let data: Vec<u8> = (1..=6i32).flat_map(|i| i.to_be_bytes()).collect();
         let interp = Interpretation::Fixed {
-            prim: Prim::I32,
+            prim: DType::I32,
             dims: vec![3],
         };
         let a = decode_basket(&interp, &data, None, 2, "t").unwrap();
@@ -627,7 +629,7 @@ mod tests {
         data.extend(2i32.to_be_bytes());
         data.extend(1.5f32.to_be_bytes());
         data.extend(2.5f32.to_be_bytes());
-        let ty = CppType::Vector(Box::new(CppType::Prim(Prim::F32)));
+        let ty = CppType::Vector(Box::new(CppType::Prim(DType::F32)));
         let a = decode_basket(
             &Interpretation::Container(ty.clone()),
             &data,

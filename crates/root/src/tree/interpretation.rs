@@ -2,9 +2,10 @@
 //! its leaves, class names and titles.
 
 use super::model::{BranchModel, Leaf};
-use super::types::{CppType, Prim};
+use super::types::{dtype_from_code, dtype_from_leaf_class, uproot_name, CppType};
 use crate::error::{Error, Result};
 use crate::streamers::{StreamerElement, StreamerInfo};
+use hepkey_column::DType;
 
 /// The range and precision of a Float16_t / Double32_t (from `[min,max,nbits]`).
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -30,9 +31,9 @@ pub enum StringKind {
 #[derive(Clone, Debug, PartialEq)]
 pub enum Interpretation {
     /// A fixed number of values per entry (1 for scalars, 3 for `float[3]`).
-    Fixed { prim: Prim, dims: Vec<usize> },
+    Fixed { prim: DType, dims: Vec<usize> },
     /// A leaf-count array (`float[nJet]`), with fixed inner dimensions.
-    Jagged { prim: Prim, inner: Vec<usize> },
+    Jagged { prim: DType, inner: Vec<usize> },
     /// Float16_t / Double32_t, scalars or fixed arrays, read as float/double.
     Truncated {
         trunc: Truncation,
@@ -45,19 +46,52 @@ pub enum Interpretation {
     Container(CppType),
     /// Several leaves in one branch (`a/I:b/F:c/D`): one record per entry,
     /// stored field after field.
-    LeafList(Vec<(String, Prim, usize)>),
+    LeafList(Vec<(String, DType, usize)>),
     /// A split object: its value is the record of its sub-branches.
     Group(String),
 }
 
 impl Interpretation {
+    /// The column a branch reads as when it holds numbers: their element type, and whether each
+    /// entry is one list of them (`true`) or one number (`false`). None for anything else
+    /// (strings, records, lists of lists), which expressions cannot use.
+    pub fn numeric_type(&self) -> Option<(DType, bool)> {
+        match self {
+            Interpretation::Fixed { prim, dims } if dims.len() <= 1 => {
+                Some((*prim, !dims.is_empty()))
+            }
+            Interpretation::Jagged { prim, inner } if inner.is_empty() => Some((*prim, true)),
+            Interpretation::Truncated {
+                trunc,
+                dims,
+                jagged,
+            } if dims.len() <= 1 => {
+                let dtype = if trunc.float16 {
+                    DType::F32
+                } else {
+                    DType::F64
+                };
+                Some((dtype, *jagged || !dims.is_empty()))
+            }
+            Interpretation::Container(CppType::Vector(t) | CppType::RVec(t) | CppType::Set(t)) => {
+                match **t {
+                    CppType::Prim(p) => Some((p, true)),
+                    _ => None,
+                }
+            }
+            _ => None,
+        }
+    }
+
     /// The type name, spelled as uproot spells it.
     pub fn type_name(&self) -> String {
         let dims_str = |d: &[usize]| d.iter().map(|n| format!("[{n}]")).collect::<String>();
         match self {
-            Interpretation::Fixed { prim, dims } => format!("{}{}", prim.name(), dims_str(dims)),
+            Interpretation::Fixed { prim, dims } => {
+                format!("{}{}", uproot_name(*prim), dims_str(dims))
+            }
             Interpretation::Jagged { prim, inner } => {
-                format!("{}[]{}", prim.name(), dims_str(inner))
+                format!("{}[]{}", uproot_name(*prim), dims_str(inner))
             }
             Interpretation::Truncated {
                 trunc,
@@ -82,9 +116,9 @@ impl Interpretation {
                     .iter()
                     .map(|(n, p, k)| {
                         if *k > 1 {
-                            format!("{} {n}[{k}];", p.name())
+                            format!("{} {n}[{k}];", uproot_name(*p))
                         } else {
-                            format!("{} {n};", p.name())
+                            format!("{} {n};", uproot_name(*p))
                         }
                     })
                     .collect();
@@ -117,7 +151,7 @@ pub fn interpret(branch: &BranchModel, ctx: StreamerContext) -> Result<Interpret
         if el.class_name == "TClonesArray" && !branch.branches.is_empty() {
             // The parent of a split TClonesArray holds the count per entry.
             return Ok(Interpretation::Fixed {
-                prim: Prim::I32,
+                prim: DType::I32,
                 dims: vec![],
             });
         }
@@ -157,7 +191,7 @@ pub fn interpret(branch: &BranchModel, ctx: StreamerContext) -> Result<Interpret
                 ));
             }
             Some(code) if (1..=18).contains(&code) => {
-                let prim = Prim::from_code(code).expect("basic type code");
+                let prim = dtype_from_code(code).expect("basic type code");
                 return Ok(if jagged {
                     Interpretation::Jagged { prim, inner: fixed }
                 } else {
@@ -167,7 +201,7 @@ pub fn interpret(branch: &BranchModel, ctx: StreamerContext) -> Result<Interpret
             Some(21..=39) => {
                 // Fixed-size array member (kOffsetL + code).
                 let code = leaf.element_type.unwrap_or(0) - 20;
-                if let Some(prim) = Prim::from_code(code) {
+                if let Some(prim) = dtype_from_code(code) {
                     return Ok(Interpretation::Fixed { prim, dims: fixed });
                 }
             }
@@ -202,7 +236,7 @@ pub fn interpret(branch: &BranchModel, ctx: StreamerContext) -> Result<Interpret
             fixed,
             jagged,
         )),
-        class => match Prim::from_leaf_class(class, leaf.is_unsigned) {
+        class => match dtype_from_leaf_class(class, leaf.is_unsigned) {
             Some(prim) if jagged => Ok(Interpretation::Jagged { prim, inner: fixed }),
             Some(prim) => Ok(Interpretation::Fixed { prim, dims: fixed }),
             None => unsupported(format!("leaf class {class} is not supported")),
@@ -223,12 +257,12 @@ fn truncated(
     if !float16 && !trunc.has_range {
         return if jagged {
             Interpretation::Jagged {
-                prim: Prim::F32,
+                prim: DType::F32,
                 inner: dims,
             }
         } else {
             Interpretation::Fixed {
-                prim: Prim::F32,
+                prim: DType::F32,
                 dims,
             }
         };
@@ -245,7 +279,7 @@ fn leaf_list(branch: &BranchModel) -> Result<Interpretation> {
     let mut fields = Vec::new();
     for leaf in &branch.leaves {
         let (dims, jagged) = leaf_dims(leaf);
-        let prim = Prim::from_leaf_class(&leaf.class, leaf.is_unsigned);
+        let prim = dtype_from_leaf_class(&leaf.class, leaf.is_unsigned);
         match prim {
             Some(p) if !jagged => {
                 fields.push((leaf.name.clone(), p, dims.iter().product::<usize>().max(1)))

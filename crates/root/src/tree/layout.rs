@@ -1,7 +1,7 @@
 //! Class layouts from the file's streamer infos, for objects stored whole
 //! (not split into branches): each member becomes a field of a record.
 
-use super::types::{CppType, Prim};
+use super::types::{dtype_from_code, CppType};
 use crate::streamers::{StreamerElement, StreamerInfo};
 
 /// ROOT's codes for members (`TVirtualStreamerInfo::EReadWrite`).
@@ -50,12 +50,12 @@ pub fn member_type(e: &StreamerElement, infos: &[StreamerInfo], depth: usize) ->
             )?)))
         }),
         9 => Some(CppType::Double32),
-        code if (1..=18).contains(&code) => Prim::from_code(code).map(CppType::Prim),
+        code if (1..=18).contains(&code) => dtype_from_code(code).map(CppType::Prim),
         code if (OFFSET_L + 1..=OFFSET_L + 19).contains(&code) => {
             let inner = if code - OFFSET_L == 9 {
                 CppType::Double32
             } else {
-                CppType::Prim(Prim::from_code(code - OFFSET_L)?)
+                CppType::Prim(dtype_from_code(code - OFFSET_L)?)
             };
             let n = e.array_length.max(1) as usize;
             Some(CppType::Array(Box::new(inner), n))

@@ -1,20 +1,22 @@
 //! TTree reading: branches into columns, for any entry range, in parallel.
 
 mod append;
-pub mod basket;
-pub mod decode;
-pub mod interpretation;
-pub mod layout;
-pub mod model;
-pub mod types;
+mod basket;
+mod decode;
+mod interpretation;
+mod layout;
+mod model;
+pub(crate) mod types;
 
-use crate::array::Array;
+pub use basket::{BasketRef, RawBasket};
+
 use crate::cursor::Cursor;
 use crate::error::{Error, Result};
 use crate::file::RootFile;
 use crate::source::ByteSource;
 use append::Appender;
-use basket::{basket_refs, read_basket, with_basket, BasketRef, RawBasket};
+use basket::{basket_refs, read_basket, with_basket};
+use hepkey_column::{Array, DType};
 use interpretation::{interpret, Interpretation};
 use model::{BranchModel, TreeModel};
 use std::ops::Range;
@@ -25,9 +27,9 @@ use std::sync::Arc;
 pub struct Branch {
     /// Full path: `name`, or `parent/child` for sub-branches.
     pub path: String,
-    pub model: BranchModel,
+    pub(crate) model: BranchModel,
     /// How to decode it, or why it cannot be read.
-    pub interpretation: std::result::Result<Interpretation, String>,
+    pub(crate) interpretation: std::result::Result<Interpretation, String>,
     baskets: Vec<BasketRef>,
     /// Indices (in the tree's branch list) of the direct sub-branches.
     children: Vec<usize>,
@@ -42,6 +44,39 @@ impl Branch {
             Ok(i) => i.type_name(),
             Err(_) => interpretation::describe(&self.model),
         }
+    }
+
+    /// Why the branch cannot be read (None when it can).
+    pub fn unreadable(&self) -> Option<&str> {
+        self.interpretation.as_ref().err().map(String::as_str)
+    }
+
+    /// Basket `r` of this branch, decompressed (the first stage of a read, exposed for
+    /// benchmarks that time the stages apart).
+    pub fn read_raw_basket(&self, source: &dyn ByteSource, r: &BasketRef) -> Result<RawBasket> {
+        read_basket(source, &self.model, r, &self.path)
+    }
+
+    /// Decodes a basket from [`Branch::read_raw_basket`] into its entries' array (the second
+    /// stage of a read).
+    pub fn decode_raw_basket(&self, raw: &RawBasket) -> Result<Array> {
+        let interp = self
+            .interpretation
+            .as_ref()
+            .map_err(|e| Error::Unsupported(e.clone()))?;
+        decode::decode_basket(
+            interp,
+            &raw.data,
+            raw.offsets.as_deref(),
+            raw.entries,
+            &self.path,
+        )
+    }
+
+    /// The element type of a branch that reads as numbers, and whether each entry is a list of
+    /// them; None for strings, records, lists of lists and unreadable branches.
+    pub fn numeric_type(&self) -> Option<(DType, bool)> {
+        self.interpretation.as_ref().ok()?.numeric_type()
     }
 
     /// Compressed bytes of the branch's baskets (the branch's own, not
@@ -88,7 +123,7 @@ pub struct Tree {
     file_name: String,
     /// Path of the tree in its file.
     pub path: String,
-    pub model: TreeModel,
+    pub(crate) model: TreeModel,
     branches: Vec<Branch>,
 }
 
@@ -143,6 +178,15 @@ impl Tree {
     /// Every branch, top-level ones and their sub-branches, depth first.
     pub fn branches(&self) -> &[Branch] {
         &self.branches
+    }
+
+    /// Every branch that reads as numbers (one or one list per entry): its path, element type
+    /// and whether entries are lists. This is what an expression engine can use of the tree.
+    pub fn numeric_columns(&self) -> impl Iterator<Item = (&str, DType, bool)> {
+        self.branches.iter().filter_map(|b| {
+            let (dtype, jagged) = b.numeric_type()?;
+            Some((b.path.as_str(), dtype, jagged))
+        })
     }
 
     /// A branch by full path or by its own name.

@@ -7,6 +7,8 @@ use crate::error::{Error, Result};
 
 /// A leaf: the type of the values of a branch.
 #[derive(Clone, Debug)]
+// Every stored field is kept (and shown by Debug), though the reader uses only some.
+#[allow(dead_code)]
 pub struct Leaf {
     /// Leaf class: TLeafF, TLeafI, TLeafElement, …
     pub class: String,
@@ -50,6 +52,8 @@ impl EmbeddedBasket {
 
 /// Extra fields of TBranchElement.
 #[derive(Clone, Debug)]
+// Every stored field is kept (and shown by Debug), though the reader uses only some.
+#[allow(dead_code)]
 pub struct ElementInfo {
     pub class_name: String,
     pub parent_name: String,
@@ -61,6 +65,8 @@ pub struct ElementInfo {
 
 /// A branch as stored (with its sub-branches).
 #[derive(Clone, Debug)]
+// Every stored field is kept (and shown by Debug), though the reader uses only some.
+#[allow(dead_code)]
 pub struct BranchModel {
     pub class: String,
     pub name: String,
@@ -81,6 +87,8 @@ pub struct BranchModel {
 
 /// A tree as stored.
 #[derive(Clone, Debug)]
+// Every stored field is kept (and shown by Debug), though the reader uses only some.
+#[allow(dead_code)]
 pub struct TreeModel {
     pub class: String,
     pub name: String,

@@ -1,103 +1,66 @@
 //! C++ types of branch values: primitive codes and container type names.
 
-use crate::array::Values;
+use hepkey_column::DType;
 
-/// A primitive stored type.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Prim {
-    Bool,
-    I8,
-    U8,
-    I16,
-    U16,
-    I32,
-    U32,
-    I64,
-    U64,
-    F32,
-    F64,
+/// The name uproot gives a stored number type (`float`, `int32_t`, ...), shown by `inspect`.
+pub fn uproot_name(d: DType) -> &'static str {
+    match d {
+        DType::Bool => "bool",
+        DType::I8 => "int8_t",
+        DType::U8 => "uint8_t",
+        DType::I16 => "int16_t",
+        DType::U16 => "uint16_t",
+        DType::I32 => "int32_t",
+        DType::U32 => "uint32_t",
+        DType::I64 => "int64_t",
+        DType::U64 => "uint64_t",
+        DType::F32 => "float",
+        DType::F64 => "double",
+    }
 }
 
-impl Prim {
-    /// Stored size in bytes.
-    pub fn size(self) -> usize {
-        match self {
-            Prim::Bool | Prim::I8 | Prim::U8 => 1,
-            Prim::I16 | Prim::U16 => 2,
-            Prim::I32 | Prim::U32 | Prim::F32 => 4,
-            Prim::I64 | Prim::U64 | Prim::F64 => 8,
-        }
-    }
+/// The stored type of a leaf class (TLeafI, …) and its unsigned flag.
+pub(crate) fn dtype_from_leaf_class(class: &str, unsigned: bool) -> Option<DType> {
+    Some(match (class, unsigned) {
+        ("TLeafO", _) => DType::Bool,
+        ("TLeafB", false) => DType::I8,
+        ("TLeafB", true) => DType::U8,
+        ("TLeafS", false) => DType::I16,
+        ("TLeafS", true) => DType::U16,
+        ("TLeafI", false) => DType::I32,
+        ("TLeafI", true) => DType::U32,
+        ("TLeafL" | "TLeafG", false) => DType::I64,
+        ("TLeafL" | "TLeafG", true) => DType::U64,
+        ("TLeafF", _) => DType::F32,
+        ("TLeafD", _) => DType::F64,
+        _ => return None,
+    })
+}
 
-    /// The name uproot gives the type.
-    pub fn name(self) -> &'static str {
-        self.empty().type_name()
-    }
-
-    /// An empty values vector of this type.
-    pub fn empty(self) -> Values {
-        self.with_capacity(0)
-    }
-
-    /// An empty values vector with room for `n`.
-    pub fn with_capacity(self, n: usize) -> Values {
-        match self {
-            Prim::Bool => Values::Bool(Vec::with_capacity(n)),
-            Prim::I8 => Values::I8(Vec::with_capacity(n)),
-            Prim::U8 => Values::U8(Vec::with_capacity(n)),
-            Prim::I16 => Values::I16(Vec::with_capacity(n)),
-            Prim::U16 => Values::U16(Vec::with_capacity(n)),
-            Prim::I32 => Values::I32(Vec::with_capacity(n)),
-            Prim::U32 => Values::U32(Vec::with_capacity(n)),
-            Prim::I64 => Values::I64(Vec::with_capacity(n)),
-            Prim::U64 => Values::U64(Vec::with_capacity(n)),
-            Prim::F32 => Values::F32(Vec::with_capacity(n)),
-            Prim::F64 => Values::F64(Vec::with_capacity(n)),
-        }
-    }
-
-    /// From a leaf class (TLeafI, …) and its unsigned flag.
-    pub fn from_leaf_class(class: &str, unsigned: bool) -> Option<Prim> {
-        Some(match (class, unsigned) {
-            ("TLeafO", _) => Prim::Bool,
-            ("TLeafB", false) => Prim::I8,
-            ("TLeafB", true) => Prim::U8,
-            ("TLeafS", false) => Prim::I16,
-            ("TLeafS", true) => Prim::U16,
-            ("TLeafI", false) => Prim::I32,
-            ("TLeafI", true) => Prim::U32,
-            ("TLeafL" | "TLeafG", false) => Prim::I64,
-            ("TLeafL" | "TLeafG", true) => Prim::U64,
-            ("TLeafF", _) => Prim::F32,
-            ("TLeafD", _) => Prim::F64,
-            _ => return None,
-        })
-    }
-
-    /// From ROOT's basic type code (`TVirtualStreamerInfo::EReadWrite`),
-    /// the codes for Float16 (19) and Double32 (9) excluded.
-    pub fn from_code(code: i32) -> Option<Prim> {
-        Some(match code {
-            1 => Prim::I8,
-            2 => Prim::I16,
-            3 | 6 => Prim::I32,
-            4 | 16 => Prim::I64,
-            5 => Prim::F32,
-            8 => Prim::F64,
-            11 => Prim::U8,
-            12 => Prim::U16,
-            13 | 15 => Prim::U32,
-            14 | 17 => Prim::U64,
-            18 => Prim::Bool,
-            _ => return None,
-        })
-    }
+/// The stored type of ROOT's basic type code (`TVirtualStreamerInfo::EReadWrite`), the codes for
+/// Float16 (19) and Double32 (9) excluded.
+pub(crate) fn dtype_from_code(code: i32) -> Option<DType> {
+    Some(match code {
+        1 => DType::I8,
+        2 => DType::I16,
+        3 | 6 => DType::I32,
+        4 | 16 => DType::I64,
+        5 => DType::F32,
+        8 => DType::F64,
+        11 => DType::U8,
+        12 => DType::U16,
+        13 | 15 => DType::U32,
+        14 | 17 => DType::U64,
+        18 => DType::Bool,
+        _ => return None,
+    })
 }
 
 /// A C++ type met in branch class names.
 #[derive(Clone, Debug, PartialEq)]
 pub enum CppType {
-    Prim(Prim),
+    /// A number stored as one of the column element types.
+    Prim(DType),
     /// `Double32_t` inside containers: stored as float, read as double.
     Double32,
     StdString,
@@ -123,7 +86,7 @@ impl CppType {
     /// The name uproot gives the type.
     pub fn name(&self) -> String {
         match self {
-            CppType::Prim(p) => p.name().to_string(),
+            CppType::Prim(p) => uproot_name(*p).to_string(),
             CppType::Double32 => "Double32_t".to_string(),
             CppType::StdString => "std::string".to_string(),
             CppType::TString => "TString".to_string(),
@@ -164,19 +127,19 @@ fn parse_type(s: &str) -> Option<CppType> {
         };
     }
     let prim = match s {
-        "bool" | "Bool_t" => Prim::Bool,
-        "char" | "Char_t" | "int8_t" | "signed char" => Prim::I8,
-        "unsigned char" | "UChar_t" | "uint8_t" | "Byte_t" => Prim::U8,
-        "short" | "Short_t" | "int16_t" | "short int" => Prim::I16,
-        "unsigned short" | "UShort_t" | "uint16_t" | "unsigned short int" => Prim::U16,
-        "int" | "Int_t" | "int32_t" => Prim::I32,
-        "unsigned int" | "UInt_t" | "uint32_t" | "unsigned" => Prim::U32,
-        "long" | "Long_t" | "long long" | "Long64_t" | "int64_t" | "long int" => Prim::I64,
-        "unsigned long" | "ULong_t" | "unsigned long long" | "ULong64_t" | "uint64_t" => Prim::U64,
-        "float" | "Float_t" => Prim::F32,
-        "double" | "Double_t" => Prim::F64,
+        "bool" | "Bool_t" => DType::Bool,
+        "char" | "Char_t" | "int8_t" | "signed char" => DType::I8,
+        "unsigned char" | "UChar_t" | "uint8_t" | "Byte_t" => DType::U8,
+        "short" | "Short_t" | "int16_t" | "short int" => DType::I16,
+        "unsigned short" | "UShort_t" | "uint16_t" | "unsigned short int" => DType::U16,
+        "int" | "Int_t" | "int32_t" => DType::I32,
+        "unsigned int" | "UInt_t" | "uint32_t" | "unsigned" => DType::U32,
+        "long" | "Long_t" | "long long" | "Long64_t" | "int64_t" | "long int" => DType::I64,
+        "unsigned long" | "ULong_t" | "unsigned long long" | "ULong64_t" | "uint64_t" => DType::U64,
+        "float" | "Float_t" => DType::F32,
+        "double" | "Double_t" => DType::F64,
         "Double32_t" => return Some(CppType::Double32),
-        "Float16_t" => Prim::F32,
+        "Float16_t" => DType::F32,
         "string" => return Some(CppType::StdString),
         "TString" => return Some(CppType::TString),
         _ => return None,

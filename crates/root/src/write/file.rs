@@ -3,9 +3,9 @@
 use super::buffer::WBuf;
 use super::compress::{compress, Compression};
 use super::tree::{BranchSpec, TreeBuilder};
-use crate::array::Array;
 use crate::error::{Error, Result};
 use crate::hist::Histogram;
+use hepkey_column::Array;
 use std::io::{BufWriter, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
 

@@ -5,9 +5,9 @@
 //!
 //! ```no_run
 //! use hepkey_root::write::{BranchSpec, Compression, FileWriter};
-//! use hepkey_root::{Array, Values};
+//! use hepkey_root::{Array, DType, Values};
 //! let mut f = FileWriter::create("out.root", Compression::Zlib(1))?;
-//! let t = f.add_tree(f.root(), "t", "a tree", vec![BranchSpec::scalar("x", hepkey_root::tree::types::Prim::F64)])?;
+//! let t = f.add_tree(f.root(), "t", "a tree", vec![BranchSpec::scalar("x", DType::F64)])?;
 //! f.fill(t, &[Array::Flat(Values::F64(vec![1.0, 2.0]))])?;
 //! f.close()?;
 //! # Ok::<(), hepkey_root::Error>(())

@@ -5,21 +5,21 @@
 use super::buffer::WBuf;
 use super::compress::{compress, Compression};
 use super::file::{key_header, key_len, DirId, FileWriter, KeySizes};
-use crate::array::{Array, Values};
 use crate::error::{Error, Result};
-use crate::tree::types::Prim;
+use crate::tree::types::uproot_name;
+use hepkey_column::{Array, DType, Leaf, Values};
 
 /// What a branch holds.
 #[derive(Clone, Debug, PartialEq)]
 pub enum BranchKind {
     /// One number per entry.
-    Scalar(Prim),
+    Scalar(DType),
     /// A fixed number of numbers per entry (`x[3]`).
-    Fixed(Prim, usize),
+    Fixed(DType, usize),
     /// A leaf-count array (`x[n]`) counted by an earlier `i32` branch.
-    Jagged { prim: Prim, counter: String },
+    Jagged { prim: DType, counter: String },
     /// `std::vector<T>`.
-    Vector(Prim),
+    Vector(DType),
 }
 
 /// A branch to declare.
@@ -30,19 +30,19 @@ pub struct BranchSpec {
 }
 
 impl BranchSpec {
-    pub fn scalar(name: &str, prim: Prim) -> Self {
+    pub fn scalar(name: &str, prim: DType) -> Self {
         BranchSpec {
             name: name.into(),
             kind: BranchKind::Scalar(prim),
         }
     }
-    pub fn fixed(name: &str, prim: Prim, n: usize) -> Self {
+    pub fn fixed(name: &str, prim: DType, n: usize) -> Self {
         BranchSpec {
             name: name.into(),
             kind: BranchKind::Fixed(prim, n),
         }
     }
-    pub fn jagged(name: &str, prim: Prim, counter: &str) -> Self {
+    pub fn jagged(name: &str, prim: DType, counter: &str) -> Self {
         BranchSpec {
             name: name.into(),
             kind: BranchKind::Jagged {
@@ -51,14 +51,14 @@ impl BranchSpec {
             },
         }
     }
-    pub fn vector(name: &str, prim: Prim) -> Self {
+    pub fn vector(name: &str, prim: DType) -> Self {
         BranchSpec {
             name: name.into(),
             kind: BranchKind::Vector(prim),
         }
     }
 
-    fn prim(&self) -> Prim {
+    fn prim(&self) -> DType {
         match &self.kind {
             BranchKind::Scalar(p) | BranchKind::Fixed(p, _) | BranchKind::Vector(p) => *p,
             BranchKind::Jagged { prim, .. } => *prim,
@@ -71,47 +71,47 @@ impl BranchSpec {
 }
 
 /// Letters of leaf-list titles.
-fn type_letter(p: Prim) -> char {
+fn type_letter(p: DType) -> char {
     match p {
-        Prim::Bool => 'O',
-        Prim::I8 => 'B',
-        Prim::U8 => 'b',
-        Prim::I16 => 'S',
-        Prim::U16 => 's',
-        Prim::I32 => 'I',
-        Prim::U32 => 'i',
-        Prim::I64 => 'L',
-        Prim::U64 => 'l',
-        Prim::F32 => 'F',
-        Prim::F64 => 'D',
+        DType::Bool => 'O',
+        DType::I8 => 'B',
+        DType::U8 => 'b',
+        DType::I16 => 'S',
+        DType::U16 => 's',
+        DType::I32 => 'I',
+        DType::U32 => 'i',
+        DType::I64 => 'L',
+        DType::U64 => 'l',
+        DType::F32 => 'F',
+        DType::F64 => 'D',
     }
 }
 
-fn leaf_class(p: Prim) -> &'static str {
+fn leaf_class(p: DType) -> &'static str {
     match p {
-        Prim::Bool => "TLeafO",
-        Prim::I8 | Prim::U8 => "TLeafB",
-        Prim::I16 | Prim::U16 => "TLeafS",
-        Prim::I32 | Prim::U32 => "TLeafI",
-        Prim::I64 | Prim::U64 => "TLeafL",
-        Prim::F32 => "TLeafF",
-        Prim::F64 => "TLeafD",
+        DType::Bool => "TLeafO",
+        DType::I8 | DType::U8 => "TLeafB",
+        DType::I16 | DType::U16 => "TLeafS",
+        DType::I32 | DType::U32 => "TLeafI",
+        DType::I64 | DType::U64 => "TLeafL",
+        DType::F32 => "TLeafF",
+        DType::F64 => "TLeafD",
     }
 }
 
-fn cpp_name(p: Prim) -> &'static str {
+fn cpp_name(p: DType) -> &'static str {
     match p {
-        Prim::Bool => "bool",
-        Prim::I8 => "char",
-        Prim::U8 => "unsigned char",
-        Prim::I16 => "short",
-        Prim::U16 => "unsigned short",
-        Prim::I32 => "int",
-        Prim::U32 => "unsigned int",
-        Prim::I64 => "Long64_t",
-        Prim::U64 => "ULong64_t",
-        Prim::F32 => "float",
-        Prim::F64 => "double",
+        DType::Bool => "bool",
+        DType::I8 => "char",
+        DType::U8 => "unsigned char",
+        DType::I16 => "short",
+        DType::U16 => "unsigned short",
+        DType::I32 => "int",
+        DType::U32 => "unsigned int",
+        DType::I64 => "Long64_t",
+        DType::U64 => "ULong64_t",
+        DType::F32 => "float",
+        DType::F64 => "double",
     }
 }
 
@@ -155,9 +155,9 @@ impl TreeBuilder {
                 )));
             }
             if let BranchKind::Jagged { counter, .. } = &s.kind {
-                let ok = specs[..i]
-                    .iter()
-                    .any(|o| &o.name == counter && matches!(o.kind, BranchKind::Scalar(Prim::I32)));
+                let ok = specs[..i].iter().any(|o| {
+                    &o.name == counter && matches!(o.kind, BranchKind::Scalar(DType::I32))
+                });
                 if !ok {
                     return Err(Error::format(format!(
                         "tree {name}: branch {:?} is counted by {counter:?}, which must be an int32 scalar branch declared before it",
@@ -419,7 +419,10 @@ impl TreeBuilder {
                 b.i32(if is_element { 0 } else { prim.size() as i32 });
                 b.i32(0); // offset
                 b.bool(is_counter); // is range
-                b.bool(matches!(prim, Prim::U8 | Prim::U16 | Prim::U32 | Prim::U64));
+                b.bool(matches!(
+                    prim,
+                    DType::U8 | DType::U16 | DType::U32 | DType::U64
+                ));
                 match count_pos {
                     Some(pos) => b.reference(pos),
                     None => b.null(),
@@ -468,29 +471,29 @@ impl TreeBuilder {
     }
 }
 
-fn min_max(b: &mut WBuf, prim: Prim, max: i64) {
+fn min_max(b: &mut WBuf, prim: DType, max: i64) {
     match prim {
-        Prim::Bool | Prim::I8 | Prim::U8 => {
+        DType::Bool | DType::I8 | DType::U8 => {
             b.u8(0);
             b.u8(max as u8);
         }
-        Prim::I16 | Prim::U16 => {
+        DType::I16 | DType::U16 => {
             b.i16(0);
             b.i16(max as i16);
         }
-        Prim::I32 | Prim::U32 => {
+        DType::I32 | DType::U32 => {
             b.i32(0);
             b.i32(max as i32);
         }
-        Prim::I64 | Prim::U64 => {
+        DType::I64 | DType::U64 => {
             b.i64(0);
             b.i64(max);
         }
-        Prim::F32 => {
+        DType::F32 => {
             b.f32(0.0);
             b.f32(0.0);
         }
-        Prim::F64 => {
+        DType::F64 => {
             b.f64(0.0);
             b.f64(0.0);
         }
@@ -545,9 +548,9 @@ fn append_column(b: &mut BranchState, c: &Array) -> Result<()> {
     let wrong = |what: &str| {
         Error::format(format!(
             "expected {what} of {}, got a column of depth {} with {} values",
-            prim.name(),
+            uproot_name(prim),
             c.depth(),
-            c.leaves().first().map_or("no", |v| v.type_name())
+            c.leaves().first().map_or("no", leaf_type_name)
         ))
     };
     match (&b.spec.kind, c) {
@@ -606,8 +609,16 @@ fn append_column(b: &mut BranchState, c: &Array) -> Result<()> {
     Ok(())
 }
 
-fn same_type(v: &Values, p: Prim) -> bool {
-    std::mem::discriminant(v) == std::mem::discriminant(&p.empty())
+/// The element type of a leaf, in the words of the error messages.
+fn leaf_type_name(leaf: &Leaf) -> &'static str {
+    match leaf {
+        Leaf::Numbers(v) => uproot_name(v.dtype()),
+        Leaf::Strings(_) => "string",
+    }
+}
+
+fn same_type(v: &Values, p: DType) -> bool {
+    v.dtype() == p
 }
 
 fn push_be(out: &mut Vec<u8>, v: &Values, r: std::ops::Range<usize>) {
@@ -639,7 +650,6 @@ fn push_be(out: &mut Vec<u8>, v: &Values, r: std::ops::Range<usize>) {
         Values::F64(x) => x[r]
             .iter()
             .for_each(|v| out.extend_from_slice(&v.to_be_bytes())),
-        Values::Str(_) => {}
     }
 }
 
