@@ -1271,7 +1271,9 @@ fn picking_from_a_selection_and_gathers_in_fused_chains() {
     // triplet's first, second and third jet first).
     assert!(steps.iter().any(|(what, _)| what.starts_with("Compose")));
     // A combination member's positions come straight from the combinations.
-    assert!(steps.iter().any(|(what, _)| what.starts_with("SlotPositions")));
+    assert!(steps
+        .iter()
+        .any(|(what, _)| what.starts_with("SlotPositions")));
     // The b-tags of the triplets' jets are gathered block by block inside the fused `max`.
     assert!(steps
         .iter()
