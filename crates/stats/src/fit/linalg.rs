@@ -84,8 +84,11 @@ pub fn regularised_cholesky(a: &[f64], n: usize) -> Option<(Vec<f64>, f64)> {
     None
 }
 
-/// Solves `a x = b` for a general square `a` (row-major, `b.len()` rows) by Gaussian
+/// Solves `a x = b` for a general square `a` (row-major, `b.len()` rows) by Gauss–Jordan
 /// elimination with partial pivoting; None when `a` is singular or `x` is not finite.
+///
+/// The code-4 interpolation's coefficients come from this solve, and fits are sensitive to their last
+/// bits (the AGC limit's line search), so the arithmetic is fixed: change it only with the stats tests.
 pub fn solve(mut a: Vec<f64>, mut b: Vec<f64>) -> Option<Vec<f64>> {
     let n = b.len();
     if a.len() != n * n {
@@ -102,7 +105,7 @@ pub fn solve(mut a: Vec<f64>, mut b: Vec<f64>) -> Option<Vec<f64>> {
             }
             b.swap(c, pivot);
         }
-        for r in c + 1..n {
+        for r in (0..n).filter(|&r| r != c) {
             let f = a[r * n + c] / a[c * n + c];
             for k in c..n {
                 a[r * n + k] -= f * a[c * n + k];
@@ -110,11 +113,7 @@ pub fn solve(mut a: Vec<f64>, mut b: Vec<f64>) -> Option<Vec<f64>> {
             b[r] -= f * b[c];
         }
     }
-    let mut x = vec![0.0; n];
-    for r in (0..n).rev() {
-        let s: f64 = (r + 1..n).map(|k| a[r * n + k] * x[k]).sum();
-        x[r] = (b[r] - s) / a[r * n + r];
-    }
+    let x: Vec<f64> = (0..n).map(|i| b[i] / a[i * n + i]).collect();
     x.iter().all(|v| v.is_finite()).then_some(x)
 }
 
