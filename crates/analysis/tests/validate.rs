@@ -85,7 +85,12 @@ fn a_slash_in_a_name_is_refused() {
 #[test]
 fn reserved_names_are_refused() {
     // "all" is the region of a file without [[regions]].
-    let parts = format!("{}{}{}", region("all"), region("sr"), histogram("met", None));
+    let parts = format!(
+        "{}{}{}",
+        region("all"),
+        region("sr"),
+        histogram("met", None)
+    );
     assert_rejected(&parts, "region name \"all\" is reserved");
     // "all events" is the cutflow's first step.
     let parts = format!(
