@@ -213,12 +213,6 @@ fn compile_sample(
         for (k, syst) in names.enumerate() {
             b.restore_definitions(base_defs.clone());
             if let Some(s) = syst {
-                if s.replace.is_empty() {
-                    return Err(Error::Config(format!(
-                    "{}: kinematic systematic {:?} replaces no column (add `replace = {{ Jet_pt = \"Jet_pt * 1.03\" }}`)",
-                    source.path, s.name
-                )));
-                }
                 for (column, expr) in &s.replace {
                     b.define(column, expr.get_ref()).map_err(|e| {
                         source.expression_error(
@@ -351,17 +345,8 @@ fn compile_sample(
                         .iter()
                         .filter(|s| s.kind == SystematicKind::Weight && applies(s, sample))
                     {
-                        let sides: Vec<(String, &Expr)> = match (&s.up, &s.down, &s.factor) {
-                    (Some(u), Some(d), None) => vec![(format!("{}_up", s.name), u), (format!("{}_down", s.name), d)],
-                    (Some(u), None, None) => vec![(format!("{}_up", s.name), u)],
-                    (None, None, Some(f)) => vec![(s.name.clone(), f)],
-                    _ => {
-                        return Err(Error::Config(format!(
-                            "{}: weight systematic {:?} needs `up` and `down`, `up` alone, or one `factor`",
-                            source.path, s.name
-                        )))
-                    }
-                };
+                        // Validated: a weight systematic has one of the forms.
+                        let sides = s.weight_sides().unwrap_or_default();
                         for (name, expr) in sides {
                             let (idx, t) = out(
                                 &mut b,

@@ -112,17 +112,12 @@ fn check_names(file: &AnalysisFile) -> std::result::Result<(), String> {
 fn variation_names(s: &crate::config::Systematic) -> Vec<String> {
     match s.kind {
         SystematicKind::Kinematic => vec![s.name.clone()],
-        SystematicKind::Weight if s.factor.is_some() => vec![s.name.clone()],
-        SystematicKind::Weight => {
-            let mut v = Vec::new();
-            if s.up.is_some() {
-                v.push(format!("{}_up", s.name));
-            }
-            if s.down.is_some() {
-                v.push(format!("{}_down", s.name));
-            }
-            v
-        }
+        SystematicKind::Weight => s
+            .weight_sides()
+            .unwrap_or_default()
+            .into_iter()
+            .map(|(name, _)| name)
+            .collect(),
     }
 }
 
@@ -162,6 +157,21 @@ fn check_references(file: &AnalysisFile) -> std::result::Result<(), String> {
     // Every variation name a sample's histograms are filed under, and who makes it.
     let mut made_by: BTreeMap<String, String> = BTreeMap::new();
     for s in &file.systematics {
+        match s.kind {
+            SystematicKind::Kinematic if s.replace.is_empty() => {
+                return Err(format!(
+                    "kinematic systematic {:?} replaces no column (add `replace = {{ Jet_pt = \"Jet_pt * 1.03\" }}`)",
+                    s.name
+                ));
+            }
+            SystematicKind::Weight if s.weight_sides().is_none() => {
+                return Err(format!(
+                    "weight systematic {:?} needs `up` and `down`, `up` alone, or one `factor`",
+                    s.name
+                ));
+            }
+            _ => {}
+        }
         for listed in s.samples.iter().flatten() {
             if !samples.contains(&listed.as_str()) {
                 return Err(format!(

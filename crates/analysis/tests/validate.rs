@@ -133,3 +133,22 @@ fn an_alternative_sample_needs_both_keys() {
     );
     assert_rejected(&parts, "`variation_of` and `variation` go together");
 }
+
+#[test]
+fn a_systematic_of_no_effect_or_unclear_form_is_refused() {
+    let met = histogram("met", None);
+    assert_rejected(
+        &format!("{met}[[systematics]]\nname = \"jes\"\nkind = \"kinematic\"\n"),
+        "kinematic systematic \"jes\" replaces no column",
+    );
+    assert_rejected(
+        &format!("{met}[[systematics]]\nname = \"sf\"\nkind = \"weight\"\ndown = \"0.9\"\n"),
+        "weight systematic \"sf\" needs `up` and `down`, `up` alone, or one `factor`",
+    );
+    assert_rejected(
+        &format!(
+            "{met}[[systematics]]\nname = \"sf\"\nkind = \"weight\"\nup = \"1.1\"\nfactor = \"1.2\"\n"
+        ),
+        "weight systematic \"sf\" needs",
+    );
+}
