@@ -149,7 +149,7 @@ mod tests {
 
     #[test]
     fn keys_sort_and_print_as_their_strings() {
-        let mut keys = vec![
+        let mut keys = [
             HistKey::new("a", "h", "s", "nominal"),
             HistKey::new("a b", "h", "s", "nominal"),
             HistKey::new("a", "h", "s", "jes"),
