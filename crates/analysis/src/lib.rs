@@ -5,8 +5,9 @@
 //! [`config`] (the file), [`validate`] (checks needing nothing but the file), [`resolve`]
 //! (files, trees and `${NAME}` values of each sample), [`plan`] (compiling every expression
 //! before reading events), [`run`] (the parallel executor) and [`output`] (JSON, ROOT, plots,
-//! provenance). [`key`] names what they share: the ids of the file's parts and [`HistKey`].
-//! Each module uses only those before it.
+//! provenance). [`key`] names what they share (the ids of the file's parts and [`HistKey`]) and
+//! [`template`] the empty histograms. Each step uses only the ones before it: `run` uses `plan`,
+//! `plan` uses `resolve`, and nothing but `output` uses `run`.
 
 pub mod bridge;
 pub mod checksum;
