@@ -244,6 +244,23 @@ pub struct Systematic {
     pub samples: Option<Vec<String>>,
 }
 
+impl Systematic {
+    /// The variations a weight systematic fills and their factors: `up` and `down` (named
+    /// `NAME_up`, `NAME_down`), `up` alone, or one `factor` (named `NAME`); `None` for any other
+    /// combination (refused by [`crate::validate`]).
+    pub fn weight_sides(&self) -> Option<Vec<(String, &Expr)>> {
+        match (&self.up, &self.down, &self.factor) {
+            (Some(u), Some(d), None) => Some(vec![
+                (format!("{}_up", self.name), u),
+                (format!("{}_down", self.name), d),
+            ]),
+            (Some(u), None, None) => Some(vec![(format!("{}_up", self.name), u)]),
+            (None, None, Some(f)) => Some(vec![(self.name.clone(), f)]),
+            _ => None,
+        }
+    }
+}
+
 /// `[plots]`.
 #[derive(Debug, Deserialize, Clone, Default)]
 #[serde(deny_unknown_fields)]

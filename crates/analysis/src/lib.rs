@@ -1,21 +1,29 @@
 //! # hepkey-analysis
 //!
 //! A declarative analysis, from one TOML file to weighted histograms with
-//! systematic variations, cutflows and plots: [`config`] (the file),
-//! [`plan`] (compiling every expression before reading events), [`run`]
-//! (the parallel executor) and [`output`] (JSON, ROOT, plots, provenance).
+//! systematic variations, cutflows and plots, in the order a file goes through them:
+//! [`config`] (the file), [`validate`] (checks needing nothing but the file), [`resolve`]
+//! (files, trees and `${NAME}` values of each sample), [`plan`] (compiling every expression
+//! before reading events), [`run`] (the parallel executor) and [`output`] (JSON, ROOT, plots,
+//! provenance). [`key`] names what they share (the ids of the file's parts and [`HistKey`]) and
+//! [`template`] the empty histograms. Each step uses only the ones before it: `run` uses `plan`,
+//! `plan` uses `resolve`, and nothing but `output` uses `run`.
 
 pub mod checksum;
 pub mod config;
 pub mod error;
 pub mod files;
+pub mod key;
 pub mod lumi;
 pub mod output;
 pub mod plan;
+pub mod resolve;
 pub mod run;
+pub mod template;
 pub mod validate;
 
 pub use error::{Error, Result};
+pub use key::HistKey;
 
 use std::path::{Path, PathBuf};
 
@@ -29,7 +37,7 @@ pub struct Analysis {
     pub warnings: Vec<String>,
     /// Every `${NAME}` of the file with the value used and where it came from (recorded in
     /// `provenance.json`: a rerun needs the same values).
-    pub variables: Vec<(String, Option<(String, plan::ValueOrigin)>)>,
+    pub variables: Vec<(String, Option<(String, resolve::ValueOrigin)>)>,
 }
 
 impl Analysis {
@@ -73,11 +81,13 @@ impl Analysis {
         output::plot_formats(&file)
             .map_err(|e| Error::Config(format!("{}: {e}", path.display())))?;
         let base = path.parent().unwrap_or(Path::new("."));
-        let (plans, warnings) = plan::compile(&file, &source, base, variables)?;
+        validate::validate(&file, &source.path)?;
+        let (samples, warnings) = resolve::resolve(&file, &source, base, variables)?;
+        let plans = plan::compile(&file, &source, samples)?;
         let variables = declared_variables(&text, &file)
             .into_iter()
             .map(|n| {
-                let v = plan::lookup(&n, variables, &file.variables);
+                let v = resolve::lookup(&n, variables, &file.variables);
                 (n, v)
             })
             .collect();
@@ -187,7 +197,7 @@ fn read_analysis_file(path: &Path) -> Result<String> {
 /// Every `${NAME}` an analysis file uses, in order of first use, then the `[variables]` it
 /// declares without using.
 fn declared_variables(text: &str, file: &config::AnalysisFile) -> Vec<String> {
-    let mut names = plan::variable_names(text);
+    let mut names = resolve::variable_names(text);
     for name in file.variables.keys() {
         if !names.contains(name) {
             names.push(name.clone());

@@ -4,8 +4,9 @@
 use crate::checksum::checksum;
 use crate::config::{AnalysisFile, SampleKind};
 use crate::error::{Error, Result};
-use crate::plan::{SamplePlan, NOMINAL};
-use crate::run::{key, region_names, RunResult};
+use crate::key::{region_names, HistKey, IMPLICIT_REGION};
+use crate::plan::SamplePlan;
+use crate::run::RunResult;
 use hepkey_hist::{Hist1D, Hist2D};
 use std::path::{Path, PathBuf};
 
@@ -40,8 +41,10 @@ pub fn histograms_json(result: &RunResult) -> Vec<u8> {
     for (k, h) in &result.histograms_2d {
         sorted.insert(k, serde_json::to_value(h).expect("histograms serialise"));
     }
-    let map: serde_json::Map<String, serde_json::Value> =
-        sorted.into_iter().map(|(k, v)| (k.clone(), v)).collect();
+    let map: serde_json::Map<String, serde_json::Value> = sorted
+        .into_iter()
+        .map(|(k, v)| (k.to_string(), v))
+        .collect();
     let mut text = serde_json::to_vec_pretty(&map).expect("JSON");
     text.push(b'\n');
     text
@@ -89,14 +92,12 @@ pub fn write_root(result: &RunResult, path: &Path) -> Result<()> {
     use hepkey_root::write::{Compression, FileWriter};
     let mut f = FileWriter::create(path, Compression::Zlib(1))?;
     for (k, h) in &result.histograms {
-        let (dir, name) = k.rsplit_once('/').expect("keys have four parts");
-        let d = f.mkdirs(dir)?;
-        f.write_histogram(d, &to_root(h, name))?;
+        let d = f.mkdirs(&k.directory())?;
+        f.write_histogram(d, &to_root(h, &k.variation))?;
     }
     for (k, h) in &result.histograms_2d {
-        let (dir, name) = k.rsplit_once('/').expect("keys have four parts");
-        let d = f.mkdirs(dir)?;
-        f.write_histogram(d, &to_root_2d(h, name))?;
+        let d = f.mkdirs(&k.directory())?;
+        f.write_histogram(d, &to_root_2d(h, &k.variation))?;
     }
     f.close()?;
     Ok(())
@@ -245,7 +246,7 @@ pub fn empty_histogram_warnings(
                 .filter(|p| {
                     result
                         .histograms
-                        .get(&key(&region, &h.name, &p.config.name, NOMINAL))
+                        .get(&HistKey::nominal(&region, &h.name, &p.config.name))
                         .is_some_and(|hist| hist.values().iter().all(|v| *v == 0.0))
                 })
                 .map(|p| p.config.name.as_str())
@@ -286,7 +287,7 @@ pub fn write_plots(
             let nominal = |sample: &str| {
                 result
                     .histograms
-                    .get(&key(&region, &h.name, sample, NOMINAL))
+                    .get(&HistKey::nominal(&region, &h.name, sample))
             };
             // Stack simulation by group, in analysis-file order.
             let mut groups: Vec<(String, Option<String>, Hist1D)> = Vec::new();
@@ -333,7 +334,7 @@ pub fn write_plots(
                 stack,
                 data: data.map(|d| ("Data".to_string(), d)),
                 x_label: h.xlabel.clone().unwrap_or_else(|| h.name.clone()),
-                label: label.clone().with_line(if region == "all" {
+                label: label.clone().with_line(if region == IMPLICIT_REGION {
                     file.analysis.name.clone()
                 } else {
                     format!("{} — {region}", file.analysis.name)

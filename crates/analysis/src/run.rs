@@ -2,19 +2,21 @@
 //! processed in parallel; their histograms and cutflows are merged in a fixed
 //! order, so the result does not depend on the number of threads.
 
-use crate::config::{AnalysisFile, HistogramConfig};
+use crate::config::AnalysisFile;
 use crate::error::{Error, Result};
-use crate::plan::{Part, SamplePlan, NOMINAL};
+use crate::key::{fills, region_names, HistKey, OutputId, SampleId, VariationId, ALL_EVENTS};
+use crate::plan::{Part, SamplePlan};
+use crate::template::{new_hist, Template};
 use hepkey_columnar::{Chunk, Column, DType};
-use hepkey_hist::{Axis, Hist1D, Hist2D};
+use hepkey_hist::{Hist1D, Hist2D};
 use rayon::prelude::*;
 use std::collections::BTreeMap;
 use std::ops::Range;
 
-/// Histograms by key `{region}/{histogram}/{sample}/{variation}`.
-pub type Histograms = BTreeMap<String, Hist1D>;
+/// Histograms by key, in the order of their keys' strings.
+pub type Histograms = BTreeMap<HistKey, Hist1D>;
 /// 2D histograms (those with a `y` axis), keyed as [`Histograms`].
-pub type Histograms2D = BTreeMap<String, Hist2D>;
+pub type Histograms2D = BTreeMap<HistKey, Hist2D>;
 
 /// One step of a cutflow: events passing and their summed weight.
 #[derive(Clone, Debug, PartialEq, serde::Serialize)]
@@ -44,67 +46,9 @@ struct Setup<'a> {
 
 /// Consecutive chunks of one file that share baskets: read in order, each basket decompressed once.
 struct Task {
-    plan: usize,
+    sample: SampleId,
     file: usize,
     chunks: Vec<Range<u64>>,
-}
-
-/// The region names histograms are filed under.
-pub fn region_names(file: &AnalysisFile) -> Vec<String> {
-    if file.regions.is_empty() {
-        vec!["all".to_string()]
-    } else {
-        file.regions.iter().map(|r| r.name.clone()).collect()
-    }
-}
-
-/// An empty histogram of each kind an analysis file declares.
-#[derive(Clone)]
-pub(crate) enum Template {
-    One(Hist1D),
-    Two(Hist2D),
-}
-
-fn axis(
-    what: &str,
-    edges: &Option<Vec<f64>>,
-    bins: Option<usize>,
-    range: Option<[f64; 2]>,
-    title: Option<&String>,
-) -> Result<Axis> {
-    let err = |e: hepkey_hist::HistError| Error::Config(format!("{what}: {e}"));
-    let mut axis = match (edges, bins, range) {
-        (Some(edges), None, None) => Axis::variable(edges.clone()).map_err(err)?,
-        (None, Some(bins), Some([lo, hi])) => Axis::regular(bins, lo, hi).map_err(err)?,
-        _ => {
-            return Err(Error::Config(format!(
-                "{what}: give either `bins` and `range`, or `edges`"
-            )))
-        }
-    };
-    if let Some(t) = title {
-        axis.title = t.clone();
-    }
-    Ok(axis)
-}
-
-pub(crate) fn new_hist(h: &HistogramConfig) -> Result<Template> {
-    let what = format!("histogram {:?}", h.name);
-    let x = axis(&what, &h.edges, h.bins, h.range, h.xlabel.as_ref())?;
-    let title = h.title.clone().unwrap_or_default();
-    Ok(match &h.y {
-        None => Template::One(Hist1D::new(x).with_title(title)),
-        Some(y) => {
-            let y = axis(
-                &format!("{what}, y axis"),
-                &y.edges,
-                y.bins,
-                y.range,
-                y.label.as_ref(),
-            )?;
-            Template::Two(Hist2D::new(x, y).with_title(title))
-        }
-    })
 }
 
 /// Runs every sample; `progress` is called with the entries of each finished chunk.
@@ -126,11 +70,11 @@ pub fn execute(
     for p in plans {
         for v in &p.variations {
             let mut names = vec![v.name.clone()];
-            names.extend(v.weight_factors.iter().map(|(n, _)| n.clone()));
+            names.extend(v.weight_factors.iter().map(|f| f.variation.clone()));
             for (h, template) in file.histograms.iter().zip(&templates) {
                 for r in regions.iter().filter(|r| fills(h, r)) {
                     for n in &names {
-                        let k = key(r, &h.name, &p.histogram_sample, n);
+                        let k = HistKey::new(r, &h.name, &p.histogram_sample, n);
                         match template {
                             Template::One(t) => {
                                 histograms.insert(k, t.clone());
@@ -150,7 +94,7 @@ pub fn execute(
         for (fi, t) in p.trees.iter().enumerate() {
             for chunks in t.chunk_groups(&inputs, chunk) {
                 tasks.push(Task {
-                    plan: pi,
+                    sample: SampleId(pi),
                     file: fi,
                     chunks,
                 });
@@ -170,7 +114,7 @@ pub fn execute(
             tasks
                 .par_iter()
                 .map(|t| {
-                    let plan = &plans[t.plan];
+                    let plan = &plans[t.sample.0];
                     process_group(&setup, plan, t, chunk, progress)
                 })
                 .collect()
@@ -195,7 +139,7 @@ pub fn execute(
                 r,
                 &mut histograms,
                 &mut histograms_2d,
-                &mut cutflows[t.plan].1,
+                &mut cutflows[t.sample.0].1,
             )?;
             events_read += range.end - range.start;
         }
@@ -203,7 +147,7 @@ pub fn execute(
     check_finite(&histograms, &histograms_2d)?;
     for p in plans {
         for (f, seen) in p.files.iter().zip(&p.file_states) {
-            if crate::plan::FileState::of(f).as_ref() != Some(seen) {
+            if crate::resolve::FileState::of(f).as_ref() != Some(seen) {
                 return Err(Error::Data(format!(
                     "{} changed while it was read (its size or modification time differ from when the run began); rerun when the file is complete",
                     f.display()
@@ -248,8 +192,8 @@ fn merge(
     cutflow: &mut [CutflowStep],
 ) -> Result<()> {
     fn add_all<H, E: std::fmt::Display>(
-        totals: &mut BTreeMap<String, H>,
-        parts: BTreeMap<String, H>,
+        totals: &mut BTreeMap<HistKey, H>,
+        parts: BTreeMap<HistKey, H>,
         add: impl Fn(&mut H, &H) -> std::result::Result<(), E>,
     ) -> Result<()> {
         for (k, h) in parts {
@@ -273,23 +217,12 @@ fn cutflow_steps(file: &AnalysisFile, regions: &[String]) -> Vec<CutflowStep> {
         events: 0,
         weighted: 0.0,
     };
-    let mut v = vec![step("all events")];
+    let mut v = vec![step(ALL_EVENTS)];
     v.extend(file.selections.iter().map(|s| step(&s.name)));
     if !file.regions.is_empty() {
         v.extend(regions.iter().map(|r| step(&format!("region {r}"))));
     }
     v
-}
-
-pub(crate) fn fills(h: &HistogramConfig, region: &str) -> bool {
-    h.regions
-        .as_ref()
-        .is_none_or(|rs| rs.iter().any(|r| r == region))
-}
-
-/// The output key of a histogram.
-pub fn key(region: &str, hist: &str, sample: &str, variation: &str) -> String {
-    format!("{region}/{hist}/{sample}/{variation}")
 }
 
 struct TaskResult {
@@ -372,10 +305,10 @@ fn evaluate_rows(
 }
 
 /// The result of output `id` of a program part.
-fn output<'a>(part: &Part, cols: &'a [Column], id: usize) -> Result<&'a Column> {
+fn output<'a>(part: &Part, cols: &'a [Column], id: OutputId) -> Result<&'a Column> {
     part.position(id)
         .and_then(|p| cols.get(p))
-        .ok_or_else(|| Error::Data(format!("internal: output {id} was not computed")))
+        .ok_or_else(|| Error::Data(format!("internal: output {} was not computed", id.0)))
 }
 
 /// The positions of `some` in `all` (both increasing, `some` a subset of `all`).
@@ -413,13 +346,7 @@ fn select(
 ) -> Result<Selected> {
     let n = chunk.n_events();
     let nv = plan.variations.len();
-    let nominal = plan
-        .variations
-        .iter()
-        .position(|v| {
-            v.name == NOMINAL || plan.config.variation.as_deref() == Some(v.name.as_str())
-        })
-        .unwrap_or(0);
+    let nominal = VariationId::NOMINAL.0;
     let mut weights = vec![vec![plan.norm; n]; nv];
     let mut pass = vec![vec![true; n]; nv];
     let mut region_masks: Vec<Vec<Vec<bool>>> = vec![Vec::new(); nv];
@@ -447,7 +374,7 @@ fn select(
         }
         let cols = evaluate_rows(&stage.program, &sub, None).map_err(fail)?;
         // No rows, no values.
-        let values = |id: usize| -> Result<Vec<bool>> {
+        let values = |id: OutputId| -> Result<Vec<bool>> {
             cols.as_ref()
                 .map_or(Ok(Vec::new()), |c| Ok(as_bool(output(stage, c, id)?)))
         };
@@ -548,14 +475,14 @@ fn process(
     };
     // Then each group of histograms on the events of its regions.
     for fill in &plan.fills {
-        let v = &plan.variations[fill.variation];
-        let region_masks = &selected.region_masks[fill.variation];
-        let base_weight = &selected.weights[fill.variation];
+        let v = plan.variation(fill.variation);
+        let region_masks = &selected.region_masks[fill.variation.0];
+        let base_weight = &selected.weights[fill.variation.0];
         let kept: Vec<usize> = selected
             .candidates
             .iter()
             .copied()
-            .filter(|&i| fill.regions.iter().any(|&r| region_masks[r][i]))
+            .filter(|&i| fill.regions.iter().any(|r| region_masks[r.0][i]))
             .collect();
         let events = positions_in(&selected.candidates, &kept);
         let Some(cols) =
@@ -563,25 +490,26 @@ fn process(
         else {
             continue;
         };
-        let col = |id: usize| output(&fill.part, &cols, id);
+        let col = |id: OutputId| output(&fill.part, &cols, id);
         let m = kept.len();
         let factors: Vec<(String, Vec<f64>)> = v
             .weight_factors
             .iter()
-            .map(|(name, i)| Ok((name.clone(), as_f64(col(*i)?))))
+            .map(|f| Ok((f.variation.clone(), as_f64(col(f.output)?))))
             .collect::<Result<_>>()?;
         for &hi in &fill.histograms {
-            let h = &file.histograms[hi];
-            let values = col(v.hist_values[hi])?;
+            let h = &file.histograms[hi.0];
+            let outputs = v.histogram(hi);
+            let values = col(outputs.value)?;
             let mut weights: Vec<f64> = kept.iter().map(|&i| base_weight[i]).collect();
-            if let Some(wi) = v.hist_weights[hi] {
+            if let Some(wi) = outputs.weight {
                 for (w, f) in weights.iter_mut().zip(as_f64(col(wi)?)) {
                     *w *= f;
                 }
             }
             let x = as_f64(values);
             let offsets: Option<&[u32]> = values.offsets().map(|o| o.as_slice());
-            let y = match v.hist_y[hi] {
+            let y = match outputs.y {
                 Some(yi) => {
                     let c = col(yi)?;
                     Some((as_f64(c), c.offsets().map(|o| o.as_slice())))
@@ -589,11 +517,13 @@ fn process(
                 None => None,
             };
             for &ri in &fill.regions {
-                let region = &regions[ri];
-                let mask = &region_masks[ri];
+                let region = &regions[ri.0];
+                let mask = &region_masks[ri.0];
                 let selected = || (0..m).filter(|&j| mask[kept[j]]);
-                let k = |variation: &str| key(region, &h.name, &plan.histogram_sample, variation);
-                match (&templates[hi], &y) {
+                let k = |variation: &str| {
+                    HistKey::new(region, &h.name, &plan.histogram_sample, variation)
+                };
+                match (&templates[hi.0], &y) {
                     (Template::One(template), None) => {
                         let mut fill = |variation: &str, factor: Option<&[f64]>| {
                             let hist = out

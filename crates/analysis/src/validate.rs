@@ -4,7 +4,7 @@
 
 use crate::config::{AnalysisFile, HistogramConfig, SystematicKind};
 use crate::error::{Error, Result};
-use crate::plan::NOMINAL;
+use crate::key::{fills, region_names, ALL_EVENTS, IMPLICIT_REGION, NOMINAL};
 use std::collections::{BTreeMap, HashMap};
 
 /// Bins of one histogram axis, at most: a larger axis is a typing mistake, and would take
@@ -31,7 +31,7 @@ pub fn validate(file: &AnalysisFile, path: &str) -> Result<()> {
     for h in &file.histograms {
         check_binning(h).map_err(err)?;
         // The axes themselves (finite, increasing, representable), as the run will make them.
-        crate::run::new_hist(h).map_err(|e| err(e.to_string()))?;
+        crate::template::new_hist(h).map_err(|e| err(e.to_string()))?;
     }
     check_plot_files(file).map_err(err)?;
     check_sizes(file).map_err(err)?;
@@ -84,10 +84,23 @@ fn check_names(file: &AnalysisFile) -> std::result::Result<(), String> {
         "systematic",
         file.systematics.iter().map(|s| s.name.as_str()),
     )?;
+    // The cutflow's first step, and the region of a file without [[regions]]: a part named
+    // alike would be taken for them in the cutflow, the output keys and the plots.
     for s in &file.selections {
         if s.name.trim().is_empty() {
             return Err("a selection has an empty name".into());
         }
+        if s.name == ALL_EVENTS {
+            return Err(format!(
+                "selection name {ALL_EVENTS:?} is reserved: it is the cutflow's first step; rename the selection"
+            ));
+        }
+    }
+    if let Some(r) = file.regions.iter().find(|r| r.name == IMPLICIT_REGION) {
+        return Err(format!(
+            "region name {:?} is reserved: it names every selected event in a file without [[regions]]; rename the region",
+            r.name
+        ));
     }
     if file.histograms.is_empty() {
         return Err("no [[histograms]]: there would be nothing to fill".into());
@@ -99,17 +112,12 @@ fn check_names(file: &AnalysisFile) -> std::result::Result<(), String> {
 fn variation_names(s: &crate::config::Systematic) -> Vec<String> {
     match s.kind {
         SystematicKind::Kinematic => vec![s.name.clone()],
-        SystematicKind::Weight if s.factor.is_some() => vec![s.name.clone()],
-        SystematicKind::Weight => {
-            let mut v = Vec::new();
-            if s.up.is_some() {
-                v.push(format!("{}_up", s.name));
-            }
-            if s.down.is_some() {
-                v.push(format!("{}_down", s.name));
-            }
-            v
-        }
+        SystematicKind::Weight => s
+            .weight_sides()
+            .unwrap_or_default()
+            .into_iter()
+            .map(|(name, _)| name)
+            .collect(),
     }
 }
 
@@ -125,6 +133,12 @@ fn check_references(file: &AnalysisFile) -> std::result::Result<(), String> {
     }
     let regions: Vec<&str> = file.regions.iter().map(|r| r.name.as_str()).collect();
     for h in &file.histograms {
+        if h.regions.as_ref().is_some_and(Vec::is_empty) {
+            return Err(format!(
+                "histogram {:?} lists no regions (`regions = []`), so it would never be filled; omit `regions` to fill it in every region",
+                h.name
+            ));
+        }
         for r in h.regions.iter().flatten() {
             if !regions.contains(&r.as_str()) {
                 let known = if regions.is_empty() {
@@ -143,6 +157,21 @@ fn check_references(file: &AnalysisFile) -> std::result::Result<(), String> {
     // Every variation name a sample's histograms are filed under, and who makes it.
     let mut made_by: BTreeMap<String, String> = BTreeMap::new();
     for s in &file.systematics {
+        match s.kind {
+            SystematicKind::Kinematic if s.replace.is_empty() => {
+                return Err(format!(
+                    "kinematic systematic {:?} replaces no column (add `replace = {{ Jet_pt = \"Jet_pt * 1.03\" }}`)",
+                    s.name
+                ));
+            }
+            SystematicKind::Weight if s.weight_sides().is_none() => {
+                return Err(format!(
+                    "weight systematic {:?} needs `up` and `down`, `up` alone, or one `factor`",
+                    s.name
+                ));
+            }
+            _ => {}
+        }
         for listed in s.samples.iter().flatten() {
             if !samples.contains(&listed.as_str()) {
                 return Err(format!(
@@ -169,6 +198,24 @@ fn check_references(file: &AnalysisFile) -> std::result::Result<(), String> {
     }
     let mut alternatives: HashMap<(&str, &str), &str> = HashMap::new();
     for s in &file.samples {
+        if s.variation_of.is_some() != s.variation.is_some() {
+            return Err(format!(
+                "sample {:?}: `variation_of` and `variation` go together",
+                s.name
+            ));
+        }
+        if let Some(nominal) = &s.variation_of {
+            if !file
+                .samples
+                .iter()
+                .any(|n| &n.name == nominal && n.variation_of.is_none())
+            {
+                return Err(format!(
+                    "sample {:?} is a variation of {nominal:?}, which is not a nominal sample of this analysis",
+                    s.name
+                ));
+            }
+        }
         let Some(variation) = &s.variation else {
             continue;
         };
@@ -245,7 +292,7 @@ fn check_sizes(file: &AnalysisFile) -> std::result::Result<(), String> {
         .iter()
         .map(|s| variation_names(s).len())
         .sum::<usize>();
-    let regions = crate::run::region_names(file);
+    let regions = region_names(file);
     let mut cells = 0usize;
     for h in &file.histograms {
         let axis = |bins: Option<usize>, edges: &Option<Vec<f64>>| {
@@ -257,7 +304,7 @@ fn check_sizes(file: &AnalysisFile) -> std::result::Result<(), String> {
             None => axis(h.bins, &h.edges),
             Some(y) => axis(h.bins, &h.edges).saturating_mul(axis(y.bins, &y.edges)),
         };
-        let filled = regions.iter().filter(|r| crate::run::fills(h, r)).count();
+        let filled = regions.iter().filter(|r| fills(h, r)).count();
         cells = cells.saturating_add(per_fill.saturating_mul(filled).saturating_mul(variations));
     }
     if cells > MAX_CELLS_PER_SAMPLE {
@@ -288,10 +335,10 @@ fn plot_safe(s: &str) -> String {
 
 /// Two plots written to one file would leave only the last.
 fn check_plot_files(file: &AnalysisFile) -> std::result::Result<(), String> {
-    let regions = crate::run::region_names(file);
+    let regions = region_names(file);
     let mut seen: HashMap<String, (String, String)> = HashMap::new();
     for h in file.histograms.iter().filter(|h| h.y.is_none()) {
-        for r in regions.iter().filter(|r| crate::run::fills(h, r)) {
+        for r in regions.iter().filter(|r| fills(h, r)) {
             let stem = plot_stem(r, &h.name);
             if let Some((r0, h0)) = seen.insert(stem.clone(), (r.clone(), h.name.clone())) {
                 return Err(format!(

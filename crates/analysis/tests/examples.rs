@@ -1,7 +1,7 @@
 //! The example analyses, run on the shared files and checked against
 //! references: the AGC test vectors, and event loops written by hand.
 
-use hepkey_analysis::Analysis;
+use hepkey_analysis::{Analysis, HistKey};
 use hepkey_hist::{Hist1D, Hist2D};
 use hepkey_root::{RootFile, Tree, Values};
 use serde_json::Value;
@@ -53,7 +53,7 @@ fn check_agc(example: &str, reference: &str) {
             variation
         };
         let hist = if region == "4j1b" { "HT" } else { "m_bjj" };
-        let key = format!("{region}/{hist}/ttbar/{variation}");
+        let key = HistKey::new(region, hist, "ttbar", variation);
         let h = result
             .histograms
             .get(&key)
@@ -151,7 +151,7 @@ fn zmumu_matches_a_loop_written_by_hand() {
             expected.fill_one(m, 1.0);
         }
     }
-    let h = &result.histograms["Z window/m_mumu/data/nominal"];
+    let h = &result.histograms[&HistKey::nominal("Z window", "m_mumu", "data")];
     assert_eq!(h.values(), expected.values());
     let steps: Vec<u64> = result.cutflows[0].1.iter().map(|s| s.events).collect();
     assert_eq!(steps, vec![2304, opposite, both_pt, window]);
@@ -236,7 +236,7 @@ fn hzz_matches_a_loop_written_by_hand() {
         .unwrap();
     let written = RootFile::open(result_dir.path().join("histograms.root")).unwrap();
     for (name, expected) in [("mu_px_py", &px_py), ("mu_px_met_px", &px_met)] {
-        let key = format!("2e2mu/{name}/hzz/nominal");
+        let key = HistKey::nominal("2e2mu", name, "hzz");
         let h = &result.histograms_2d[&key];
         assert!(h.entries() >= 40, "{key}: {} entries", h.entries());
         for (got, want) in [
@@ -249,7 +249,7 @@ fn hzz_matches_a_loop_written_by_hand() {
             }
         }
         // The TH2D in histograms.root holds the same cells, in ROOT's bin order.
-        let back = hepkey_root::read_histogram(&written, &key).unwrap();
+        let back = hepkey_root::read_histogram(&written, &key.to_string()).unwrap();
         assert_eq!(back.class, "TH2D");
         let (nx, ny) = (h.x_axis().bins_with_flow(), h.y_axis().bins_with_flow());
         for iy in 0..ny {
@@ -265,7 +265,7 @@ fn hzz_matches_a_loop_written_by_hand() {
             }
         }
     }
-    let h = &result.histograms["2e2mu/m4l_2e2mu/hzz/nominal"];
+    let h = &result.histograms[&HistKey::nominal("2e2mu", "m4l_2e2mu", "hzz")];
     for (a, b) in h.values_with_flow().iter().zip(expected.values_with_flow()) {
         assert!(
             close(*a, *b),
@@ -357,7 +357,7 @@ fn atlas_2020_hzz_passes_27_86_146_events_on_the_real_files() {
     );
     let total: f64 = ["data_A", "data_B", "data_C"]
         .iter()
-        .map(|s| r.histograms[&format!("all/m4l/{s}/nominal")].sum(true))
+        .map(|s| r.histograms[&HistKey::nominal("all", "m4l", s)].sum(true))
         .sum();
     assert_eq!(total, 27.0 + 86.0 + 146.0);
 }
@@ -419,7 +419,7 @@ fn selections_run_in_stages_and_histograms_only_on_their_regions() {
     // reads the jets' phi and mass.
     assert_eq!(plan.fills.len(), 3 * 2);
     for f in &plan.fills {
-        let hist = &a.file.histograms[f.histograms[0]].name;
+        let hist = &a.file.histograms[f.histograms[0].0].name;
         assert_eq!(f.histograms.len(), 1);
         let reads_phi = f.part.program.inputs().contains(&"Jet_phi");
         assert_eq!(reads_phi, hist == "m_bjj", "{hist}");

@@ -40,7 +40,7 @@ fn total(a: &Analysis, sample: &str) -> f64 {
     let (_, h) = r
         .histograms
         .iter()
-        .find(|(k, _)| k.contains(&format!("/h/{sample}/")) && k.ends_with("/nominal"))
+        .find(|(k, _)| k.histogram == "h" && k.sample == sample && k.is_nominal())
         .unwrap_or_else(|| panic!("no histogram of {sample}: {:?}", r.histograms.keys()));
     h.sum(true)
 }

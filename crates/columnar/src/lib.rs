@@ -12,7 +12,7 @@ pub mod program;
 pub mod schema;
 
 pub use column::{Chunk, Column, Element, KeptLists, Offsets, Values};
-pub use compile::{Definitions, ProgramBuilder, Shape};
+pub use compile::{registry, Definitions, ProgramBuilder, Shape};
 pub use dtype::{DType, Type};
 pub use error::{did_you_mean, Error, ErrorKind, Result, Span};
 pub use kernels::special::normal_ppf;

@@ -2,6 +2,7 @@
 //! `hepkey generate` writes the 2020-format files, `hepkey run` applies the
 //! examples' real selections, and the resulting histograms are fitted.
 
+use hepkey_analysis::HistKey;
 use hepkey_atlas::peakfit::{fit, Shape};
 use std::path::Path;
 use std::process::Command;
@@ -63,8 +64,8 @@ fn summed(
     };
     let (mut edges, mut values, mut variances) = (Vec::new(), Vec::<f64>::new(), Vec::<f64>::new());
     for (key, v) in h.as_object().unwrap() {
-        let parts: Vec<&str> = key.split('/').collect();
-        if parts[1] != hist || parts[3] != "nominal" || !keep(parts[2]) {
+        let key: HistKey = key.parse().unwrap();
+        if key.histogram != hist || !key.is_nominal() || !keep(&key.sample) {
             continue;
         }
         let (val, var) = (nums(&v["values"]), nums(&v["variances"]));

@@ -1,8 +1,10 @@
 //! Function calls: math, conversions, reductions, sorting, combinations, records.
 
+use super::registry::{self, Call};
 use super::*;
 
 impl ProgramBuilder {
+    /// Compiles a call of the function its [`FUNCTIONS`](super::registry::FUNCTIONS) entry names.
     pub(super) fn call(
         &mut self,
         name: &str,
@@ -10,313 +12,258 @@ impl ProgramBuilder {
         args: &[Arg],
         span: Span,
     ) -> Result<Val> {
-        let positional: Vec<&Expr> = args
-            .iter()
-            .filter(|a| a.name.is_none())
-            .map(|a| &a.value)
-            .collect();
-        let named: Vec<(&str, Span, &Expr)> = args
-            .iter()
-            .filter_map(|a| a.name.as_ref().map(|(n, s)| (n.as_str(), *s, &a.value)))
-            .collect();
-        let allowed_named: &[&str] = match name {
-            "sort" => &["by", "descending"],
-            "argsort" => &["descending"],
-            "sum" | "prod" | "count" | "count_nonzero" | "num" | "len" | "any" | "all" | "min"
-            | "max" | "argmin" | "argmax" | "first" | "last" | "mean" => &["per"],
-            "with" | "object" => &[],
-            _ => &[],
+        let Some(function) = registry::function(name) else {
+            let mut err = Error::new(
+                ErrorKind::UnknownName,
+                name_span,
+                format!("unknown function `{name}`"),
+            );
+            err.hint = did_you_mean(name, registry::all_names());
+            return Err(err);
         };
-        if !matches!(name, "with" | "object") {
-            if let Some((n, s, _)) = named.iter().find(|(n, _, _)| !allowed_named.contains(n)) {
-                return Err(Error::syntax(
-                    *s,
-                    format!("`{name}` has no argument named `{n}`"),
-                ));
-            }
-        }
-        let arity = |lo: usize, hi: usize| -> Result<()> {
-            if positional.len() < lo || positional.len() > hi {
-                let want = if lo == hi {
-                    format!("{lo}")
-                } else if hi == usize::MAX {
-                    format!("at least {lo}")
-                } else {
-                    format!("{lo} to {hi}")
-                };
-                return Err(Error::type_error(
-                    span,
-                    format!(
-                        "`{name}` takes {want} argument(s), found {}",
-                        positional.len()
-                    ),
-                ));
-            }
-            Ok(())
+        let call = Call {
+            name,
+            positional: args
+                .iter()
+                .filter(|a| a.name.is_none())
+                .map(|a| &a.value)
+                .collect(),
+            named: args
+                .iter()
+                .filter_map(|a| a.name.as_ref().map(|(n, s)| (n.as_str(), *s, &a.value)))
+                .collect(),
+            span,
         };
+        function.compile(self, &call)
+    }
 
-        if let Some(f) = Func1::from_name(name) {
-            arity(1, 1)?;
-            let v = self.col_expr(positional[0], &format!("`{name}`"))?;
-            return Ok(Val::Col(self.math1(f, v)));
+    /// The only argument of a one-argument function, as a column.
+    fn column_arg(&mut self, c: &Call, i: usize) -> Result<ColVal> {
+        self.col_expr(c.positional[i], &format!("`{}`", c.name))
+    }
+
+    pub(super) fn math1_call(&mut self, c: &Call, f: Func1) -> Result<Val> {
+        let v = self.column_arg(c, 0)?;
+        Ok(Val::Col(self.math1(f, v)))
+    }
+
+    pub(super) fn cast_call(&mut self, c: &Call, to: DType) -> Result<Val> {
+        let v = self.column_arg(c, 0)?;
+        let mut r = self.cast(v, to);
+        r.weak = false;
+        Ok(Val::Col(r))
+    }
+
+    pub(super) fn abs(&mut self, c: &Call) -> Result<Val> {
+        let v = self.column_arg(c, 0)?;
+        let v = self.bool_to_int(v);
+        let mut r = self.add(Node::Unary(UnaryKernel::Abs, v.node), v.ty, v.scalar);
+        r.weak = v.weak;
+        Ok(Val::Col(r))
+    }
+
+    pub(super) fn math2_call(&mut self, c: &Call, f: Func2) -> Result<Val> {
+        let a = self.column_arg(c, 0)?;
+        let b = self.column_arg(c, 1)?;
+        let (a, b) = self.unify(a, b);
+        let (a, b) = (self.float_of(a), self.float_of(b));
+        let dt = a.ty.dtype;
+        let mut r = self.elementwise(Node::Math2(f, a.node, b.node), dt, a, b);
+        r.weak = false;
+        Ok(Val::Col(r))
+    }
+
+    /// One per-event value repeated for every element of a list (e.g. an event weight per jet).
+    pub(super) fn broadcast_call(&mut self, c: &Call) -> Result<Val> {
+        let v = self.column_arg(c, 0)?;
+        let target = self.expr(c.positional[1])?;
+        let like = self.require_list(&target, c.positional[1].span, c.name)?;
+        if v.ty.jagged {
+            return Err(Error::type_error(
+                c.positional[0].span,
+                "`broadcast` repeats a per-event value; this is already a list",
+            ));
         }
-        if let Some(to) = DType::from_name(name).or(match name {
-            "int" => Some(DType::I64),
-            "float" => Some(DType::F64),
-            _ => None,
-        }) {
-            arity(1, 1)?;
-            let v = self.col_expr(positional[0], &format!("`{name}`"))?;
-            let mut r = self.cast(v, to);
-            r.weak = false;
-            return Ok(Val::Col(r));
+        let mut r = self.add(
+            Node::Broadcast {
+                value: v.node,
+                like: like.node,
+            },
+            Type::jagged(v.ty.dtype),
+            false,
+        );
+        r.weak = false;
+        Ok(Val::Col(r))
+    }
+
+    /// ROOT's gaussian_quantile(p, sigma) = sigma * Φ⁻¹(p).
+    pub(super) fn gaussian_quantile(&mut self, c: &Call) -> Result<Val> {
+        let p = self.column_arg(c, 0)?;
+        let sigma = self.column_arg(c, 1)?;
+        let q = self.math1(Func1::NormalPpf, p);
+        Ok(Val::Col(self.arith(ArithOp::Mul, sigma, q)))
+    }
+
+    pub(super) fn pow(&mut self, c: &Call) -> Result<Val> {
+        let a = self.column_arg(c, 0)?;
+        let b = self.column_arg(c, 1)?;
+        let (sa, sb) = (c.positional[0].span, c.positional[1].span);
+        self.binary(BinOp::Pow, a, b, sa, sb).map(Val::Col)
+    }
+
+    /// `min`/`max`: element-wise of two or more arguments, a reduction of one.
+    pub(super) fn extreme(&mut self, c: &Call, op: ArithOp) -> Result<Val> {
+        if c.positional.len() < 2 {
+            return self.reduction(c.name, c.positional[0], c.named("per"));
         }
-        match name {
-            "abs" => {
-                arity(1, 1)?;
-                let v = self.col_expr(positional[0], "`abs`")?;
-                let v = self.bool_to_int(v);
-                let mut r = self.add(Node::Unary(UnaryKernel::Abs, v.node), v.ty, v.scalar);
-                r.weak = v.weak;
-                Ok(Val::Col(r))
-            }
-            "atan2" | "hypot" => {
-                arity(2, 2)?;
-                let a = self.col_expr(positional[0], &format!("`{name}`"))?;
-                let b = self.col_expr(positional[1], &format!("`{name}`"))?;
-                let (a, b) = self.unify(a, b);
-                let (a, b) = (self.float_of(a), self.float_of(b));
-                let f = if name == "atan2" {
-                    Func2::Atan2
-                } else {
-                    Func2::Hypot
-                };
-                let dt = a.ty.dtype;
-                let mut r = self.elementwise(Node::Math2(f, a.node, b.node), dt, a, b);
-                r.weak = false;
-                Ok(Val::Col(r))
-            }
-            "broadcast" => {
-                // One per-event value repeated for every element of a list (e.g. an event weight per jet).
-                arity(2, 2)?;
-                let v = self.col_expr(positional[0], "`broadcast`")?;
-                let target = self.expr(positional[1])?;
-                let like = self.require_list(&target, positional[1].span, name)?;
-                if v.ty.jagged {
-                    return Err(Error::type_error(
-                        positional[0].span,
-                        "`broadcast` repeats a per-event value; this is already a list",
-                    ));
-                }
-                let mut r = self.add(
-                    Node::Broadcast {
-                        value: v.node,
-                        like: like.node,
-                    },
-                    Type::jagged(v.ty.dtype),
-                    false,
-                );
-                r.weak = false;
-                Ok(Val::Col(r))
-            }
-            "gaussian_quantile" => {
-                // ROOT's gaussian_quantile(p, sigma) = sigma * Φ⁻¹(p).
-                arity(2, 2)?;
-                let p = self.col_expr(positional[0], "`gaussian_quantile`")?;
-                let sigma = self.col_expr(positional[1], "`gaussian_quantile`")?;
-                let q = self.math1(Func1::NormalPpf, p);
-                Ok(Val::Col(self.arith(ArithOp::Mul, sigma, q)))
-            }
-            "pow" => {
-                arity(2, 2)?;
-                let a = self.col_expr(positional[0], "`pow`")?;
-                let b = self.col_expr(positional[1], "`pow`")?;
-                self.binary(BinOp::Pow, a, b, positional[0].span, positional[1].span)
-                    .map(Val::Col)
-            }
-            "min" | "max" if positional.len() >= 2 => {
-                let op = if name == "min" {
-                    ArithOp::Min
-                } else {
-                    ArithOp::Max
-                };
-                let mut acc = self.col_expr(positional[0], &format!("`{name}`"))?;
-                for p in &positional[1..] {
-                    let v = self.col_expr(p, &format!("`{name}`"))?;
-                    let (a, v) = (self.bool_to_int(acc), self.bool_to_int(v));
-                    acc = self.arith(op, a, v);
-                }
-                Ok(Val::Col(acc))
-            }
-            "clip" => {
-                arity(3, 3)?;
-                let x = self.col_expr(positional[0], "`clip`")?;
-                let lo = self.col_expr(positional[1], "`clip`")?;
-                let hi = self.col_expr(positional[2], "`clip`")?;
-                let m = self.arith(ArithOp::Max, x, lo);
-                Ok(Val::Col(self.arith(ArithOp::Min, m, hi)))
-            }
-            "where" => {
-                arity(3, 3)?;
-                let c = self.col_expr(positional[0], "`where`")?;
-                if c.ty.dtype != DType::Bool {
-                    return Err(Error::type_error(
-                        positional[0].span,
-                        format!("`where` needs a condition, found {}", c.ty),
-                    ));
-                }
-                let a = self.col_expr(positional[1], "`where`")?;
-                let b = self.col_expr(positional[2], "`where`")?;
-                let (a, b) = self.unify(a, b);
-                let (a, b, c) = if c.ty.jagged && !a.ty.jagged {
-                    (self.broadcast(a, c), self.broadcast(b, c), c)
-                } else if !c.ty.jagged && a.ty.jagged {
-                    (a, b, self.broadcast(c, a))
-                } else {
-                    (a, b, c)
-                };
-                let ty = Type {
-                    dtype: a.ty.dtype,
-                    jagged: a.ty.jagged || c.ty.jagged,
-                };
-                Ok(Val::Col(self.add(
-                    Node::Where(c.node, a.node, b.node),
-                    ty,
-                    a.scalar && b.scalar && c.scalar,
-                )))
-            }
-            "isnan" | "isfinite" | "isinf" => {
-                arity(1, 1)?;
-                let v = self.col_expr(positional[0], &format!("`{name}`"))?;
-                let v = self.float_of(v);
-                let p = match name {
-                    "isnan" => Predicate::IsNan,
-                    "isfinite" => Predicate::IsFinite,
-                    _ => Predicate::IsInf,
-                };
-                let ty = Type {
-                    dtype: DType::Bool,
-                    jagged: v.ty.jagged,
-                };
-                Ok(Val::Col(self.add(Node::Test(p, v.node), ty, v.scalar)))
-            }
-            "sum" | "prod" | "count" | "count_nonzero" | "num" | "len" | "any" | "all" | "min"
-            | "max" | "argmin" | "argmax" | "first" | "last" | "mean" => {
-                arity(1, 1)?;
-                let per = named
-                    .iter()
-                    .find(|(n, _, _)| *n == "per")
-                    .map(|(_, _, e)| *e);
-                self.reduction(name, positional[0], per)
-            }
-            "local_index" => {
-                arity(1, 1)?;
-                let v = self.expr(positional[0])?;
-                let l = self.require_list(&v, positional[0].span, name)?;
-                Ok(Val::Col(self.add(
-                    Node::LocalIndex(l.node),
-                    Type::jagged(DType::I64),
-                    false,
-                )))
-            }
-            "argsort" => {
-                arity(1, 1)?;
-                let key = self.col_expr(positional[0], "`argsort`")?;
-                self.require_list(&Val::Col(key), positional[0].span, name)?;
-                let desc = self.flag(&named, "descending")?;
-                Ok(Val::Col(self.add(
-                    Node::ArgSort {
-                        key: key.node,
-                        descending: desc,
-                    },
-                    Type::jagged(DType::I64),
-                    false,
-                )))
-            }
-            "sort" => {
-                arity(1, 1)?;
-                let x = self.expr(positional[0])?;
-                self.require_list(&x, positional[0].span, name)?;
-                let key = match named.iter().find(|(n, _, _)| *n == "by") {
-                    Some((_, _, e)) => self.col_expr(e, "`sort(by=...)`")?,
-                    None => match &x {
-                        Val::Col(c) => *c,
-                        Val::Rec(_) => {
-                            return Err(Error::type_error(span, "sorting a collection needs a key")
-                                .with_hint("e.g. `sort(jets, by=jets.pt, descending=true)`"))
-                        }
-                    },
-                };
-                if !key.ty.jagged {
-                    return Err(Error::type_error(
-                        span,
-                        "the sort key must be a list with one value per object",
-                    ));
-                }
-                let desc = self.flag(&named, "descending")?;
-                let order = self.add(
-                    Node::ArgSort {
-                        key: key.node,
-                        descending: desc,
-                    },
-                    Type::jagged(DType::I64),
-                    false,
-                );
-                let like = self.structure(&x);
-                let pos = self.graph.add(Node::Positions {
-                    like: like.node,
-                    index: order.node,
-                    pick: false,
-                });
-                Ok(self.map_leaves(&x, &mut |b, c| b.gather(c, pos), true))
-            }
-            "combinations" => {
-                arity(2, 2)?;
-                let x = self.expr(positional[0])?;
-                let like = self.require_list(&x, positional[0].span, name)?;
-                let k = match positional[1].kind {
-                    ExprKind::Int(k) if (1..=8).contains(&k) => k as usize,
-                    _ => {
-                        return Err(Error::type_error(
-                            positional[1].span,
-                            "the number of objects per combination must be an integer literal from 1 to 8",
-                        ))
-                    }
-                };
-                let comb = self.graph.add(Node::Combinations { like: like.node, k });
-                let members = vec![(x, like); k];
-                Ok(self.tuples(comb, &members))
-            }
-            "cartesian" => {
-                arity(2, 2)?;
-                let mut members = Vec::new();
-                for p in &positional {
-                    let x = self.expr(p)?;
-                    let like = self.require_list(&x, p.span, name)?;
-                    members.push((x, like));
-                }
-                let comb = self.graph.add(Node::Cartesian {
-                    a: members[0].1.node,
-                    b: members[1].1.node,
-                });
-                Ok(self.tuples(comb, &members))
-            }
-            "mass" | "pt" | "eta" | "phi" | "energy" => {
-                arity(1, usize::MAX)?;
-                self.p4_sum(name, &positional, span)
-            }
-            "delta_phi" | "delta_r" | "mt" => self.pair_function(name, &positional, span),
-            "with" | "object" => self.build_record(name, &positional, &named, span),
-            _ => {
-                let mut err = Error::new(
-                    ErrorKind::UnknownName,
-                    name_span,
-                    format!("unknown function `{name}`"),
-                );
-                err.hint = did_you_mean(name, FUNCTIONS.iter().copied());
-                Err(err)
-            }
+        let mut acc = self.column_arg(c, 0)?;
+        for i in 1..c.positional.len() {
+            let v = self.column_arg(c, i)?;
+            let (a, v) = (self.bool_to_int(acc), self.bool_to_int(v));
+            acc = self.arith(op, a, v);
         }
+        Ok(Val::Col(acc))
+    }
+
+    pub(super) fn clip(&mut self, c: &Call) -> Result<Val> {
+        let x = self.column_arg(c, 0)?;
+        let lo = self.column_arg(c, 1)?;
+        let hi = self.column_arg(c, 2)?;
+        let m = self.arith(ArithOp::Max, x, lo);
+        Ok(Val::Col(self.arith(ArithOp::Min, m, hi)))
+    }
+
+    pub(super) fn where_(&mut self, call: &Call) -> Result<Val> {
+        let c = self.column_arg(call, 0)?;
+        if c.ty.dtype != DType::Bool {
+            return Err(Error::type_error(
+                call.positional[0].span,
+                format!("`where` needs a condition, found {}", c.ty),
+            ));
+        }
+        let a = self.column_arg(call, 1)?;
+        let b = self.column_arg(call, 2)?;
+        let (a, b) = self.unify(a, b);
+        let (a, b, c) = if c.ty.jagged && !a.ty.jagged {
+            (self.broadcast(a, c), self.broadcast(b, c), c)
+        } else if !c.ty.jagged && a.ty.jagged {
+            (a, b, self.broadcast(c, a))
+        } else {
+            (a, b, c)
+        };
+        let ty = Type {
+            dtype: a.ty.dtype,
+            jagged: a.ty.jagged || c.ty.jagged,
+        };
+        Ok(Val::Col(self.add(
+            Node::Where(c.node, a.node, b.node),
+            ty,
+            a.scalar && b.scalar && c.scalar,
+        )))
+    }
+
+    /// `isnan`, `isfinite`, `isinf`.
+    pub(super) fn test(&mut self, c: &Call, p: Predicate) -> Result<Val> {
+        let v = self.column_arg(c, 0)?;
+        let v = self.float_of(v);
+        let ty = Type {
+            dtype: DType::Bool,
+            jagged: v.ty.jagged,
+        };
+        Ok(Val::Col(self.add(Node::Test(p, v.node), ty, v.scalar)))
+    }
+
+    pub(super) fn local_index(&mut self, c: &Call) -> Result<Val> {
+        let v = self.expr(c.positional[0])?;
+        let l = self.require_list(&v, c.positional[0].span, c.name)?;
+        Ok(Val::Col(self.add(
+            Node::LocalIndex(l.node),
+            Type::jagged(DType::I64),
+            false,
+        )))
+    }
+
+    pub(super) fn argsort(&mut self, c: &Call) -> Result<Val> {
+        let key = self.col_expr(c.positional[0], "`argsort`")?;
+        self.require_list(&Val::Col(key), c.positional[0].span, c.name)?;
+        let desc = self.flag(&c.named, "descending")?;
+        Ok(Val::Col(self.add(
+            Node::ArgSort {
+                key: key.node,
+                descending: desc,
+            },
+            Type::jagged(DType::I64),
+            false,
+        )))
+    }
+
+    pub(super) fn sort(&mut self, c: &Call) -> Result<Val> {
+        let x = self.expr(c.positional[0])?;
+        self.require_list(&x, c.positional[0].span, c.name)?;
+        let key = match c.named("by") {
+            Some(e) => self.col_expr(e, "`sort(by=...)`")?,
+            None => match &x {
+                Val::Col(col) => *col,
+                Val::Rec(_) => {
+                    return Err(
+                        Error::type_error(c.span, "sorting a collection needs a key")
+                            .with_hint("e.g. `sort(jets, by=jets.pt, descending=true)`"),
+                    )
+                }
+            },
+        };
+        if !key.ty.jagged {
+            return Err(Error::type_error(
+                c.span,
+                "the sort key must be a list with one value per object",
+            ));
+        }
+        let desc = self.flag(&c.named, "descending")?;
+        let order = self.add(
+            Node::ArgSort {
+                key: key.node,
+                descending: desc,
+            },
+            Type::jagged(DType::I64),
+            false,
+        );
+        let like = self.structure(&x);
+        let pos = self.graph.add(Node::Positions {
+            like: like.node,
+            index: order.node,
+            pick: false,
+        });
+        Ok(self.map_leaves(&x, &mut |b, c| b.gather(c, pos), true))
+    }
+
+    pub(super) fn combinations(&mut self, c: &Call) -> Result<Val> {
+        let x = self.expr(c.positional[0])?;
+        let like = self.require_list(&x, c.positional[0].span, c.name)?;
+        let k =
+            match c.positional[1].kind {
+                ExprKind::Int(k) if (1..=8).contains(&k) => k as usize,
+                _ => return Err(Error::type_error(
+                    c.positional[1].span,
+                    "the number of objects per combination must be an integer literal from 1 to 8",
+                )),
+            };
+        let comb = self.graph.add(Node::Combinations { like: like.node, k });
+        let members = vec![(x, like); k];
+        Ok(self.tuples(comb, &members))
+    }
+
+    pub(super) fn cartesian(&mut self, c: &Call) -> Result<Val> {
+        let mut members = Vec::new();
+        for p in &c.positional {
+            let x = self.expr(p)?;
+            let like = self.require_list(&x, p.span, c.name)?;
+            members.push((x, like));
+        }
+        let comb = self.graph.add(Node::Cartesian {
+            a: members[0].1.node,
+            b: members[1].1.node,
+        });
+        Ok(self.tuples(comb, &members))
     }
 
     /// The record of a combinations/cartesian node: member `s` (named `"s"`) is `members[s].0` gathered at

@@ -4,6 +4,7 @@
 mod fourvec;
 mod functions;
 mod lists;
+pub mod registry;
 
 use lists::ListId;
 
@@ -84,87 +85,6 @@ pub struct ProgramBuilder {
     slice_lists: HashMap<(ListId, Option<NodeId>, Option<NodeId>), NodeId>,
     list_conflict: Option<(ListId, ListId)>,
 }
-
-const FUNCTIONS: &[&str] = &[
-    "abs",
-    "sqrt",
-    "exp",
-    "log",
-    "log10",
-    "log2",
-    "log1p",
-    "expm1",
-    "sin",
-    "cos",
-    "tan",
-    "asin",
-    "acos",
-    "atan",
-    "sinh",
-    "cosh",
-    "tanh",
-    "asinh",
-    "acosh",
-    "atanh",
-    "floor",
-    "ceil",
-    "round",
-    "trunc",
-    "normal_ppf",
-    "ndtri",
-    "gaussian_quantile",
-    "broadcast",
-    "atan2",
-    "hypot",
-    "pow",
-    "min",
-    "max",
-    "clip",
-    "where",
-    "isnan",
-    "isfinite",
-    "isinf",
-    "sum",
-    "prod",
-    "count",
-    "num",
-    "len",
-    "count_nonzero",
-    "any",
-    "all",
-    "argmin",
-    "argmax",
-    "first",
-    "last",
-    "mean",
-    "local_index",
-    "argsort",
-    "sort",
-    "combinations",
-    "mass",
-    "pt",
-    "eta",
-    "phi",
-    "energy",
-    "delta_phi",
-    "delta_r",
-    "mt",
-    "with",
-    "object",
-    "int",
-    "float",
-    "bool",
-    "int8",
-    "int16",
-    "int32",
-    "int64",
-    "uint8",
-    "uint16",
-    "uint32",
-    "uint64",
-    "float32",
-    "float64",
-];
 
 impl ProgramBuilder {
     pub fn new(schema: Schema) -> ProgramBuilder {
@@ -617,8 +537,8 @@ impl ProgramBuilder {
             format!("unknown name `{name}`"),
         );
         err.hint = did_you_mean(name, candidates.iter().copied()).or_else(|| {
-            FUNCTIONS
-                .contains(&name)
+            registry::function(name)
+                .is_some()
                 .then(|| format!("`{name}` is a function: call it as `{name}(...)`"))
         });
         Err(err)

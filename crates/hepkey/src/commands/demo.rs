@@ -5,7 +5,8 @@
 //! background plus the simulated Higgs signal, and prints what it finds.
 
 use anyhow::{Context, Result};
-use hepkey_analysis::Analysis;
+use hepkey_analysis::key::IMPLICIT_REGION;
+use hepkey_analysis::{Analysis, HistKey};
 use hepkey_hist::Hist1D;
 use std::path::{Path, PathBuf};
 
@@ -85,7 +86,7 @@ pub fn run(args: Args) -> Result<()> {
     let mut data: Option<Hist1D> = None;
     let mut signal: Option<Hist1D> = None;
     for p in &analysis.plans {
-        let h = &result.histograms[&format!("all/m_yy/{}/nominal", p.config.name)];
+        let h = &result.histograms[&HistKey::nominal(IMPLICIT_REGION, "m_yy", &p.config.name)];
         let acc = if p.config.kind == hepkey_analysis::config::SampleKind::Data {
             &mut data
         } else {
