@@ -21,6 +21,7 @@ mod containers;
 mod cursor;
 pub mod directory;
 pub mod error;
+pub mod events;
 pub mod file;
 pub mod hist;
 pub mod key;
@@ -34,9 +35,11 @@ pub mod tree;
 pub mod write;
 
 pub use error::{Error, Result};
+pub use events::Events;
 pub use file::RootFile;
 /// The typed columns branches decode into.
 pub use hepkey_column as column;
 pub use hepkey_column::{Array, DType, Values};
 pub use hist::{read_histogram, Histogram};
+pub use rntuple::RNTuple;
 pub use tree::{Branch, Tree};

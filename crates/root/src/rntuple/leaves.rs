@@ -105,7 +105,7 @@ impl RNTuple {
     }
 
     /// Reads a column over every cluster and checks its length.
-    fn read_all(&self, column: usize, expected: u64, field: usize) -> Result<ColumnValues> {
+    fn read_leaf_column(&self, column: usize, expected: u64, field: usize) -> Result<ColumnValues> {
         let values = self.read_column(column, 0..self.clusters.len())?;
         if values.len() as u64 != expected {
             return Err(Error::format(format!(
@@ -120,7 +120,7 @@ impl RNTuple {
 
     fn offsets_of(&self, field: usize, items: u64) -> Result<Vec<u64>> {
         let column = self.principal_column(field, 0)?;
-        match self.read_all(column, items, field)? {
+        match self.read_leaf_column(column, items, field)? {
             ColumnValues::Offsets(o) => Ok(o),
             _ => Err(Error::format(format!(
                 "{}: field {:?}: the principal column {column} is not an offset column",
@@ -240,7 +240,7 @@ impl RNTuple {
             let offsets = self.offsets_of(id, items)?;
             let chars_column = self.principal_column(id, 1)?;
             let total = *offsets.last().unwrap_or(&0);
-            let ColumnValues::Char(chars) = self.read_all(chars_column, total, id)? else {
+            let ColumnValues::Char(chars) = self.read_leaf_column(chars_column, total, id)? else {
                 return Err(Error::format(format!(
                     "{}: string field {:?}: the second column is not a character column",
                     self.what, f.name
@@ -270,6 +270,8 @@ impl RNTuple {
                 columns.len()
             )));
         }
-        Ok(LeafValues::Numbers(self.read_all(columns[0], items, id)?))
+        Ok(LeafValues::Numbers(
+            self.read_leaf_column(columns[0], items, id)?,
+        ))
     }
 }

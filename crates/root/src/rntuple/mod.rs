@@ -16,6 +16,9 @@
 //!   [`ColumnValues`] by [`RNTuple::read_column`].
 //! - [`leaves`]: the leaf fields under uproot's dotted names, with their
 //!   values and per-depth offsets.
+//! - `arrays`: fields assembled into [`Array`](crate::Array)s over entry
+//!   ranges, with the reading API of [`Tree`](crate::Tree)
+//!   (`numeric_columns`, `read_many`, `chunk_ranges`).
 //!
 //! ```no_run
 //! let file = hepkey_root::RootFile::open("ntpl001_staff.root")?;
@@ -27,6 +30,7 @@
 //! ```
 
 pub mod anchor;
+mod arrays;
 pub mod clusters;
 pub mod column_type;
 pub mod envelope;
@@ -37,6 +41,7 @@ pub mod schema;
 pub mod values;
 
 pub use anchor::Anchor;
+pub use arrays::{leaf_array, LeafName};
 pub use clusters::{Cluster, ClusterGroup, ColumnPages};
 pub use column_type::{ColumnType, ElementKind};
 pub use leaves::{LeafField, LeafValues};
@@ -74,6 +79,8 @@ pub struct RNTuple {
     /// leading zeros. Sizes taken from data are checked against it before
     /// allocating.
     element_bound: u64,
+    /// Dotted names of leaves and fields, from the schema.
+    names: arrays::Names,
 }
 
 impl RNTuple {
@@ -178,7 +185,8 @@ impl RNTuple {
             .map(|c| c.entries)
             .fold(0, u64::saturating_add);
         let element_bound = stored.saturating_add(late).saturating_add(entries);
-        Ok(RNTuple {
+        let mut ntuple = RNTuple {
+            names: arrays::Names::default(),
             element_bound,
             source,
             what,
@@ -189,7 +197,9 @@ impl RNTuple {
             schema,
             groups: footer.groups,
             clusters: all_clusters,
-        })
+        };
+        ntuple.names = ntuple.build_names();
+        Ok(ntuple)
     }
 
     /// Number of entries (sum over clusters).

@@ -682,7 +682,7 @@ fn par_map_one_by_one<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync 
 }
 
 /// Maps in parallel with rayon when available, else in sequence.
-fn par_map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync + Send) -> Vec<R> {
+pub(crate) fn par_map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync + Send) -> Vec<R> {
     #[cfg(feature = "native")]
     {
         use rayon::prelude::*;
