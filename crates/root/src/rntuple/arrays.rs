@@ -263,7 +263,7 @@ impl RNTuple {
     pub fn read(&self, name: &str, range: Range<u64>) -> Result<Array> {
         let id = self.field_id(name)?;
         self.read_field(id, range)
-            .map_err(|e| e.context(&format!("field {name:?}")))
+            .map_err(|e| e.context(format!("field {name:?}")))
     }
 
     /// Reads all entries of one field.
@@ -280,7 +280,7 @@ impl RNTuple {
         let pairs: Vec<(usize, &str)> = ids.into_iter().zip(names.iter().copied()).collect();
         crate::tree::par_map(&pairs, |&(id, name)| {
             self.read_field(id, range.clone())
-                .map_err(|e| e.context(&format!("field {name:?}")))
+                .map_err(|e| e.context(format!("field {name:?}")))
         })
         .into_iter()
         .collect()
