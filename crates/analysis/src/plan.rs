@@ -10,7 +10,7 @@ use crate::error::{Error, Result, SourceFile};
 use crate::key::{fills, region_names, HistogramId, OutputId, RegionId, VariationId, NOMINAL};
 use crate::resolve::{FileState, ResolvedSample};
 use hepkey_columnar::{DType, Program, ProgramBuilder, Type};
-use hepkey_root::Tree;
+use hepkey_root::Events;
 use std::path::PathBuf;
 
 /// The outputs one histogram is filled from under one variation.
@@ -69,7 +69,7 @@ pub struct SamplePlan {
     /// is read gives wrong numbers, so the run compares them at its end.
     pub file_states: Vec<FileState>,
     pub tree: String,
-    pub trees: Vec<Tree>,
+    pub trees: Vec<Events>,
     pub entries: u64,
     /// Cross-section × luminosity / Σw (1 for data and samples without metadata).
     pub norm: f64,

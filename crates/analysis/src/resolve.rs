@@ -8,7 +8,7 @@
 
 use crate::config::{AnalysisFile, Expr, Number, SampleConfig, SampleKind, SumWeights};
 use crate::error::{Error, Result, SourceFile};
-use hepkey_root::{RootFile, Tree};
+use hepkey_root::{Events, RootFile};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
@@ -19,7 +19,7 @@ pub struct ResolvedSample {
     /// Size and modification time of each file when it was opened.
     pub file_states: Vec<FileState>,
     pub tree: String,
-    pub trees: Vec<Tree>,
+    pub trees: Vec<Events>,
     pub entries: u64,
     /// Cross-section × luminosity / Σw (1 for data and samples without metadata).
     pub norm: f64,
@@ -313,9 +313,9 @@ fn resolve_sample(
             ))
         })?);
         let rf = RootFile::open(f)?;
-        trees.push(Tree::open(&rf, &tree)?);
+        trees.push(Events::open(&rf, &tree)?);
     }
-    let entries: u64 = trees.iter().map(Tree::entries).sum();
+    let entries: u64 = trees.iter().map(Events::entries).sum();
     let norm = normalisation(file, sample, entries, overrides)?;
     let weight = match &sample.weight {
         Some(w) => {

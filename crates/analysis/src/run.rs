@@ -9,6 +9,7 @@ use crate::plan::{Part, SamplePlan};
 use crate::template::{new_hist, Template};
 use hepkey_columnar::{Chunk, Column, DType};
 use hepkey_hist::{Hist1D, Hist2D};
+use hepkey_root::Events;
 use rayon::prelude::*;
 use std::collections::BTreeMap;
 use std::ops::Range;
@@ -92,7 +93,7 @@ pub fn execute(
     for (pi, p) in plans.iter().enumerate() {
         let inputs = p.inputs();
         for (fi, t) in p.trees.iter().enumerate() {
-            for chunks in t.chunk_groups(&inputs, chunk) {
+            for chunks in chunk_groups(t, &inputs, chunk) {
                 tasks.push(Task {
                     sample: SampleId(pi),
                     file: fi,
@@ -246,6 +247,19 @@ fn as_bool(c: &Column) -> Vec<bool> {
     }
 }
 
+/// Consecutive chunks read by one task. A TTree's chunks inside one basket go together (the basket is
+/// decompressed once); an RNTuple's chunks are cut at cluster boundaries, each its own task.
+fn chunk_groups(events: &Events, names: &[&str], step: u64) -> Vec<Vec<Range<u64>>> {
+    match events {
+        Events::Tree(t) => t.chunk_groups(names, step),
+        Events::RNTuple(_) => events
+            .chunk_ranges(names, step)
+            .into_iter()
+            .map(|r| vec![r])
+            .collect(),
+    }
+}
+
 /// Reads and processes the chunks of a task in order (`step`: the chunk size they were planned with).
 fn process_group(
     setup: &Setup,
@@ -265,6 +279,14 @@ fn process_group(
         progress(range.end - range.start);
         return Ok(out);
     }
+    let Events::Tree(tree) = tree else {
+        for range in &task.chunks {
+            let arrays = tree.read_many(&names, range.clone()).map_err(context)?;
+            out.push(process(setup, plan, task.file, range, arrays)?);
+            progress(range.end - range.start);
+        }
+        return Ok(out);
+    };
     let (Some(first), Some(last)) = (task.chunks.first(), task.chunks.last()) else {
         return Ok(out);
     };
