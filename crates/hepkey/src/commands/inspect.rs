@@ -2,6 +2,7 @@
 
 use anyhow::{Context, Result};
 use hepkey_root::file::Entry;
+use hepkey_root::rntuple::{self, RNTuple};
 use hepkey_root::summary::Summary;
 use hepkey_root::{read_histogram, Histogram, RootFile, Tree};
 use serde_json::{json, Map, Value};
@@ -54,7 +55,10 @@ pub fn run(args: Args) -> Result<()> {
 fn unreadable_branches(doc: &Value) -> Vec<String> {
     let mut out = Vec::new();
     for (key, obj) in doc["objects"].as_object().into_iter().flatten() {
-        for (name, b) in obj["branches"].as_object().into_iter().flatten() {
+        let fields = ["branches", "fields"]
+            .into_iter()
+            .flat_map(|k| obj[k].as_object().into_iter().flatten());
+        for (name, b) in fields {
             if b.get("unreadable").is_some() {
                 out.push(format!("{key}/{name}"));
             }
@@ -82,10 +86,11 @@ pub fn to_json(file: &RootFile, entries: &[Entry], stats: bool) -> Result<Value>
                 let h = read_histogram(file, &format!("{};{}", e.path, e.key.cycle))?;
                 hist_json(&h, stats)
             }
-            "ROOT::RNTuple" | "ROOT::Experimental::RNTuple" => json!({
+            "ROOT::RNTuple" => rntuple_json(file, e, stats)?,
+            "ROOT::Experimental::RNTuple" => json!({
                 "class": class,
                 "supported": false,
-                "note": "RNTuple reading is not supported yet",
+                "note": "pre-release RNTuple format (before 1.0), not readable",
             }),
             _ => json!({ "class": class, "title": e.key.title }),
         };
@@ -123,6 +128,38 @@ fn tree_json(file: &RootFile, e: &Entry, stats: bool) -> Result<Value> {
         "class": e.key.class_name,
         "entries": tree.entries(),
         "branches": branches,
+    }))
+}
+
+/// An RNTuple in the layout of the uproot references: its leaf fields under
+/// dotted names; with stats, read whole by the leaf reader.
+fn rntuple_json(file: &RootFile, e: &Entry, stats: bool) -> Result<Value> {
+    let ntuple = RNTuple::open(file, &format!("{};{}", e.path, e.key.cycle))?;
+    let mut fields = Map::new();
+    if stats {
+        for leaf in ntuple.leaves()? {
+            let mut o = Map::new();
+            o.insert("typename".into(), json!(leaf.type_name));
+            match rntuple::leaf_array(&leaf) {
+                Ok(a) => summary_json(&Summary::of(&a), &mut o),
+                Err(err) => {
+                    o.insert("unreadable".into(), json!(err.to_string()));
+                }
+            }
+            fields.insert(leaf.path, Value::Object(o));
+        }
+    } else {
+        for leaf in ntuple.leaf_names() {
+            let mut o = Map::new();
+            o.insert("typename".into(), json!(leaf.type_name));
+            o.insert("depth".into(), json!(leaf.depth));
+            fields.insert(leaf.path.clone(), Value::Object(o));
+        }
+    }
+    Ok(json!({
+        "class": e.key.class_name,
+        "entries": ntuple.entries(),
+        "fields": fields,
     }))
 }
 
@@ -233,8 +270,24 @@ fn print_listing(file: &RootFile, entries: &[Entry], stats: bool) -> Result<()> 
                     hist.title
                 );
             }
-            "ROOT::RNTuple" | "ROOT::Experimental::RNTuple" => println!(
-                "{indent}{};{}  {class}  (RNTuple: reading is not supported yet)",
+            "ROOT::RNTuple" => {
+                let ntuple = RNTuple::open(file, &format!("{};{}", e.path, e.key.cycle))
+                    .with_context(|| format!("reading RNTuple {}", e.path))?;
+                println!(
+                    "{indent}{};{}  {class}  {} entries, {} fields, {} clusters  \"{}\"",
+                    e.path,
+                    e.key.cycle,
+                    ntuple.entries(),
+                    ntuple.leaf_names().len(),
+                    ntuple.clusters.len(),
+                    ntuple.description
+                );
+                for f in print_fields(&ntuple, &indent, stats) {
+                    unreadable.push(format!("{};{}/{f}", e.path, e.key.cycle));
+                }
+            }
+            "ROOT::Experimental::RNTuple" => println!(
+                "{indent}{};{}  {class}  (pre-release RNTuple format, not readable)",
                 e.path, e.key.cycle
             ),
             _ => println!(
@@ -322,6 +375,58 @@ fn print_branches(tree: &Tree, indent: &str, stats: bool) -> Vec<String> {
     }
     if branches.iter().any(|b| b.path.chars().count() > width) {
         println!("{indent}  (long names are shortened with …; --json lists them in full)");
+    }
+    unreadable
+}
+
+/// Prints an RNTuple's leaf fields; returns those --stats could not read.
+fn print_fields(ntuple: &RNTuple, indent: &str, stats: bool) -> Vec<String> {
+    let mut unreadable = Vec::new();
+    let names = ntuple.leaf_names();
+    let width = names
+        .iter()
+        .map(|l| l.path.chars().count())
+        .chain(["field".len()])
+        .max()
+        .unwrap_or(0)
+        .min(NAME_WIDTH);
+    let twidth = names
+        .iter()
+        .map(|l| l.type_name.len())
+        .chain(["type".len()])
+        .max()
+        .unwrap_or(0);
+    println!("{indent}  {:width$}  {:twidth$}", "field", "type");
+    let paths: Vec<&str> = names.iter().map(|l| l.path.as_str()).collect();
+    let shown = short_names(&paths, width);
+    // Stats read every leaf at once (one pass over the pages).
+    let leaves = if stats {
+        match ntuple.leaves() {
+            Ok(l) => Some(l),
+            Err(err) => {
+                println!("{indent}  error: {err}");
+                unreadable.push("*".to_string());
+                None
+            }
+        }
+    } else {
+        None
+    };
+    for (l, name) in names.iter().zip(&shown) {
+        let note = match leaves
+            .as_ref()
+            .and_then(|all| all.iter().find(|x| x.path == l.path))
+        {
+            Some(leaf) => match rntuple::leaf_array(leaf) {
+                Ok(a) => short_stats(&Summary::of(&a)),
+                Err(err) => {
+                    unreadable.push(l.path.clone());
+                    format!("  error: {err}")
+                }
+            },
+            None => String::new(),
+        };
+        println!("{indent}  {:width$}  {:twidth$}{note}", name, l.type_name);
     }
     unreadable
 }

@@ -1,14 +1,14 @@
 //! `hepkey scan FILE[:TREE] -b a,b`: values entry by entry, like TTree::Scan.
 
 use anyhow::{bail, Result};
-use hepkey_root::{RootFile, Tree};
+use hepkey_root::{Events, RootFile};
 
 #[derive(clap::Args)]
 #[command(
     after_help = "Examples:\n  hepkey scan ../shared/data/root/nanoAOD_2015_CMS_Open_Data_ttbar.root:Events -b Jet_pt,MET_pt -n 10\n  hepkey scan ../shared/data/root/uproot-HZZ.root -b NJet,Jet_Px --start 100"
 )]
 pub struct Args {
-    /// FILE or FILE:TREE (the tree may be omitted when the file has one).
+    /// FILE or FILE:TREE (the TTree or RNTuple may be omitted when the file has one).
     pub target: String,
     /// Branches to show, separated by commas (default: the first readable ones, as TTree::Scan).
     #[arg(short, long, value_delimiter = ',')]
@@ -30,12 +30,17 @@ pub fn run(args: Args) -> Result<()> {
             let trees: Vec<String> = file
                 .walk()?
                 .into_iter()
-                .filter(|e| matches!(e.key.class_name.as_str(), "TTree" | "TNtuple" | "TNtupleD"))
+                .filter(|e| {
+                    matches!(
+                        e.key.class_name.as_str(),
+                        "TTree" | "TNtuple" | "TNtupleD" | "ROOT::RNTuple"
+                    )
+                })
                 .map(|e| e.path)
                 .collect();
             match trees.as_slice() {
                 [one] => one.clone(),
-                [] => bail!("{path}: the file holds no TTree"),
+                [] => bail!("{path}: the file holds no TTree or RNTuple"),
                 many => bail!(
                     "{path}: the file holds several trees ({}); name one as FILE:TREE",
                     many.join(", ")
@@ -43,7 +48,7 @@ pub fn run(args: Args) -> Result<()> {
             }
         }
     };
-    let tree = Tree::open(&file, &tree_name)?;
+    let tree = Events::open(&file, &tree_name)?;
     let entries = tree.entries();
     if args.start >= entries && !(args.start == 0 && entries == 0) {
         bail!(
@@ -105,7 +110,10 @@ pub fn run(args: Args) -> Result<()> {
     }
     println!("({} of {} entries shown)", stop - start, entries);
     if args.branches.is_empty() {
-        let all = tree.branches().len();
+        let all = match &tree {
+            Events::Tree(t) => t.branches().len(),
+            Events::RNTuple(n) => n.leaf_names().len(),
+        };
         if all > names.len() {
             println!(
                 "(the first {} of {all} branches; choose others with -b NAME,NAME)",
@@ -118,14 +126,30 @@ pub fn run(args: Args) -> Result<()> {
 
 /// Branches shown when none are named: as `TTree::Scan()`, the first few, here the first
 /// ones with a value per entry that hepkey can read.
-fn first_readable(tree: &Tree) -> Vec<String> {
+fn first_readable(events: &Events) -> Vec<String> {
     const SHOWN: usize = 8;
-    tree.branches()
-        .iter()
-        .filter(|b| b.unreadable().is_none())
-        .take(SHOWN)
-        .map(|b| b.path.clone())
-        .collect()
+    match events {
+        Events::Tree(tree) => tree
+            .branches()
+            .iter()
+            .filter(|b| b.unreadable().is_none())
+            .take(SHOWN)
+            .map(|b| b.path.clone())
+            .collect(),
+        // Leaves that are not variants or streamed objects (unreadable as arrays).
+        Events::RNTuple(ntuple) => ntuple
+            .leaf_names()
+            .iter()
+            .filter(|l| {
+                !matches!(
+                    ntuple.fields()[l.field].role,
+                    hepkey_root::rntuple::Role::Variant | hepkey_root::rntuple::Role::Streamer
+                )
+            })
+            .take(SHOWN)
+            .map(|l| l.path.clone())
+            .collect(),
+    }
 }
 
 /// Splits `file.root:tree` (a colon after the `.root` suffix).

@@ -682,3 +682,31 @@ pub fn leaf_array(leaf: &super::LeafField) -> Result<Array> {
     }
     Ok(array)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn placeholders_have_one_item_of_the_same_shape() {
+        let list = Array::list(vec![0, 2], Array::Flat(Values::from(vec![1.5f32, 2.5]))).unwrap();
+        let record = Array::Record(vec![
+            ("a".into(), list.clone()),
+            ("b".into(), Array::Strings(vec!["x".into()])),
+        ]);
+        let p = placeholder(&record);
+        assert_eq!(p.len(), 1);
+        assert_eq!(p.display(0), r#"{a: [], b: ""}"#);
+        let mut joined = record.clone();
+        joined.extend_from(&p, 0..1);
+        assert_eq!(joined.len(), 2);
+    }
+
+    #[test]
+    fn names_of_members_and_transparent_children() {
+        assert_eq!(child_path("v", "_0", true), "v");
+        assert_eq!(child_path("t", "_1", false), "t.1");
+        assert_eq!(child_path("s", "pt", false), "s.pt");
+        assert_eq!(child_path("c", "Jet_pt", true), "c.Jet_pt");
+    }
+}
