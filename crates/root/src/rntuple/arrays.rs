@@ -455,22 +455,9 @@ impl RNTuple {
         Ok(values)
     }
 
-    fn column_of(&self, field: usize, position: usize) -> Result<usize> {
-        let columns = self.schema.field_columns(field, 0);
-        columns.get(position).copied().ok_or_else(|| {
-            Error::format(format!(
-                "{}: field {:?} has {} columns, expected at least {}",
-                self.what,
-                self.schema.fields[field].name,
-                columns.len(),
-                position + 1
-            ))
-        })
-    }
-
     /// A collection's offsets over `clusters`, from 0, as list offsets.
     fn offsets_in(&self, field: usize, items: u64, clusters: Range<usize>) -> Result<Vec<u32>> {
-        let column = self.column_of(field, 0)?;
+        let column = self.principal_column(field, 0)?;
         let ColumnValues::Offsets(o) = self.read_checked(column, clusters, items, field)? else {
             return Err(Error::format(format!(
                 "{}: field {:?}: the principal column {column} is not an offset column",
@@ -622,7 +609,7 @@ impl RNTuple {
         }
         if f.type_name == "std::string" {
             let offsets = self.offsets_in(id, items, clusters.clone())?;
-            let chars_column = self.column_of(id, 1)?;
+            let chars_column = self.principal_column(id, 1)?;
             let total = u64::from(*offsets.last().unwrap_or(&0));
             let ColumnValues::Char(chars) = self.read_checked(chars_column, clusters, total, id)?
             else {

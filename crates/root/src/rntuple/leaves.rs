@@ -90,8 +90,8 @@ impl RNTuple {
         Ok(out)
     }
 
-    /// The principal (first) column of a field's first representation.
-    fn principal_column(&self, field: usize, position: usize) -> Result<usize> {
+    /// Column `position` of a field's first representation (0: its principal column).
+    pub(super) fn principal_column(&self, field: usize, position: usize) -> Result<usize> {
         let columns = self.schema.field_columns(field, 0);
         columns.get(position).copied().ok_or_else(|| {
             Error::format(format!(
