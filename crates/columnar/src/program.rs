@@ -117,50 +117,17 @@ pub enum Node {
 }
 
 impl Node {
+    /// The nodes this one is computed from, in [`Node::map_children`]'s order.
     fn children(&self) -> Vec<NodeId> {
-        match *self {
-            Node::Input { .. } | Node::Const { .. } => vec![],
-            Node::Cast(a, _)
-            | Node::Unary(_, a)
-            | Node::Math1(_, a)
-            | Node::Test(_, a)
-            | Node::MaskOffsets(a)
-            | Node::Reduce(_, a)
-            | Node::LocalIndex(a)
-            | Node::ArgSort { key: a, .. }
-            | Node::Combinations { like: a, .. }
-            | Node::Slot { comb: a, .. } => vec![a],
-            Node::Arith(_, a, b)
-            | Node::Compare(_, a, b)
-            | Node::Math2(_, a, b)
-            | Node::Broadcast { value: a, like: b }
-            | Node::Cartesian { a, b }
-            | Node::Positions {
-                like: a, index: b, ..
-            }
-            | Node::Gather {
-                data: a,
-                positions: b,
-            }
-            | Node::Unmask {
-                positions: a,
-                mask: b,
-            }
-            | Node::Compose { inner: a, pick: b }
-            | Node::SlotPositions {
-                comb: a, like: b, ..
-            } => vec![a, b],
-            Node::GroupReduce { data, a, b, .. } => vec![data, a, b],
-            Node::SliceMask { like, start, stop } => {
-                std::iter::once(like).chain(start).chain(stop).collect()
-            }
-            Node::Where(a, b, c)
-            | Node::Mask {
-                data: a,
-                mask: b,
-                offsets: c,
-            } => vec![a, b, c],
+        if matches!(self, Node::Input { .. } | Node::Const { .. }) {
+            return Vec::new(); // and no clone of an input's name
         }
+        let found = std::cell::RefCell::new(Vec::with_capacity(3));
+        self.map_children(|c| {
+            found.borrow_mut().push(c);
+            c
+        });
+        found.into_inner()
     }
 }
 
