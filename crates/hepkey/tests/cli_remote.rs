@@ -155,3 +155,43 @@ fn only_the_portal_s_root_names_are_mapped() {
         "{err}"
     );
 }
+
+#[test]
+fn only_the_baskets_needed_are_fetched() {
+    let dir = tempfile::tempdir().unwrap();
+    let release = dir.path().join("release");
+    let generated = hepkey(
+        &["generate", "zll", "-q", "--events", "200000", "-o", release.to_str().unwrap()],
+        dir.path(),
+    );
+    assert!(generated.status.success(), "{}", String::from_utf8_lossy(&generated.stderr));
+    let rel = "2lep/Data/data_A.2lep.root";
+    let size = std::fs::metadata(release.join(rel)).unwrap().len();
+    let server = TestServer::serve_dir(&release).unwrap();
+    let args = |file: &str| {
+        [
+            "scan".to_string(),
+            format!("{file}:mini"),
+            "-b".into(),
+            "lep_n,lep_pt".into(),
+            "-n".into(),
+            "5".into(),
+            "--start".into(),
+            "30000".into(),
+        ]
+    };
+    let run = |file: &str, cache: &Path| {
+        let a = args(file);
+        hepkey(&a.iter().map(String::as_str).collect::<Vec<_>>(), cache)
+    };
+    let cache = tempfile::tempdir().unwrap();
+    let local = run(release.join(rel).to_str().unwrap(), cache.path());
+    let remote = run(&server.url(rel), cache.path());
+    same_output(&local, &remote, rel);
+    let fetched: u64 = server.log().iter().map(|r| r.body_bytes).sum();
+    // The keys, the tree's metadata and one basket of each of two branches, of a file of many.
+    assert!(
+        fetched * 5 < size,
+        "{fetched} bytes fetched of a file of {size} bytes for 5 entries of 2 branches"
+    );
+}
