@@ -24,6 +24,12 @@ pub trait ByteSource: Send + Sync {
 
     /// A name for error messages (usually the path).
     fn name(&self) -> &str;
+
+    /// Announces byte ranges (offset, length) about to be read, so that a remote source can
+    /// fetch them in few requests; local sources need nothing.
+    fn prefetch(&self, _ranges: &[(u64, usize)]) -> Result<()> {
+        Ok(())
+    }
 }
 
 /// Checks that `[offset, offset+len)` lies in a source of `total` bytes.

@@ -9,10 +9,10 @@ use serde_json::{json, Map, Value};
 
 #[derive(clap::Args)]
 #[command(
-    after_help = "Examples:\n  hepkey inspect ../shared/data/root/uproot-HZZ.root\n  hepkey inspect ../shared/data/root/nanoAOD_2015_CMS_Open_Data_ttbar.root --json --stats > summary.json"
+    after_help = "Examples:\n  hepkey inspect ../shared/data/root/uproot-HZZ.root\n  hepkey inspect ../shared/data/root/nanoAOD_2015_CMS_Open_Data_ttbar.root --json --stats > summary.json\n\nRemote files are read by HTTP range requests, only the bytes needed, kept in a block cache\n($HEPKEY_CACHE/blocks, else ~/.cache/hepkey/blocks; HEPKEY_NO_BLOCK_CACHE=1 turns it off):\n  hepkey inspect https://opendata.cern.ch/eos/opendata/atlas/OutreachDatasets/2020-08-19/4lep/Data/data_A.4lep.root"
 )]
 pub struct Args {
-    /// ROOT file to inspect.
+    /// ROOT file to inspect: a path, an http(s):// URL, or a root://eospublic.cern.ch// name.
     pub file: String,
     /// Print JSON for machines instead of a listing.
     #[arg(long)]
@@ -24,7 +24,7 @@ pub struct Args {
 }
 
 pub fn run(args: Args) -> Result<()> {
-    let file = RootFile::open(&args.file)?;
+    let file = hepkey_remote::open(&args.file)?;
     let entries = file.walk()?;
     if args.json {
         let out = to_json(&file, &entries, args.stats)?;

@@ -1,7 +1,7 @@
 //! `hepkey scan FILE[:TREE] -b a,b`: values entry by entry, like TTree::Scan.
 
 use anyhow::{bail, Result};
-use hepkey_root::{Events, RootFile};
+use hepkey_root::Events;
 
 #[derive(clap::Args)]
 #[command(
@@ -23,7 +23,7 @@ pub struct Args {
 
 pub fn run(args: Args) -> Result<()> {
     let (path, tree_name) = split_target(&args.target);
-    let file = RootFile::open(path)?;
+    let file = hepkey_remote::open(path)?;
     let tree_name = match tree_name {
         Some(t) => t.to_string(),
         None => {

@@ -277,6 +277,7 @@ impl RNTuple {
             .iter()
             .map(|n| self.field_id(n))
             .collect::<Result<Vec<_>>>()?;
+        self.prefetch(&ids, range.clone())?;
         let pairs: Vec<(usize, &str)> = ids.into_iter().zip(names.iter().copied()).collect();
         crate::tree::par_map(&pairs, |&(id, name)| {
             self.read_field(id, range.clone())

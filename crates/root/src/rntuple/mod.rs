@@ -318,6 +318,42 @@ impl RNTuple {
         Ok(zeros)
     }
 
+    /// Tells the byte source which pages the fields `ids` (with their subfields) need for entries
+    /// `range`, so that a remote source fetches them in few requests.
+    pub(crate) fn prefetch(&self, ids: &[usize], range: Range<u64>) -> Result<()> {
+        let fields = &self.schema.fields;
+        let in_subtree = |mut f: usize| {
+            // Bounded: a corrupt schema could make the parents a cycle.
+            for _ in 0..=fields.len() {
+                if ids.contains(&f) {
+                    return true;
+                }
+                match fields.get(f).and_then(|d| d.parent) {
+                    Some(p) if p != f => f = p,
+                    _ => return false,
+                }
+            }
+            false
+        };
+        let columns: Vec<usize> = (0..self.schema.columns.len())
+            .filter(|&c| in_subtree(self.schema.columns[c].field))
+            .collect();
+        let mut ranges = Vec::new();
+        for cluster in &self.clusters[self.clusters_for_entries(range)] {
+            for &c in &columns {
+                if let Some(pages) = cluster.columns.get(c) {
+                    ranges.extend(
+                        pages
+                            .pages
+                            .iter()
+                            .map(|p| (p.locator.offset, p.locator.stored_len as usize)),
+                    );
+                }
+            }
+        }
+        self.source.prefetch(&ranges)
+    }
+
     /// Reads a physical column over a range of clusters: every page,
     /// decompressed and decoded, checksums verified. Offsets (index
     /// columns) are absolute from the start of the range; elements before a

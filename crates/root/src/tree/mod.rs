@@ -234,6 +234,7 @@ impl Tree {
             .iter()
             .map(|n| self.branch(n))
             .collect::<Result<Vec<_>>>()?;
+        self.prefetch(&branches, &range)?;
         if branches.len() < 2 * threads() {
             return par_map(&branches, |b| self.read_branch(b, range.clone()))
                 .into_iter()
@@ -326,7 +327,28 @@ impl Tree {
     /// Reads entries `range` of a branch: the baskets it overlaps are read,
     /// decompressed and decoded in parallel, then joined.
     pub fn read_branch(&self, branch: &Branch, range: Range<u64>) -> Result<Array> {
+        self.prefetch(&[branch], &range)?;
         self.read_branch_cached(branch, range, None, false)
+    }
+
+    /// Tells the byte source which baskets `branches` (with their members, for split objects)
+    /// need for entries `range`, so that a remote source fetches them in few requests.
+    fn prefetch(&self, branches: &[&Branch], range: &Range<u64>) -> Result<()> {
+        let mut ranges = Vec::new();
+        let mut pending: Vec<&Branch> = branches.to_vec();
+        while let Some(b) = pending.pop() {
+            if let Ok(Interpretation::Group(_)) = &b.interpretation {
+                pending.extend(b.children.iter().map(|&i| &self.branches[i]));
+                continue;
+            }
+            ranges.extend(
+                b.baskets
+                    .iter()
+                    .filter(|r| r.entry_stop > range.start && r.entry_start < range.end)
+                    .filter_map(|r| r.location),
+            );
+        }
+        self.source.prefetch(&ranges)
     }
 
     /// [`Tree::read_branch`] for consecutive ranges: the last basket, when
@@ -600,6 +622,9 @@ impl Iterator for ChunkIter<'_> {
             );
         self.next = range.end;
         let tree = self.tree;
+        if let Err(e) = tree.prefetch(&self.branches, &range) {
+            return Some(Err(e));
+        }
         let columns = par_zip_map(&self.branches, &mut self.caches, |b, cache| {
             tree.read_branch_cached(b, range.clone(), Some(cache), true)
         })
