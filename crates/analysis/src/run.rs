@@ -233,10 +233,7 @@ pub fn execute_selected(
     for &pi in &read {
         let p = &plans[pi];
         let range = selection.of(pi);
-        for (f, seen) in p.files[range.clone()]
-            .iter()
-            .zip(&p.file_states[range])
-        {
+        for (f, seen) in p.files[range.clone()].iter().zip(&p.file_states[range]) {
             if crate::resolve::FileState::of(f).as_ref() != Some(seen) {
                 return Err(Error::Data(format!(
                     "{} changed while it was read (its size or modification time differ from when the run began); rerun when the file is complete",
@@ -338,10 +335,20 @@ fn merge(
             .map_err(|e| Error::Data(format!("merging {k}: {e}")))
     };
     for (k, h) in &r.histograms {
-        add(k, h.values_with_flow(), h.variances_with_flow(), h.entries())?;
+        add(
+            k,
+            h.values_with_flow(),
+            h.variances_with_flow(),
+            h.entries(),
+        )?;
     }
     for (k, h) in &r.histograms_2d {
-        add(k, h.values_with_flow(), h.variances_with_flow(), h.entries())?;
+        add(
+            k,
+            h.values_with_flow(),
+            h.variances_with_flow(),
+            h.entries(),
+        )?;
     }
     for (step, (n, w)) in cutflow.iter_mut().zip(r.cutflow) {
         step.events += n;

@@ -220,12 +220,8 @@ impl ExactBins {
     /// `template` (binning and title) holding these sums, rounded.
     pub fn to_hist2d(&self, template: &Hist2D) -> Result<Hist2D> {
         let (w, w2) = self.rounded();
-        let mut h = Hist2D::from_parts(
-            template.x_axis().clone(),
-            template.y_axis().clone(),
-            w,
-            w2,
-        )?;
+        let mut h =
+            Hist2D::from_parts(template.x_axis().clone(), template.y_axis().clone(), w, w2)?;
         h.title = template.title.clone();
         h.set_entries(self.entries);
         Ok(h)
