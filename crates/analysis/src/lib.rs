@@ -50,8 +50,18 @@ impl Analysis {
 
     /// [`Analysis::load`] with `${NAME}` values for the file patterns.
     pub fn load_with(path: &Path, variables: &[(String, String)]) -> Result<Analysis> {
+        Self::load_slice(path, variables, None)
+    }
+
+    /// [`Analysis::load_with`] for a partial run over `slice`: the other files are opened only for
+    /// their entries, and cannot be run.
+    pub fn load_slice(
+        path: &Path,
+        variables: &[(String, String)],
+        slice: Option<&resolve::Slice>,
+    ) -> Result<Analysis> {
         let text = read_analysis_file(path)?;
-        Self::from_text(path, text, variables)
+        Self::from_text_slice(path, text, variables, slice)
     }
 
     /// [`Analysis::load_with`] of a text held in memory; `path` names it in messages, and
@@ -60,6 +70,15 @@ impl Analysis {
         path: &Path,
         text: String,
         variables: &[(String, String)],
+    ) -> Result<Analysis> {
+        Self::from_text_slice(path, text, variables, None)
+    }
+
+    fn from_text_slice(
+        path: &Path,
+        text: String,
+        variables: &[(String, String)],
+        slice: Option<&resolve::Slice>,
     ) -> Result<Analysis> {
         let source = error::SourceFile {
             path: path.display().to_string(),
@@ -83,7 +102,7 @@ impl Analysis {
             .map_err(|e| Error::Config(format!("{}: {e}", path.display())))?;
         let base = path.parent().unwrap_or(Path::new("."));
         validate::validate(&file, &source.path)?;
-        let (samples, warnings) = resolve::resolve(&file, &source, base, variables)?;
+        let (samples, warnings) = resolve::resolve(&file, &source, base, variables, slice)?;
         let plans = plan::compile(&file, &source, samples)?;
         let variables = declared_variables(&text, &file)
             .into_iter()

@@ -159,7 +159,7 @@ impl Partial {
                     index,
                     path: f.display().to_string(),
                     tree: p.tree.clone(),
-                    entries: p.trees[index].entries(),
+                    entries: p.file_entries[index],
                     size,
                     adler32,
                     luminosity: if wants_luminosity {

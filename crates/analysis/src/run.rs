@@ -170,9 +170,9 @@ pub fn execute_selected(
         let p = &plans[pi];
         let inputs = p.inputs();
         for fi in selection.of(pi) {
-            let t = p.trees.get(fi).ok_or_else(|| {
+            let t = p.trees.get(fi).and_then(Option::as_ref).ok_or_else(|| {
                 Error::Config(format!(
-                    "sample {:?} has {} files; there is no file {fi}",
+                    "sample {:?}: file {fi} (of {}) was not opened for this run",
                     p.config.name,
                     p.files.len()
                 ))
@@ -414,7 +414,9 @@ fn process_group(
     step: u64,
     progress: &(dyn Fn(u64) + Sync),
 ) -> Result<Vec<TaskResult>> {
-    let tree = &plan.trees[task.file];
+    let tree = plan.trees[task.file]
+        .as_ref()
+        .expect("tasks are made for opened files only");
     let names = plan.inputs();
     let context = |e: hepkey_root::Error| e.context(format!("sample {:?}", plan.config.name));
     let mut out = Vec::with_capacity(task.chunks.len());

@@ -119,7 +119,18 @@ pub fn parse_set(set: &[String]) -> Result<Vec<(String, String)>> {
 pub fn run(args: Args) -> Result<()> {
     set_threads(args.threads)?;
     let variables = parse_set(&args.set)?;
-    let analysis = Analysis::load_with(&args.analysis, &variables)?;
+    // A partial run keeps open only the files it reads.
+    let slice = args
+        .files_of
+        .as_ref()
+        .map(|sample| -> Result<hepkey_analysis::resolve::Slice> {
+            Ok(hepkey_analysis::resolve::Slice {
+                sample: sample.clone(),
+                files: args.file_range.as_deref().map(parse_range).transpose()?,
+            })
+        })
+        .transpose()?;
+    let analysis = Analysis::load_slice(&args.analysis, &variables, slice.as_ref())?;
     for w in &analysis.warnings {
         eprintln!("warning: {w}");
     }
@@ -131,7 +142,7 @@ pub fn run(args: Args) -> Result<()> {
         .plans
         .iter()
         .enumerate()
-        .flat_map(|(i, p)| p.trees[selection.of(i)].iter().map(|t| t.entries()))
+        .flat_map(|(i, p)| p.file_entries[selection.of(i)].iter().copied())
         .sum();
     let bar = if args.quiet {
         indicatif::ProgressBar::hidden()
