@@ -1,6 +1,7 @@
-//! Running a compiled analysis: chunks of every file of every sample are
-//! processed in parallel; their histograms and cutflows are merged in a fixed
-//! order, so the result does not depend on the number of threads.
+//! Running a compiled analysis: chunks of every file of every sample (or of the files a
+//! [`FileSelection`] names) are processed in parallel; each chunk's plain f64 sums are added
+//! exactly ([`hepkey_hist::ExactSum`]) and rounded once, so the result depends neither on the number
+//! of threads nor on how the files are split into partial runs and merged.
 
 use crate::config::AnalysisFile;
 use crate::error::{Error, Result};

@@ -85,8 +85,16 @@ pub fn run(args: Args) -> Result<()> {
             format!("sample {sample:?}: file(s) {} of {n}", ranges(files))
         })
         .collect();
+    // The command that lists the files by index, with the values the parts were run with.
+    let sets: String = total
+        .header
+        .variables
+        .iter()
+        .filter(|(_, v)| v["from"] == "command line")
+        .filter_map(|(k, v)| v["value"].as_str().map(|v| format!(" --set {k}={v}")))
+        .collect();
     let message = format!(
-        "the parts do not cover every input: {} (`hepkey files {}` lists them by index)",
+        "the parts do not cover every input: {} (`hepkey files {}{sets}` lists them by index)",
         described.join("; "),
         total.header.analysis_file
     );
