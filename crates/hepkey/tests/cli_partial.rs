@@ -281,6 +281,21 @@ fn bad_merges_are_refused_by_name() {
             && err.contains("other.toml"),
         "{err}"
     );
+    // Another hepkey: the version recorded in the part differs.
+    let text = std::fs::read_to_string(w.path("ggH/partial.json")).unwrap();
+    let version = format!("\"hepkey_version\":\"{}\"", env!("CARGO_PKG_VERSION"));
+    assert!(text.contains(&version));
+    std::fs::create_dir_all(w.path("old")).unwrap();
+    std::fs::write(
+        w.path("old/partial.json"),
+        text.replace(&version, "\"hepkey_version\":\"0.0.1\""),
+    )
+    .unwrap();
+    let err = w.fails(&["merge", "d0", "old", "-o", "mixed"]);
+    assert!(
+        err.contains("made by another hepkey") && err.contains("0.0.1"),
+        "{err}"
+    );
     // Other variable values.
     copy_dir(&w.path("gen"), &w.path("gen2"));
     w.ok(&[
