@@ -16,6 +16,7 @@ pub mod files;
 pub mod key;
 pub mod lumi;
 pub mod output;
+pub mod partial;
 pub mod plan;
 pub mod resolve;
 pub mod run;
@@ -49,8 +50,18 @@ impl Analysis {
 
     /// [`Analysis::load`] with `${NAME}` values for the file patterns.
     pub fn load_with(path: &Path, variables: &[(String, String)]) -> Result<Analysis> {
+        Self::load_slice(path, variables, None)
+    }
+
+    /// [`Analysis::load_with`] for a partial run over `slice`: the other files are opened only for
+    /// their entries, and cannot be run.
+    pub fn load_slice(
+        path: &Path,
+        variables: &[(String, String)],
+        slice: Option<&resolve::Slice>,
+    ) -> Result<Analysis> {
         let text = read_analysis_file(path)?;
-        Self::from_text(path, text, variables)
+        Self::from_text_slice(path, text, variables, slice)
     }
 
     /// [`Analysis::load_with`] of a text held in memory; `path` names it in messages, and
@@ -59,6 +70,15 @@ impl Analysis {
         path: &Path,
         text: String,
         variables: &[(String, String)],
+    ) -> Result<Analysis> {
+        Self::from_text_slice(path, text, variables, None)
+    }
+
+    fn from_text_slice(
+        path: &Path,
+        text: String,
+        variables: &[(String, String)],
+        slice: Option<&resolve::Slice>,
     ) -> Result<Analysis> {
         let source = error::SourceFile {
             path: path.display().to_string(),
@@ -82,7 +102,7 @@ impl Analysis {
             .map_err(|e| Error::Config(format!("{}: {e}", path.display())))?;
         let base = path.parent().unwrap_or(Path::new("."));
         validate::validate(&file, &source.path)?;
-        let (samples, warnings) = resolve::resolve(&file, &source, base, variables)?;
+        let (samples, warnings) = resolve::resolve(&file, &source, base, variables, slice)?;
         let plans = plan::compile(&file, &source, samples)?;
         let variables = declared_variables(&text, &file)
             .into_iter()
@@ -119,33 +139,31 @@ impl Analysis {
     /// Writes every output into a prepared output directory: all of them into its staging
     /// directory, then swapped in with `provenance.json` last, so the directory never mixes two
     /// runs (a directory without `provenance.json` holds an interrupted one) and keeps no plot
-    /// of an earlier run.
+    /// of an earlier run. The outputs are made from the run's partial result, as `hepkey merge`
+    /// makes them from partial results: the same bytes either way.
     pub fn write_outputs_to(
         &self,
         result: &run::RunResult,
         out: OutputDir,
         plots: bool,
     ) -> Result<()> {
-        let dir = out.staging();
-        output::write_atomic(
-            &dir.join("histograms.json"),
-            &output::histograms_json(result),
-        )?;
-        output::write_atomic(&dir.join("cutflow.json"), &output::cutflow_json(result))?;
-        output::write_root(result, &dir.join("histograms.root"))?;
-        output::write_atomic(
-            &dir.join("provenance.json"),
-            &output::provenance_json(self, result)?,
-        )?;
-        if plots && self.file.plots.enabled.unwrap_or(true) {
-            output::write_plots(&self.file, &self.plans, result, &dir.join("plots"))?;
-        }
-        let final_dir = out.path().to_path_buf();
-        out.commit(output::OWNED, "provenance.json")
-            .map_err(|source| Error::Io {
-                path: final_dir.display().to_string(),
-                source,
-            })
+        let partial = partial::Partial::of_run(self, result)?;
+        output::write_final(&partial, out, plots, false)?;
+        Ok(())
+    }
+
+    /// Runs the files `selection` names.
+    pub fn run_selected(
+        &self,
+        selection: &run::FileSelection,
+        progress: &(dyn Fn(u64) + Sync),
+    ) -> Result<run::RunResult> {
+        run::execute_selected(&self.file, &self.plans, selection, progress)
+    }
+
+    /// The configuration of each sample run (those with files), in analysis-file order.
+    pub fn sample_configs(&self) -> Vec<config::SampleConfig> {
+        self.plans.iter().map(|p| p.config.clone()).collect()
     }
 }
 

@@ -94,3 +94,34 @@ pub fn data_luminosity(file: &AnalysisFile, plans: &[SamplePlan]) -> Luminosity 
     }
     Luminosity::Data(total)
 }
+
+/// [`data_luminosity`] from the records of the inputs read (a partial result's), which carry each data
+/// file's luminosity: the same value without opening the files again.
+pub fn luminosity_of_inputs(
+    file: &AnalysisFile,
+    samples: &[crate::config::SampleConfig],
+    inputs: &[crate::partial::InputRecord],
+) -> Luminosity {
+    let data: Vec<&crate::config::SampleConfig> = samples
+        .iter()
+        .filter(|c| c.kind == SampleKind::Data && c.variation_of.is_none())
+        .collect();
+    let declared = file.analysis.luminosity;
+    if data.is_empty() {
+        return declared.map_or(Luminosity::Declared(None), Luminosity::Simulation);
+    }
+    let mut total = 0.0;
+    for c in data {
+        if let Some(l) = c.luminosity {
+            total += l;
+            continue;
+        }
+        for i in inputs.iter().filter(|i| i.sample == c.name) {
+            match i.luminosity {
+                Some(l) => total += l,
+                None => return Luminosity::Declared(declared),
+            }
+        }
+    }
+    Luminosity::Data(total)
+}

@@ -1,11 +1,11 @@
 //! What a run writes: histograms (JSON and ROOT), the cutflow, plots and
 //! provenance. Every file is written under a temporary name and renamed.
 
-use crate::checksum::checksum;
+use crate::config::SampleConfig;
 use crate::config::{AnalysisFile, SampleKind};
 use crate::error::{Error, Result};
 use crate::key::{region_names, HistKey, IMPLICIT_REGION};
-use crate::plan::SamplePlan;
+use crate::partial::Partial;
 use crate::run::RunResult;
 use hepkey_hist::{Hist1D, Hist2D};
 use std::path::{Path, PathBuf};
@@ -17,6 +17,7 @@ pub const OWNED: &[&str] = &[
     "histograms.root",
     "plots",
     "provenance.json",
+    "partial.json",
 ];
 
 fn io_err(path: &Path) -> impl Fn(std::io::Error) -> Error + '_ {
@@ -146,46 +147,108 @@ fn to_root_2d(h: &Hist2D, name: &str) -> hepkey_root::Histogram {
     }
 }
 
-/// `provenance.json`: what produced the outputs, to rerun it identically.
-pub fn provenance_json(analysis: &crate::Analysis, result: &RunResult) -> Result<Vec<u8>> {
-    let (analysis_path, analysis_text, plans) = (&analysis.path, &analysis.text, &analysis.plans);
-    let mut inputs = Vec::new();
-    for p in plans {
-        for f in &p.files {
-            let (size, adler32) = match result.checksums.get(f) {
-                Some(c) => c.clone(),
-                None => checksum(f)?,
-            };
-            inputs.push(serde_json::json!({
-                "sample": p.config.name,
-                "path": f.display().to_string(),
-                "tree": p.tree,
-                "entries": p.trees[p.files.iter().position(|x| x == f).unwrap_or(0)].entries(),
-                "size": size,
-                "adler32": adler32,
-            }));
-        }
-    }
-    let doc = serde_json::json!({
-        "hepkey_version": env!("CARGO_PKG_VERSION"),
-        "analysis_file": analysis_path.display().to_string(),
-        "analysis_sha256": crate::checksum::sha256_hex(analysis_text.as_bytes()),
-        "variables": analysis
-            .variables
-            .iter()
-            .map(|(name, value)| {
-                let v = match value {
-                    Some((v, from)) => serde_json::json!({ "value": v, "from": from.as_str() }),
-                    None => serde_json::Value::Null,
-                };
-                (name.clone(), v)
+/// `provenance.json`: what produced the outputs, to rerun it identically and check the result: hepkey's
+/// version and commit, the analysis file and its SHA-256, every `${NAME}` substituted, every input
+/// with its size and Adler-32, the thread count, the time, and the SHA-256 of each output in `outputs`.
+///
+/// Made from the (complete) partial result, so a run and a merge of partial runs give the same document:
+/// `threads` is the largest thread count of the runs merged, `time` is `SOURCE_DATE_EPOCH` when set,
+/// else the latest time of the runs.
+pub fn provenance_json(partial: &Partial, outputs: &[(&str, String)]) -> Result<Vec<u8>> {
+    let h = &partial.header;
+    let inputs: Vec<serde_json::Value> = partial
+        .inputs
+        .iter()
+        .map(|i| {
+            serde_json::json!({
+                "sample": i.sample,
+                "path": i.path,
+                "tree": i.tree,
+                "entries": i.entries,
+                "size": i.size,
+                "adler32": i.adler32,
             })
-            .collect::<serde_json::Map<_, _>>(),
+        })
+        .collect();
+    let outputs: serde_json::Map<String, serde_json::Value> = outputs
+        .iter()
+        .map(|(name, sha)| (name.to_string(), serde_json::json!({ "sha256": sha })))
+        .collect();
+    let doc = serde_json::json!({
+        "hepkey_version": h.hepkey_version,
+        "git_commit": h.git_commit,
+        "analysis_file": h.analysis_file,
+        "analysis_sha256": h.analysis_sha256,
+        "variables": h.variables,
+        "threads": partial.threads(),
+        "time": partial.time()?,
         "inputs": inputs,
+        "outputs": outputs,
     });
     let mut text = serde_json::to_vec_pretty(&doc).expect("JSON");
     text.push(b'\n');
     Ok(text)
+}
+
+/// The outputs whose SHA-256 `provenance.json` records.
+pub const HASHED: &[&str] = &["histograms.json", "histograms.root", "cutflow.json"];
+
+/// Writes the outputs of a complete partial result into `out`'s staging directory: histograms (JSON
+/// and ROOT), cutflow, provenance, plots (when `plots` and the analysis file wants them) and, with
+/// `keep_partial`, `partial.json`; then swaps them in. Returns the rounded result.
+pub fn write_final(
+    partial: &Partial,
+    out: hepkey_output::OutputDir,
+    plots: bool,
+    keep_partial: bool,
+) -> Result<RunResult> {
+    let file = partial.analysis_file()?;
+    let samples = partial.sample_configs(&file)?;
+    let result = partial.round(&file)?;
+    let dir = out.staging();
+    let mut hashes = Vec::new();
+    for name in HASHED {
+        let path = dir.join(name);
+        match *name {
+            "histograms.json" => write_atomic(&path, &histograms_json(&result))?,
+            "cutflow.json" => write_atomic(&path, &cutflow_json(&result))?,
+            _ => write_root(&result, &path)?,
+        }
+        let bytes = std::fs::read(&path).map_err(io_err(&path))?;
+        hashes.push((*name, crate::checksum::sha256_hex(&bytes)));
+    }
+    write_atomic(
+        &dir.join("provenance.json"),
+        &provenance_json(partial, &hashes)?,
+    )?;
+    if keep_partial {
+        write_atomic(&dir.join(crate::partial::FILE_NAME), &partial.to_json())?;
+    }
+    if plots && file.plots.enabled.unwrap_or(true) {
+        let lumi = crate::lumi::luminosity_of_inputs(&file, &samples, &partial.inputs);
+        write_plots(&file, &samples, &lumi, &result, &dir.join("plots"))?;
+    }
+    let final_dir = out.path().to_path_buf();
+    out.commit(OWNED, "provenance.json")
+        .map_err(|source| Error::Io {
+            path: final_dir.display().to_string(),
+            source,
+        })?;
+    Ok(result)
+}
+
+/// Writes a partial result alone into `out` (removing the outputs of an earlier complete run there).
+pub fn write_partial_only(partial: &Partial, out: hepkey_output::OutputDir) -> Result<()> {
+    write_atomic(
+        &out.staging().join(crate::partial::FILE_NAME),
+        &partial.to_json(),
+    )?;
+    let final_dir = out.path().to_path_buf();
+    out.commit(OWNED, crate::partial::FILE_NAME)
+        .map_err(|source| Error::Io {
+            path: final_dir.display().to_string(),
+            source,
+        })
 }
 
 /// The experiment label the `[plots]` settings ask for: none without `experiment`; √s only when `energy`
@@ -234,22 +297,22 @@ pub fn plot_formats(file: &AnalysisFile) -> Result<Vec<hepkey_plot::Format>> {
 /// naming the samples.
 pub fn empty_histogram_warnings(
     file: &AnalysisFile,
-    plans: &[SamplePlan],
+    samples: &[SampleConfig],
     result: &RunResult,
 ) -> Vec<String> {
     let mut out = Vec::new();
     for region in region_names(file) {
         for h in &file.histograms {
-            let empty: Vec<&str> = plans
+            let empty: Vec<&str> = samples
                 .iter()
-                .filter(|p| p.config.variation_of.is_none())
-                .filter(|p| {
+                .filter(|c| c.variation_of.is_none())
+                .filter(|c| {
                     result
                         .histograms
-                        .get(&HistKey::nominal(&region, &h.name, &p.config.name))
+                        .get(&HistKey::nominal(&region, &h.name, &c.name))
                         .is_some_and(|hist| hist.values().iter().all(|v| *v == 0.0))
                 })
-                .map(|p| p.config.name.as_str())
+                .map(|c| c.name.as_str())
                 .collect();
             if !empty.is_empty() {
                 out.push(format!(
@@ -272,14 +335,14 @@ pub fn empty_histogram_warnings(
 /// `[plots] formats`.
 pub fn write_plots(
     file: &AnalysisFile,
-    plans: &[SamplePlan],
+    samples: &[SampleConfig],
+    lumi: &crate::lumi::Luminosity,
     result: &RunResult,
     dir: &Path,
 ) -> Result<Vec<PathBuf>> {
     use hepkey_plot::{save, Colour, DataVsMc, StackEntry};
     let formats = plot_formats(file)?;
     std::fs::create_dir_all(dir).map_err(io_err(dir))?;
-    let lumi = crate::lumi::data_luminosity(file, plans);
     let label = experiment_label(&file.plots, lumi.label_fb());
     let mut written = Vec::new();
     for region in region_names(file) {
@@ -293,27 +356,26 @@ pub fn write_plots(
             let mut groups: Vec<(String, Option<String>, Hist1D)> = Vec::new();
             let mut data: Option<Hist1D> = None;
             let mut background = false;
-            for p in plans.iter().filter(|p| p.config.variation_of.is_none()) {
-                let Some(hist) = nominal(&p.config.name) else {
+            for config in samples.iter().filter(|c| c.variation_of.is_none()) {
+                let Some(hist) = nominal(&config.name) else {
                     continue;
                 };
-                if p.config.kind == SampleKind::Data {
+                if config.kind == SampleKind::Data {
                     match &mut data {
                         Some(d) => d.add(hist).map_err(|e| Error::Data(e.to_string()))?,
                         None => data = Some(hist.clone()),
                     }
                     continue;
                 }
-                background |= p.config.kind == SampleKind::Background;
-                let group = p
-                    .config
+                background |= config.kind == SampleKind::Background;
+                let group = config
                     .group
                     .clone()
-                    .or_else(|| p.config.label.clone())
-                    .unwrap_or_else(|| p.config.name.clone());
+                    .or_else(|| config.label.clone())
+                    .unwrap_or_else(|| config.name.clone());
                 match groups.iter_mut().find(|(g, _, _)| *g == group) {
                     Some((_, _, acc)) => acc.add(hist).map_err(|e| Error::Data(e.to_string()))?,
-                    None => groups.push((group, p.config.color.clone(), hist.clone())),
+                    None => groups.push((group, config.color.clone(), hist.clone())),
                 }
             }
             if groups.is_empty() && data.is_none() {

@@ -69,7 +69,10 @@ pub struct SamplePlan {
     /// is read gives wrong numbers, so the run compares them at its end.
     pub file_states: Vec<FileState>,
     pub tree: String,
-    pub trees: Vec<Events>,
+    /// The opened tree of each file read (see [`crate::resolve::ResolvedSample::trees`]).
+    pub trees: Vec<Option<Events>>,
+    /// Entries of each file.
+    pub file_entries: Vec<u64>,
     pub entries: u64,
     /// Cross-section × luminosity / Σw (1 for data and samples without metadata).
     pub norm: f64,
@@ -194,7 +197,12 @@ fn compile_sample(
     resolved: ResolvedSample,
 ) -> Result<SamplePlan> {
     let sample = &resolved.config;
-    let schema = resolved.trees[0]
+    let schema = resolved
+        .trees
+        .iter()
+        .flatten()
+        .next()
+        .ok_or_else(|| Error::Config(format!("sample {:?} has no file", sample.name)))?
         .numeric_columns()
         .map(|(name, dtype, jagged)| (name, Type { dtype, jagged }))
         .collect();
@@ -388,6 +396,7 @@ fn compile_sample(
         file_states: resolved.file_states,
         tree: resolved.tree,
         trees: resolved.trees,
+        file_entries: resolved.file_entries,
         entries: resolved.entries,
         norm: resolved.norm,
         stages,

@@ -19,7 +19,11 @@ pub struct ResolvedSample {
     /// Size and modification time of each file when it was opened.
     pub file_states: Vec<FileState>,
     pub tree: String,
-    pub trees: Vec<Events>,
+    /// The opened tree of each file a run reads (and always of the first, for the schema); `None`
+    /// for the files a partial run leaves to others, whose entries alone were read.
+    pub trees: Vec<Option<Events>>,
+    /// Entries of each file.
+    pub file_entries: Vec<u64>,
     pub entries: u64,
     /// Cross-section × luminosity / Σw (1 for data and samples without metadata).
     pub norm: f64,
@@ -232,6 +236,21 @@ fn display_pattern(full: &Path) -> String {
     format!("\"{}\"", shown.display())
 }
 
+/// The files of one sample a partial run reads (all of them with `files: None`); the others are opened
+/// only for their entries (a normalisation may need them) and not kept open.
+#[derive(Clone, Debug)]
+pub struct Slice {
+    pub sample: String,
+    pub files: Option<std::ops::Range<usize>>,
+}
+
+impl Slice {
+    /// Whether file `index` of `sample` is read.
+    pub fn reads(&self, sample: &str, index: usize) -> bool {
+        self.sample == sample && self.files.as_ref().is_none_or(|r| r.contains(&index))
+    }
+}
+
 /// Resolves every sample of a (validated) analysis: the samples that have files, and notes on
 /// the optional samples skipped or partly found.
 pub fn resolve(
@@ -239,6 +258,7 @@ pub fn resolve(
     source: &SourceFile,
     base: &Path,
     overrides: &[(String, String)],
+    slice: Option<&Slice>,
 ) -> Result<(Vec<ResolvedSample>, Vec<String>)> {
     let mut resolved = Vec::new();
     let mut skipped = Vec::new();
@@ -271,7 +291,8 @@ pub fn resolve(
                 files.len()
             ));
         }
-        resolved.push(resolve_sample(file, sample, files, overrides)?);
+        let keep = |i: usize| slice.is_none_or(|s| s.reads(&sample.name, i));
+        resolved.push(resolve_sample(file, sample, files, overrides, &keep)?);
     }
     if resolved.is_empty() {
         return Err(Error::Config(format!(
@@ -290,6 +311,7 @@ fn resolve_sample(
     sample: &SampleConfig,
     files: Vec<PathBuf>,
     overrides: &[(String, String)],
+    keep: &dyn Fn(usize) -> bool,
 ) -> Result<ResolvedSample> {
     let tree = sample
         .tree
@@ -302,8 +324,9 @@ fn resolve_sample(
             ))
         })?;
     let mut trees = Vec::new();
+    let mut file_entries = Vec::new();
     let mut file_states = Vec::new();
-    for f in &files {
+    for (i, f) in files.iter().enumerate() {
         // Taken before the file is read, so a change during opening is seen too.
         file_states.push(FileState::of(f).ok_or_else(|| {
             Error::Config(format!(
@@ -313,9 +336,11 @@ fn resolve_sample(
             ))
         })?);
         let rf = RootFile::open(f)?;
-        trees.push(Events::open(&rf, &tree)?);
+        let events = Events::open(&rf, &tree)?;
+        file_entries.push(events.entries());
+        trees.push((i == 0 || keep(i)).then_some(events));
     }
-    let entries: u64 = trees.iter().map(Events::entries).sum();
+    let entries: u64 = file_entries.iter().sum();
     let norm = normalisation(file, sample, entries, overrides)?;
     let weight = match &sample.weight {
         Some(w) => {
@@ -331,6 +356,7 @@ fn resolve_sample(
         file_states,
         tree,
         trees,
+        file_entries,
         entries,
         norm,
         weight,

@@ -1,6 +1,7 @@
-//! Running a compiled analysis: chunks of every file of every sample are
-//! processed in parallel; their histograms and cutflows are merged in a fixed
-//! order, so the result does not depend on the number of threads.
+//! Running a compiled analysis: chunks of every file of every sample (or of the files a
+//! [`FileSelection`] names) are processed in parallel; each chunk's plain f64 sums are added
+//! exactly ([`hepkey_hist::ExactSum`]) and rounded once, so the result depends neither on the number
+//! of threads nor on how the files are split into partial runs and merged.
 
 use crate::config::AnalysisFile;
 use crate::error::{Error, Result};
@@ -8,7 +9,7 @@ use crate::key::{fills, region_names, HistKey, OutputId, SampleId, VariationId, 
 use crate::plan::{Part, SamplePlan};
 use crate::template::{new_hist, Template};
 use hepkey_columnar::{Chunk, Column, DType};
-use hepkey_hist::{Hist1D, Hist2D};
+use hepkey_hist::{ExactBins, ExactSum, Hist1D, Hist2D};
 use hepkey_root::Events;
 use rayon::prelude::*;
 use std::collections::BTreeMap;
@@ -27,15 +28,62 @@ pub struct CutflowStep {
     pub weighted: f64,
 }
 
+/// A cutflow step with its weighted sum kept exact (see [`hepkey_hist::ExactSum`]).
+#[derive(Clone, Debug, PartialEq)]
+pub struct ExactStep {
+    pub name: String,
+    pub events: u64,
+    pub weighted: ExactSum,
+}
+
+/// The sums of a run before rounding: adding those of runs over other files gives exactly the sums
+/// of one run over all of them, whatever the grouping.
+#[derive(Clone, Debug, Default)]
+pub struct ExactTotals {
+    /// Σw, Σw² and entries of every histogram (1D and 2D) of the samples read.
+    pub histograms: BTreeMap<HistKey, ExactBins>,
+    /// Per sample read (index in the plans), its nominal cutflow.
+    pub cutflows: Vec<(SampleId, Vec<ExactStep>)>,
+}
+
+/// The input files a run reads: per sample (in the plans' order), a range of its files.
+#[derive(Clone, Debug, PartialEq)]
+pub struct FileSelection(pub Vec<Range<usize>>);
+
+impl FileSelection {
+    /// Every file of every sample.
+    pub fn all(plans: &[SamplePlan]) -> Self {
+        FileSelection(plans.iter().map(|p| 0..p.files.len()).collect())
+    }
+
+    /// The files `range` of sample `sample` only.
+    pub fn only(plans: &[SamplePlan], sample: SampleId, range: Range<usize>) -> Self {
+        FileSelection(
+            (0..plans.len())
+                .map(|i| if i == sample.0 { range.clone() } else { 0..0 })
+                .collect(),
+        )
+    }
+
+    /// The files of sample `i`.
+    pub fn of(&self, i: usize) -> Range<usize> {
+        self.0.get(i).cloned().unwrap_or(0..0)
+    }
+}
+
 /// What a run produced.
 pub struct RunResult {
     pub histograms: Histograms,
     pub histograms_2d: Histograms2D,
-    /// Per sample (in analysis-file order): the cutflow under nominal conditions.
+    /// Per sample read (in analysis-file order): the cutflow under nominal conditions.
     pub cutflows: Vec<(String, Vec<CutflowStep>)>,
     pub events_read: u64,
-    /// Size and SHA-256 of every input file, computed alongside the event loop.
+    /// Size and Adler-32 of every input file read, computed alongside the event loop.
     pub checksums: BTreeMap<std::path::PathBuf, (u64, String)>,
+    /// The files read.
+    pub selection: FileSelection,
+    /// The sums before rounding (what partial results carry).
+    pub exact: ExactTotals,
 }
 
 /// What every chunk of a run needs: the analysis, its histogram templates and region names.
@@ -52,10 +100,46 @@ struct Task {
     chunks: Vec<Range<u64>>,
 }
 
-/// Runs every sample; `progress` is called with the entries of each finished chunk.
+/// Runs every sample over all its files; `progress` is called with the entries of each finished chunk.
 pub fn execute(
     file: &AnalysisFile,
     plans: &[SamplePlan],
+    progress: &(dyn Fn(u64) + Sync),
+) -> Result<RunResult> {
+    execute_selected(file, plans, &FileSelection::all(plans), progress)
+}
+
+/// The histogram templates of an analysis file, by histogram name.
+pub fn templates(file: &AnalysisFile) -> Result<BTreeMap<String, Template>> {
+    file.histograms
+        .iter()
+        .map(|h| Ok((h.name.clone(), new_hist(h)?)))
+        .collect()
+}
+
+/// Every histogram key sample `p` fills (all exist in the outputs, empty ones included).
+pub fn sample_keys(file: &AnalysisFile, p: &SamplePlan) -> Vec<HistKey> {
+    let regions = region_names(file);
+    let mut keys = Vec::new();
+    for v in &p.variations {
+        let mut names = vec![v.name.clone()];
+        names.extend(v.weight_factors.iter().map(|f| f.variation.clone()));
+        for h in &file.histograms {
+            for r in regions.iter().filter(|r| fills(h, r)) {
+                for n in &names {
+                    keys.push(HistKey::new(r, &h.name, &p.histogram_sample, n));
+                }
+            }
+        }
+    }
+    keys
+}
+
+/// Runs the files `selection` names; the samples without a file selected are left out of the result.
+pub fn execute_selected(
+    file: &AnalysisFile,
+    plans: &[SamplePlan],
+    selection: &FileSelection,
     progress: &(dyn Fn(u64) + Sync),
 ) -> Result<RunResult> {
     let chunk = file.analysis.chunk_size.unwrap_or(100_000).max(1);
@@ -64,35 +148,36 @@ pub fn execute(
         .iter()
         .map(new_hist)
         .collect::<Result<_>>()?;
+    let by_name = self::templates(file)?;
     let regions = region_names(file);
-    // Every histogram exists in the output, empty ones included.
-    let mut histograms = Histograms::new();
-    let mut histograms_2d = Histograms2D::new();
-    for p in plans {
-        for v in &p.variations {
-            let mut names = vec![v.name.clone()];
-            names.extend(v.weight_factors.iter().map(|f| f.variation.clone()));
-            for (h, template) in file.histograms.iter().zip(&templates) {
-                for r in regions.iter().filter(|r| fills(h, r)) {
-                    for n in &names {
-                        let k = HistKey::new(r, &h.name, &p.histogram_sample, n);
-                        match template {
-                            Template::One(t) => {
-                                histograms.insert(k, t.clone());
-                            }
-                            Template::Two(t) => {
-                                histograms_2d.insert(k, t.clone());
-                            }
-                        }
-                    }
-                }
-            }
+    let mut exact = ExactTotals::default();
+    let read: Vec<usize> = (0..plans.len())
+        .filter(|&i| !selection.of(i).is_empty())
+        .collect();
+    for &pi in &read {
+        for k in sample_keys(file, &plans[pi]) {
+            let n = match &by_name[&k.histogram] {
+                Template::One(t) => t.values_with_flow().len(),
+                Template::Two(t) => t.values_with_flow().len(),
+            };
+            exact.histograms.insert(k, ExactBins::zero(n));
         }
+        exact
+            .cutflows
+            .push((SampleId(pi), cutflow_steps(file, &regions)));
     }
     let mut tasks = Vec::new();
-    for (pi, p) in plans.iter().enumerate() {
+    for &pi in &read {
+        let p = &plans[pi];
         let inputs = p.inputs();
-        for (fi, t) in p.trees.iter().enumerate() {
+        for fi in selection.of(pi) {
+            let t = p.trees.get(fi).and_then(Option::as_ref).ok_or_else(|| {
+                Error::Config(format!(
+                    "sample {:?}: file {fi} (of {}) was not opened for this run",
+                    p.config.name,
+                    p.files.len()
+                ))
+            })?;
             for chunks in chunk_groups(t, &inputs, chunk) {
                 tasks.push(Task {
                     sample: SampleId(pi),
@@ -104,7 +189,10 @@ pub fn execute(
     }
     // The provenance checksums are computed by the same threads, as tasks among
     // the chunks, rather than read again after the event loop.
-    let inputs: Vec<&std::path::PathBuf> = plans.iter().flat_map(|p| &p.files).collect();
+    let inputs: Vec<&std::path::PathBuf> = read
+        .iter()
+        .flat_map(|&pi| &plans[pi].files[selection.of(pi)])
+        .collect();
     let setup = Setup {
         file,
         templates: &templates,
@@ -128,26 +216,25 @@ pub fn execute(
         },
     );
     let checksums = checksums.into_iter().collect::<Result<_>>()?;
-    let mut cutflows: Vec<(String, Vec<CutflowStep>)> = plans
-        .iter()
-        .map(|p| (p.config.name.clone(), cutflow_steps(file, &regions)))
-        .collect();
     let mut events_read = 0;
-    // Merged chunk by chunk in file order: the same sums whatever the threads.
+    // Each chunk's plain f64 sums are added exactly: the totals do not depend on the threads, nor
+    // on how the files are grouped into runs.
     for (t, rs) in tasks.iter().zip(results) {
+        let steps = exact
+            .cutflows
+            .iter_mut()
+            .find(|(s, _)| *s == t.sample)
+            .map(|(_, steps)| steps)
+            .expect("a cutflow per sample read");
         for (range, r) in t.chunks.iter().zip(rs?) {
-            merge(
-                r,
-                &mut histograms,
-                &mut histograms_2d,
-                &mut cutflows[t.sample.0].1,
-            )?;
+            merge(r, &mut exact.histograms, steps)?;
             events_read += range.end - range.start;
         }
     }
-    check_finite(&histograms, &histograms_2d)?;
-    for p in plans {
-        for (f, seen) in p.files.iter().zip(&p.file_states) {
+    for &pi in &read {
+        let p = &plans[pi];
+        let range = selection.of(pi);
+        for (f, seen) in p.files[range.clone()].iter().zip(&p.file_states[range]) {
             if crate::resolve::FileState::of(f).as_ref() != Some(seen) {
                 return Err(Error::Data(format!(
                     "{} changed while it was read (its size or modification time differ from when the run began); rerun when the file is complete",
@@ -156,13 +243,63 @@ pub fn execute(
             }
         }
     }
+    let names: Vec<String> = plans.iter().map(|p| p.config.name.clone()).collect();
+    let (histograms, histograms_2d, cutflows) = round(&exact, &by_name, &names)?;
     Ok(RunResult {
         histograms,
         histograms_2d,
         cutflows,
         events_read,
         checksums,
+        selection: selection.clone(),
+        exact,
     })
+}
+
+/// Rounded histograms (1D, 2D) and cutflows of exact totals; `samples` names the samples by index.
+#[allow(clippy::type_complexity)]
+pub fn round(
+    exact: &ExactTotals,
+    templates: &BTreeMap<String, Template>,
+    samples: &[String],
+) -> Result<(Histograms, Histograms2D, Vec<(String, Vec<CutflowStep>)>)> {
+    let mut histograms = Histograms::new();
+    let mut histograms_2d = Histograms2D::new();
+    for (k, bins) in &exact.histograms {
+        let err = |e: hepkey_hist::HistError| Error::Data(format!("histogram {k}: {e}"));
+        match templates.get(&k.histogram) {
+            Some(Template::One(t)) => {
+                histograms.insert(k.clone(), bins.to_hist1d(t).map_err(err)?);
+            }
+            Some(Template::Two(t)) => {
+                histograms_2d.insert(k.clone(), bins.to_hist2d(t).map_err(err)?);
+            }
+            None => {
+                return Err(Error::Data(format!(
+                    "histogram {k}: the analysis file declares no histogram {:?}",
+                    k.histogram
+                )))
+            }
+        }
+    }
+    check_finite(&histograms, &histograms_2d)?;
+    let cutflows = exact
+        .cutflows
+        .iter()
+        .map(|(s, steps)| {
+            let name = samples.get(s.0).cloned().unwrap_or_default();
+            let steps = steps
+                .iter()
+                .map(|st| CutflowStep {
+                    name: st.name.clone(),
+                    events: st.events,
+                    weighted: st.weighted.value(),
+                })
+                .collect();
+            (name, steps)
+        })
+        .collect();
+    Ok((histograms, histograms_2d, cutflows))
 }
 
 /// A weight or value that is not a finite number (a division by zero in a weight expression)
@@ -185,38 +322,48 @@ fn check_finite(h1: &Histograms, h2: &Histograms2D) -> Result<()> {
     }
 }
 
-/// Adds the results of one chunk to the totals.
+/// Adds the results of one chunk to the totals, exactly.
 fn merge(
     r: TaskResult,
-    histograms: &mut Histograms,
-    histograms_2d: &mut Histograms2D,
-    cutflow: &mut [CutflowStep],
+    histograms: &mut BTreeMap<HistKey, ExactBins>,
+    cutflow: &mut [ExactStep],
 ) -> Result<()> {
-    fn add_all<H, E: std::fmt::Display>(
-        totals: &mut BTreeMap<HistKey, H>,
-        parts: BTreeMap<HistKey, H>,
-        add: impl Fn(&mut H, &H) -> std::result::Result<(), E>,
-    ) -> Result<()> {
-        for (k, h) in parts {
-            add(totals.get_mut(&k).expect("declared above"), &h)
-                .map_err(|e| Error::Data(format!("merging {k}: {e}")))?;
-        }
-        Ok(())
+    let mut add = |k: &HistKey, w: &[f64], w2: &[f64], entries: u64| -> Result<()> {
+        histograms
+            .get_mut(k)
+            .expect("declared above")
+            .add_values(w, w2, entries)
+            .map_err(|e| Error::Data(format!("merging {k}: {e}")))
+    };
+    for (k, h) in &r.histograms {
+        add(
+            k,
+            h.values_with_flow(),
+            h.variances_with_flow(),
+            h.entries(),
+        )?;
     }
-    add_all(histograms, r.histograms, Hist1D::add)?;
-    add_all(histograms_2d, r.histograms_2d, Hist2D::add)?;
+    for (k, h) in &r.histograms_2d {
+        add(
+            k,
+            h.values_with_flow(),
+            h.variances_with_flow(),
+            h.entries(),
+        )?;
+    }
     for (step, (n, w)) in cutflow.iter_mut().zip(r.cutflow) {
         step.events += n;
-        step.weighted += w;
+        step.weighted.add(w);
     }
     Ok(())
 }
 
-fn cutflow_steps(file: &AnalysisFile, regions: &[String]) -> Vec<CutflowStep> {
-    let step = |name: &str| CutflowStep {
+/// The empty cutflow of a sample: all events, each selection, each region.
+pub fn cutflow_steps(file: &AnalysisFile, regions: &[String]) -> Vec<ExactStep> {
+    let step = |name: &str| ExactStep {
         name: name.to_string(),
         events: 0,
-        weighted: 0.0,
+        weighted: ExactSum::new(),
     };
     let mut v = vec![step(ALL_EVENTS)];
     v.extend(file.selections.iter().map(|s| step(&s.name)));
@@ -268,7 +415,9 @@ fn process_group(
     step: u64,
     progress: &(dyn Fn(u64) + Sync),
 ) -> Result<Vec<TaskResult>> {
-    let tree = &plan.trees[task.file];
+    let tree = plan.trees[task.file]
+        .as_ref()
+        .expect("tasks are made for opened files only");
     let names = plan.inputs();
     let context = |e: hepkey_root::Error| e.context(format!("sample {:?}", plan.config.name));
     let mut out = Vec::with_capacity(task.chunks.len());

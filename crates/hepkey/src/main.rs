@@ -28,6 +28,12 @@ enum Command {
     Scan(commands::scan::Args),
     /// Run an analysis file: histograms with systematics, cutflow, plots.
     Run(commands::run::Args),
+    /// Merge partial results (`hepkey run --files-of`) into the outputs of one run, exactly.
+    Merge(commands::merge::Args),
+    /// Check a run's inputs, rerun it and confirm its outputs are byte-identical.
+    Rerun(commands::rerun::Args),
+    /// List each sample's input files (for cutting a run into partial runs).
+    Files(commands::files::Args),
     /// See the Higgs boson appear: H → γγ on generated ATLAS Open Data samples.
     Demo(commands::demo::Args),
     /// Generate ATLAS Open Data 13 TeV samples (H → γγ, Z → ℓℓ, H → ZZ* → 4ℓ, W → ℓν).
@@ -77,6 +83,9 @@ fn main() -> ExitCode {
         Command::Inspect(args) => commands::inspect::run(args),
         Command::Scan(args) => commands::scan::run(args),
         Command::Run(args) => commands::run::run(args),
+        Command::Merge(args) => commands::merge::run(args),
+        Command::Rerun(args) => commands::rerun::run(args),
+        Command::Files(args) => commands::files::run(args),
         Command::Demo(args) => commands::demo::run(args),
         Command::Generate(args) => commands::generate::run(args),
         Command::InspectWs(args) => commands::stats::inspect_ws::run(args),

@@ -32,6 +32,7 @@
 
 pub mod axis;
 mod error;
+pub mod exact;
 mod hist1d;
 mod hist2d;
 pub mod json;
@@ -42,6 +43,7 @@ mod value;
 
 pub use axis::{Axis, Binning};
 pub use error::{HistError, Result};
+pub use exact::{ExactBins, ExactSum};
 pub use hist1d::Hist1D;
 pub use hist2d::Hist2D;
 pub use merge::{merge_by_chunk, merge_in_order, Mergeable};

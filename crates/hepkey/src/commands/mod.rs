@@ -1,8 +1,11 @@
 //! One module per subcommand.
 
 pub mod demo;
+pub mod files;
 pub mod generate;
 pub mod inspect;
+pub mod merge;
+pub mod rerun;
 pub mod run;
 pub mod scan;
 pub mod stats;
