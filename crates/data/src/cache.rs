@@ -57,6 +57,10 @@ pub struct ManifestEntry {
     pub verified: bool,
     /// Seconds since 1970-01-01 UTC when the file was completed.
     pub time: u64,
+    /// The file's modification time (seconds since 1970) when it was verified: a file whose
+    /// size or modification time changed since is checksummed again before it is trusted.
+    #[serde(default)]
+    pub mtime_ns: u64,
 }
 
 #[derive(Clone, Debug, Default, Serialize, Deserialize)]
@@ -174,6 +178,15 @@ pub fn resolve_in(cache: &Path, dataset: &Dataset) -> Result<Vec<PathBuf>> {
         });
     }
     Ok(paths)
+}
+
+/// Modification time of `path` in nanoseconds since 1970 (0 if unknown).
+pub fn mtime_of(path: &Path) -> u64 {
+    std::fs::metadata(path)
+        .and_then(|m| m.modified())
+        .ok()
+        .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+        .map_or(0, |d| d.as_nanos() as u64)
 }
 
 pub(crate) fn now_unix() -> u64 {

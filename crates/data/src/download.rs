@@ -266,6 +266,7 @@ fn fetch(
                             adler32: hex(sum),
                             verified,
                             time: crate::cache::now_unix(),
+                            mtime_ns: crate::cache::mtime_of(&target),
                         },
                     )
                     .map_err(|e| e.to_string())?;
@@ -321,6 +322,7 @@ fn already_there(job: &Job, target: &Path, rel: &str) -> Result<Option<Outcome>>
     if let Some(entry) = manifest.entry(rel) {
         let same_file = entry.url == job.file.url
             && entry.size == len
+            && entry.mtime_ns == crate::cache::mtime_of(target)
             && job.file.size.is_none_or(|s| s == len)
             && expected_hex.as_ref().is_none_or(|h| *h == entry.adler32);
         if same_file {
@@ -350,6 +352,7 @@ fn already_there(job: &Job, target: &Path, rel: &str) -> Result<Option<Outcome>>
             adler32: expected,
             verified: true,
             time: crate::cache::now_unix(),
+            mtime_ns: crate::cache::mtime_of(target),
         },
     )?;
     Ok(Some(Outcome::Present { verified: true }))
