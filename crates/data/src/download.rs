@@ -96,7 +96,7 @@ pub fn plan(
                 reason: if size > 0 {
                     format!("{} bytes", size)
                 } else {
-                    "metadata only; its files are listed on the portal record".into()
+                    "metadata only: far too large for hepkey to download; its file indexes are on the portal record".into()
                 },
             });
         }

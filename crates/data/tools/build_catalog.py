@@ -210,7 +210,7 @@ def atlas_2024(opendata, od_commit):
         datasets.append({"name": f"atlas-2024/{short}", "recid": int(recid), "kind": "metadata",
                          "format": "DAOD_PHYSLITE", "files": []})
     return {"schema": SCHEMA, "group": "atlas-2024",
-            "title": "ATLAS 2024 open data for research (DAOD_PHYSLITE, 2015-2016 pp, about 72 TB): metadata only",
+            "title": "ATLAS 2024 open data for research (DAOD_PHYSLITE, 2015-2016 pp, 71.7 TB = 65 TiB): metadata only",
             "records": records, "datasets": datasets}
 
 

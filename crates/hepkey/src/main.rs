@@ -30,6 +30,8 @@ enum Command {
     Run(commands::run::Args),
     /// See the Higgs boson appear: H → γγ on generated ATLAS Open Data samples.
     Demo(commands::demo::Args),
+    /// The open-data catalog (ATLAS, AGC, HEPData) and verified downloads: list, search, info, get, verify, refresh.
+    Data(commands::data::Args),
     /// Generate ATLAS Open Data 13 TeV samples (H → γγ, Z → ℓℓ, H → ZZ* → 4ℓ, W → ℓν).
     Generate(commands::generate::Args),
     /// Summarise a pyhf JSON workspace: channels, samples, parameters, measurements.
@@ -78,6 +80,7 @@ fn main() -> ExitCode {
         Command::Scan(args) => commands::scan::run(args),
         Command::Run(args) => commands::run::run(args),
         Command::Demo(args) => commands::demo::run(args),
+        Command::Data(args) => commands::data::run(args),
         Command::Generate(args) => commands::generate::run(args),
         Command::InspectWs(args) => commands::stats::inspect_ws::run(args),
         Command::Fit(args) => commands::stats::fit::run(args),

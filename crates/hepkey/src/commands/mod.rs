@@ -1,5 +1,6 @@
 //! One module per subcommand.
 
+pub mod data;
 pub mod demo;
 pub mod generate;
 pub mod inspect;
