@@ -12,6 +12,7 @@
 pub mod checksum;
 pub mod config;
 pub mod error;
+pub mod dataset;
 pub mod files;
 pub mod key;
 pub mod lumi;
