@@ -22,15 +22,21 @@ pub fn of(sample: &SampleConfig) -> Result<Option<&'static Dataset>> {
         return Ok(None);
     };
     let catalog = catalog()?;
-    catalog
-        .get(name)
-        .map(Some)
-        .ok_or_else(|| Error::Config(format!("sample {:?}: {}", sample.name, catalog.unknown(name))))
+    catalog.get(name).map(Some).ok_or_else(|| {
+        Error::Config(format!(
+            "sample {:?}: {}",
+            sample.name,
+            catalog.unknown(name)
+        ))
+    })
 }
 
 /// The cached files of the sample's dataset, or why there are none (not downloaded: which
 /// command to run).
-pub fn files(sample: &SampleConfig, dataset: &Dataset) -> std::result::Result<Vec<PathBuf>, String> {
+pub fn files(
+    sample: &SampleConfig,
+    dataset: &Dataset,
+) -> std::result::Result<Vec<PathBuf>, String> {
     hepkey_data::cache::resolve_in(&hepkey_data::cache::cache_dir(), dataset)
         .map_err(|e| format!("sample {:?}: {e}", sample.name))
 }

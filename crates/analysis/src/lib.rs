@@ -11,8 +11,8 @@
 
 pub mod checksum;
 pub mod config;
-pub mod error;
 pub mod dataset;
+pub mod error;
 pub mod files;
 pub mod key;
 pub mod lumi;

@@ -142,7 +142,8 @@ fn check_references(file: &AnalysisFile) -> std::result::Result<(), String> {
             }
             _ => {}
         }
-        let from_catalog = |n: Option<&Number>| matches!(n, Some(Number::Text(t)) if t.trim() == CATALOG);
+        let from_catalog =
+            |n: Option<&Number>| matches!(n, Some(Number::Text(t)) if t.trim() == CATALOG);
         let sumw_from_catalog =
             matches!(&s.sum_weights, Some(SumWeights::Keyword(k)) if k.trim() == CATALOG);
         for (key, uses) in [

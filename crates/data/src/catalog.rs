@@ -148,7 +148,8 @@ impl Catalog {
             .map(|d| d.name.as_str())
             .filter(|n| !last.is_empty() && n.to_lowercase().contains(&last))
             .collect();
-        close.sort_by_key(|n| !(n.to_lowercase().starts_with(&parent) && !parent.is_empty()));
+        let same_parent = |n: &str| !parent.is_empty() && n.to_lowercase().starts_with(&parent);
+        close.sort_by_key(|n| !same_parent(n));
         close.truncate(5);
         if close.is_empty() {
             close = self
@@ -276,12 +277,12 @@ fn check_dataset(group: &Group, ds: &Dataset, out: &mut Vec<String>) {
         }
     }
     if let Some(p) = &ds.physics {
-        let positive = |v: Option<f64>| v.is_none_or(|x| x.is_finite() && x > 0.0);
-        if !(p.xsec_pb.is_finite() && p.xsec_pb > 0.0)
-            || !positive(p.kfactor)
-            || !positive(p.filter_eff)
-            || !positive(p.sum_weights)
-        {
+        let positive = |x: f64| x.is_finite() && x > 0.0;
+        let all_positive = positive(p.xsec_pb)
+            && [p.kfactor, p.filter_eff, p.sum_weights]
+                .iter()
+                .all(|v| v.is_none_or(positive));
+        if !all_positive {
             out.push(format!(
                 "{name}: physics numbers must be finite and > 0: {p:?}"
             ));

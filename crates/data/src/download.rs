@@ -86,11 +86,7 @@ pub fn plan(
     let mut seen = std::collections::HashMap::new();
     for ds in datasets {
         if ds.kind == crate::Kind::Metadata {
-            let size = ds
-                .files
-                .iter()
-                .filter_map(|f| f.size)
-                .sum::<u64>();
+            let size = ds.files.iter().filter_map(|f| f.size).sum::<u64>();
             return Err(Error::NotDownloadable {
                 name: ds.name.clone(),
                 reason: if size > 0 {
@@ -440,10 +436,7 @@ fn transfer(
             )));
         }
         Err(ureq::Error::Status(code, r)) if code >= 500 || code == 408 || code == 429 => {
-            return Err(Failure::Retry(format!(
-                "HTTP {code} {}",
-                r.status_text()
-            )))
+            return Err(Failure::Retry(format!("HTTP {code} {}", r.status_text())))
         }
         Err(ureq::Error::Status(code, r)) => {
             return Err(Failure::Fatal(format!(

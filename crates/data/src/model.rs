@@ -56,7 +56,11 @@ impl std::fmt::Display for Source {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             Source::Repository { repo, path, commit } => {
-                write!(f, "github.com/{repo} {path} @ {}", &commit[..commit.len().min(12)])
+                write!(
+                    f,
+                    "github.com/{repo} {path} @ {}",
+                    &commit[..commit.len().min(12)]
+                )
             }
             Source::Text(text) => f.write_str(text),
         }

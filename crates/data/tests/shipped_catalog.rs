@@ -31,8 +31,16 @@ fn parses_and_is_well_formed() {
         if ds.name.starts_with("atlas-2020/") || ds.name.starts_with("atlas-2025e/") {
             for f in &ds.files {
                 // The portal publishes a size and checksum for every ATLAS education file.
-                assert!(f.size.is_some_and(|s| s > 0) && f.adler32.is_some(), "{}", ds.name);
-                assert!(f.root_url.as_deref().unwrap().starts_with("root://eospublic.cern.ch//eos/opendata/atlas/"));
+                assert!(
+                    f.size.is_some_and(|s| s > 0) && f.adler32.is_some(),
+                    "{}",
+                    ds.name
+                );
+                assert!(f
+                    .root_url
+                    .as_deref()
+                    .unwrap()
+                    .starts_with("root://eospublic.cern.ch//eos/opendata/atlas/"));
             }
         }
     }
@@ -78,9 +86,23 @@ fn atlas_2020_entries_hold_the_record_and_infofile_numbers() {
     assert_eq!(a.files[0].adler32.as_deref(), Some("29634ba7"));
     assert_eq!(catalog.record_of(a).unwrap().recid, 15006);
     // Every 2020 collection with its periods.
-    for coll in ["1lep", "2lep", "3lep", "4lep", "exactly2lep", "GamGam", "1largeRjet1lep", "1lep1tau"] {
+    for coll in [
+        "1lep",
+        "2lep",
+        "3lep",
+        "4lep",
+        "exactly2lep",
+        "GamGam",
+        "1largeRjet1lep",
+        "1lep1tau",
+    ] {
         for period in ["A", "B", "C", "D"] {
-            assert!(catalog.get(&format!("atlas-2020/{coll}/data_{period}")).is_some(), "{coll} {period}");
+            assert!(
+                catalog
+                    .get(&format!("atlas-2020/{coll}/data_{period}"))
+                    .is_some(),
+                "{coll} {period}"
+            );
         }
     }
 }
@@ -114,7 +136,20 @@ fn atlas_2025_entry_matches_the_real_file_in_shared() {
         9861498743
     );
     // 12 skims, each with 16 data periods.
-    for skim in ["1LMET30", "2to4lep", "2muons", "3J1LMET30", "GamGam", "2J2LMET30", "2bjets70", "3lep", "exactly3lep", "4lep", "exactly4lep", "noskim"] {
+    for skim in [
+        "1LMET30",
+        "2to4lep",
+        "2muons",
+        "3J1LMET30",
+        "GamGam",
+        "2J2LMET30",
+        "2bjets70",
+        "3lep",
+        "exactly3lep",
+        "4lep",
+        "exactly4lep",
+        "noskim",
+    ] {
         let n = catalog
             .select(&format!("atlas-2025e/{skim}"))
             .unwrap()
@@ -138,11 +173,17 @@ fn physlite_is_metadata_only_and_agc_and_hepdata_hold_their_sources() {
     let agc = catalog.select("agc").unwrap();
     assert_eq!(agc.len(), 9);
     assert_eq!(agc.iter().map(|d| d.files.len()).sum::<usize>(), 787);
-    assert_eq!(agc.iter().map(|d| d.events.unwrap()).sum::<u64>(), 940160174);
+    assert_eq!(
+        agc.iter().map(|d| d.events.unwrap()).sum::<u64>(),
+        940160174
+    );
     let tt = catalog.get("agc/ttbar/nominal").unwrap();
     assert_eq!(tt.files.len(), 243);
     assert_eq!(tt.events, Some(276079127));
-    assert_eq!(tt.files.iter().map(|f| f.events.unwrap()).sum::<u64>(), 276079127);
+    assert_eq!(
+        tt.files.iter().map(|f| f.events.unwrap()).sum::<u64>(),
+        276079127
+    );
     // utils/file_input.py: ttbar 396.87 + 332.97 pb = 729.84 (agc-ttbar.md: w = 729.84·3378/N)
     assert!((tt.physics.as_ref().unwrap().xsec_pb - 729.84).abs() < 1e-9);
     // HEPData: the sbottom archive is the one in ../shared.
@@ -163,7 +204,10 @@ fn search_and_select() {
         .iter()
         .map(|d| d.name.as_str())
         .collect();
-    assert!(hits.contains(&"atlas-2020/4lep/mc_345060.ggH125_ZZ4lep"), "{hits:?}");
+    assert!(
+        hits.contains(&"atlas-2020/4lep/mc_345060.ggH125_ZZ4lep"),
+        "{hits:?}"
+    );
     assert!(hits.iter().all(|h| h.to_lowercase().contains("4lep")));
     // Record titles are searched too: "Gamma-Gamma" is only in the 2020 GamGam record's title.
     assert!(catalog
@@ -171,6 +215,12 @@ fn search_and_select() {
         .iter()
         .all(|d| d.name.starts_with("atlas-2020/GamGam/")));
     assert!(!catalog.search("gamma-gamma").is_empty());
-    let err = catalog.select("atlas-2020/4lep/ggH125").unwrap_err().to_string();
-    assert!(err.contains("atlas-2020/4lep/mc_345060.ggH125_ZZ4lep"), "{err}");
+    let err = catalog
+        .select("atlas-2020/4lep/ggH125")
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.contains("atlas-2020/4lep/mc_345060.ggH125_ZZ4lep"),
+        "{err}"
+    );
 }

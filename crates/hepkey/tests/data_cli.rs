@@ -8,7 +8,8 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 const ZPRIME: &str = "data/atlas/ODEO_FEB2025_v0_2J2LMET30_mc_301333.Pythia8EvtGen_A14NNPDF23LO_zprime3000_tt.2J2LMET30.root";
-const ZPRIME_NAME: &str = "ODEO_FEB2025_v0_2J2LMET30_mc_301333.Pythia8EvtGen_A14NNPDF23LO_zprime3000_tt.2J2LMET30.root";
+const ZPRIME_NAME: &str =
+    "ODEO_FEB2025_v0_2J2LMET30_mc_301333.Pythia8EvtGen_A14NNPDF23LO_zprime3000_tt.2J2LMET30.root";
 const DATA_A: &str = "data/atlas/data_A.4lep.root";
 
 fn shared() -> PathBuf {
@@ -57,7 +58,12 @@ fn env(server: &TestServer, zprime_sum: &str) -> Env {
     let cache = dir.path().join("cache");
     let work = dir.path().join("work");
     std::fs::create_dir_all(&work).unwrap();
-    Env { catalog, cache, work, _dir: dir }
+    Env {
+        catalog,
+        cache,
+        work,
+        _dir: dir,
+    }
 }
 
 fn hepkey(env: &Env, args: &[&str]) -> Output {
@@ -85,15 +91,28 @@ fn get_into_the_cache_then_again_then_verify() {
     let out = hepkey(&env, &["data", "get", "test"]);
     assert!(out.status.success(), "{}", text(&out));
     assert!(text(&out).contains("2 downloaded"), "{}", text(&out));
-    let z = env.cache.join("test/2J2LMET30/mc_301333.zprime").join(ZPRIME_NAME);
-    assert_eq!(std::fs::read(&z).unwrap(), std::fs::read(shared().join(ZPRIME)).unwrap());
+    let z = env
+        .cache
+        .join("test/2J2LMET30/mc_301333.zprime")
+        .join(ZPRIME_NAME);
+    assert_eq!(
+        std::fs::read(&z).unwrap(),
+        std::fs::read(shared().join(ZPRIME)).unwrap()
+    );
     let a = env.cache.join("test/4lep/data_A/data_A.4lep.root");
-    assert_eq!(std::fs::read(&a).unwrap(), std::fs::read(shared().join(DATA_A)).unwrap());
+    assert_eq!(
+        std::fs::read(&a).unwrap(),
+        std::fs::read(shared().join(DATA_A)).unwrap()
+    );
 
     server.clear_log();
     let again = hepkey(&env, &["data", "get", "test/4lep/data_A", "test/2J2LMET30"]);
     assert!(again.status.success(), "{}", text(&again));
-    assert!(text(&again).contains("0 downloaded (0 B), 2 already present"), "{}", text(&again));
+    assert!(
+        text(&again).contains("0 downloaded (0 B), 2 already present"),
+        "{}",
+        text(&again)
+    );
     assert!(server.log().is_empty());
 
     let info = hepkey(&env, &["data", "info", "test/4lep/data_A"]);
@@ -101,13 +120,21 @@ fn get_into_the_cache_then_again_then_verify() {
 
     let verify = hepkey(&env, &["data", "verify"]);
     assert!(verify.status.success(), "{}", text(&verify));
-    assert!(text(&verify).contains("2 files good, 0 bad"), "{}", text(&verify));
+    assert!(
+        text(&verify).contains("2 files good, 0 bad"),
+        "{}",
+        text(&verify)
+    );
     let mut bytes = std::fs::read(&a).unwrap();
     bytes[100] ^= 0x40;
     std::fs::write(&a, &bytes).unwrap();
     let verify = hepkey(&env, &["data", "verify"]);
     assert!(!verify.status.success());
-    assert!(text(&verify).contains("BAD  test/4lep/data_A/data_A.4lep.root: adler32"), "{}", text(&verify));
+    assert!(
+        text(&verify).contains("BAD  test/4lep/data_A/data_A.4lep.root: adler32"),
+        "{}",
+        text(&verify)
+    );
 }
 
 #[test]
@@ -117,7 +144,10 @@ fn get_into_a_directory_and_a_wrong_checksum() {
     let out = hepkey(&env, &["data", "get", "test", "-o", "here", "-j", "2"]);
     assert!(!out.status.success());
     let t = text(&out);
-    assert!(t.contains("does not match the catalog's 00000001") && t.contains("1 of 2 files failed"), "{t}");
+    assert!(
+        t.contains("does not match the catalog's 00000001") && t.contains("1 of 2 files failed"),
+        "{t}"
+    );
     let here = env.work.join("here");
     let mut names: Vec<String> = std::fs::read_dir(&here)
         .unwrap()
@@ -127,7 +157,11 @@ fn get_into_a_directory_and_a_wrong_checksum() {
     names.sort();
     assert_eq!(names, ["data_A.4lep.root", "hepkey-manifest.json"]);
     let verify = hepkey(&env, &["data", "verify", "here"]);
-    assert!(text(&verify).contains("1 files good, 0 bad"), "{}", text(&verify));
+    assert!(
+        text(&verify).contains("1 files good, 0 bad"),
+        "{}",
+        text(&verify)
+    );
     // Nothing went to the cache.
     assert!(!env.cache.exists());
 }
@@ -154,13 +188,21 @@ fn metadata_only_and_unknown_names_are_clear_errors() {
         .output()
         .unwrap();
     assert!(!out.status.success());
-    assert!(text(&out).contains("listed for reference only"), "{}", text(&out));
+    assert!(
+        text(&out).contains("listed for reference only"),
+        "{}",
+        text(&out)
+    );
     let out = Command::new(env!("CARGO_BIN_EXE_hepkey"))
         .args(["data", "info", "atlas-2020/4lep/mc_345060"])
         .output()
         .unwrap();
     assert!(!out.status.success());
-    assert!(text(&out).contains("did you mean one of: atlas-2020/4lep/mc_345060.ggH125_ZZ4lep"), "{}", text(&out));
+    assert!(
+        text(&out).contains("did you mean one of: atlas-2020/4lep/mc_345060.ggH125_ZZ4lep"),
+        "{}",
+        text(&out)
+    );
 }
 
 #[test]
@@ -168,12 +210,12 @@ fn refresh_reports_what_the_portal_changed_and_writes_a_catalog() {
     let files = tempfile::tempdir().unwrap();
     let a = std::fs::read(shared().join(DATA_A)).unwrap();
     let record = json!({"id": 777, "metadata": {
-        "recid": "777", "doi": "10.0/TEST", "title": "Test record, reissued",
-        "files": [
-            {"uri": "root://eospublic.cern.ch//eos/opendata/test/data_A.4lep.root", "size": a.len(), "checksum": format!("adler32:{}", adler32(&a))},
-            {"uri": "root://eospublic.cern.ch//eos/opendata/test/zprime.root", "size": 241445, "checksum": "adler32:0badcafe"},
-            {"uri": "root://eospublic.cern.ch//eos/opendata/test/data_B.4lep.root", "size": 10, "checksum": "adler32:00000001"}
-        ]}});
+    "recid": "777", "doi": "10.0/TEST", "title": "Test record, reissued",
+    "files": [
+        {"uri": "root://eospublic.cern.ch//eos/opendata/test/data_A.4lep.root", "size": a.len(), "checksum": format!("adler32:{}", adler32(&a))},
+        {"uri": "root://eospublic.cern.ch//eos/opendata/test/zprime.root", "size": 241445, "checksum": "adler32:0badcafe"},
+        {"uri": "root://eospublic.cern.ch//eos/opendata/test/data_B.4lep.root", "size": 10, "checksum": "adler32:00000001"}
+    ]}});
     std::fs::create_dir_all(files.path().join("api/records")).unwrap();
     std::fs::write(files.path().join("api/records/777"), record.to_string()).unwrap();
     let portal = TestServer::serve_dir(files.path()).unwrap();
@@ -218,5 +260,9 @@ fn refresh_reports_what_the_portal_changed_and_writes_a_catalog() {
         .output()
         .unwrap();
     assert!(!out.status.success());
-    assert!(text(&out).contains("cannot reach the portal") && text(&out).contains("offline"), "{}", text(&out));
+    assert!(
+        text(&out).contains("cannot reach the portal") && text(&out).contains("offline"),
+        "{}",
+        text(&out)
+    );
 }

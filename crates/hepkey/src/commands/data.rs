@@ -28,7 +28,9 @@ pub enum DataCommand {
         prefix: Option<String>,
     },
     /// Datasets whose name, title or DOI contain every word.
-    #[command(after_help = "Examples:\n  hepkey data search higgs 4lep\n  hepkey data search ttbar")]
+    #[command(
+        after_help = "Examples:\n  hepkey data search higgs 4lep\n  hepkey data search ttbar"
+    )]
     Search {
         #[arg(required = true)]
         words: Vec<String>,
@@ -70,7 +72,9 @@ pub enum DataCommand {
     #[command(after_help = "Examples:\n  hepkey data verify\n  hepkey data verify likelihoods")]
     Verify { dir: Option<PathBuf> },
     /// Compare the catalog's records with the CERN Open Data portal (HEPKEY_PORTAL overrides it).
-    #[command(after_help = "Examples:\n  hepkey data refresh\n  hepkey data refresh --write my-catalog")]
+    #[command(
+        after_help = "Examples:\n  hepkey data refresh\n  hepkey data refresh --write my-catalog"
+    )]
     Refresh {
         /// Write the updated catalog here (use it with HEPKEY_CATALOG=DIR).
         #[arg(long)]
@@ -155,7 +159,9 @@ fn line(catalog: &Catalog, ds: &Dataset) -> String {
         (Kind::Metadata, _) => catalog
             .record_of(ds)
             .and_then(|r| r.size)
-            .map_or("metadata".into(), |s| format!("{} (metadata only)", human(s))),
+            .map_or("metadata".into(), |s| {
+                format!("{} (metadata only)", human(s))
+            }),
         (_, Some(s)) => human(s),
         (_, None) => "size unknown".into(),
     };
@@ -249,7 +255,10 @@ fn info(catalog: &Catalog, name: &str, json: bool) -> Result<()> {
         println!("doi:      {doi}");
     }
     if let Some(r) = catalog.record_of(ds) {
-        println!("record:   {} (https://opendata.cern.ch/record/{})", r.recid, r.recid);
+        println!(
+            "record:   {} (https://opendata.cern.ch/record/{})",
+            r.recid, r.recid
+        );
         println!("doi:      {}", r.doi);
         println!("title:    {}", r.title);
         if let Some(size) = r.size {
@@ -371,7 +380,11 @@ fn get(
     );
     if !summary.failed.is_empty() {
         for (job, message) in &summary.failed {
-            eprintln!("failed: {} ({}): {message}", job.file.file_name(), job.dataset);
+            eprintln!(
+                "failed: {} ({}): {message}",
+                job.file.file_name(),
+                job.dataset
+            );
         }
         bail!(
             "{} of {} files failed; nothing partial was put in place (run the command again to resume)",
