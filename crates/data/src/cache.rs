@@ -189,6 +189,7 @@ pub fn mtime_of(path: &Path) -> u64 {
         .map_or(0, |d| d.as_nanos() as u64)
 }
 
+#[cfg(feature = "net")]
 pub(crate) fn now_unix() -> u64 {
     std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
