@@ -33,6 +33,9 @@ pub enum Layout {
     ByDataset,
     /// `DIR/<file>`: an output directory chosen with `-o`.
     Flat,
+    /// `DIR/<host>/<URL path>`: as the files lie on their server, so that a release's own
+    /// directory structure (`4lep/Data/…`, `4lep/MC/…`) is kept (the offline key).
+    Mirror,
 }
 
 /// A file's path relative to its download directory.
@@ -40,7 +43,23 @@ pub fn relative_path(layout: Layout, dataset: &Dataset, file: &FileEntry) -> Pat
     match layout {
         Layout::ByDataset => Path::new(&dataset.name).join(file.file_name()),
         Layout::Flat => PathBuf::from(file.file_name()),
+        Layout::Mirror => mirror_path(file),
     }
+}
+
+/// `https://host:port/a/b/c.root?x` → `host_port/a/b/<file name>`, with only plain components.
+fn mirror_path(file: &FileEntry) -> PathBuf {
+    let without_scheme = file.url.split_once("://").map_or(&*file.url, |(_, r)| r);
+    let without_query = without_scheme.split(['?', '#']).next().unwrap_or("");
+    let mut parts: Vec<String> = without_query
+        .split('/')
+        .filter(|p| !p.is_empty() && *p != "." && *p != "..")
+        .map(|p| p.replace([':', '\\'], "_"))
+        .collect();
+    parts.pop(); // the last segment: replaced by the file's name
+    let mut path: PathBuf = parts.iter().collect();
+    path.push(file.file_name());
+    path
 }
 
 /// One downloaded file.

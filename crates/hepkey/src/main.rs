@@ -32,6 +32,8 @@ enum Command {
     Demo(commands::demo::Args),
     /// The open-data catalog (ATLAS, AGC, HEPData) and verified downloads: list, search, info, get, verify, refresh.
     Data(commands::data::Args),
+    /// The offline key: a folder for a USB stick with hepkey, docs, examples and datasets (build, verify).
+    Key(commands::key::Args),
     /// Generate ATLAS Open Data 13 TeV samples (H → γγ, Z → ℓℓ, H → ZZ* → 4ℓ, W → ℓν).
     Generate(commands::generate::Args),
     /// Summarise a pyhf JSON workspace: channels, samples, parameters, measurements.
@@ -81,6 +83,7 @@ fn main() -> ExitCode {
         Command::Run(args) => commands::run::run(args),
         Command::Demo(args) => commands::demo::run(args),
         Command::Data(args) => commands::data::run(args),
+        Command::Key(args) => commands::key::run(args),
         Command::Generate(args) => commands::generate::run(args),
         Command::InspectWs(args) => commands::stats::inspect_ws::run(args),
         Command::Fit(args) => commands::stats::fit::run(args),
