@@ -99,6 +99,10 @@ pub enum SumWeights {
     Keyword(String),
 }
 
+/// The value of `xsec`, `kfactor`, `filter_eff` or `sum_weights` that takes the number from the
+/// catalog entry of the sample's `dataset`.
+pub const CATALOG: &str = "catalog";
+
 /// A number, or text giving one after `${NAME}` substitution (`xsec = "${XSEC_TTBAR}"`).
 #[derive(Debug, Deserialize, Clone)]
 #[serde(untagged)]
@@ -114,7 +118,13 @@ pub struct SampleConfig {
     pub name: String,
     pub kind: SampleKind,
     /// Paths or glob patterns, relative to the analysis file.
+    #[serde(default)]
     pub files: Vec<String>,
+    /// Instead of `files`: a dataset of hepkey's catalog (`hepkey data list`), read from the
+    /// download cache (`hepkey data get NAME`). Its tree is the default `tree`, and `xsec`,
+    /// `kfactor`, `filter_eff` and `sum_weights` may then be `"catalog"`.
+    #[serde(default)]
+    pub dataset: Option<String>,
     /// Skip the sample (with a warning) when none of its patterns matches a
     /// file, e.g. when only part of a release was downloaded. Without it, any
     /// pattern that matches nothing is an error.
@@ -123,7 +133,8 @@ pub struct SampleConfig {
     #[serde(default)]
     pub tree: Option<String>,
     /// Cross-section in pb. This, `kfactor`, `filter_eff` and `sum_weights` may be
-    /// text with `${NAME}` variables, like `files` and `weight`.
+    /// text with `${NAME}` variables, like `files` and `weight`, or `"catalog"` for the
+    /// number the catalog holds for the sample's `dataset`.
     #[serde(default)]
     pub xsec: Option<Number>,
     #[serde(default)]

@@ -11,6 +11,7 @@
 
 pub mod checksum;
 pub mod config;
+pub mod dataset;
 pub mod error;
 pub mod files;
 pub mod key;

@@ -6,7 +6,7 @@
 //! [`crate::plan::compile`] takes its [`ResolvedSample`]s and compiles expressions only, reading
 //! nothing but the trees' schemas. Both run after [`crate::validate`], which needs neither.
 
-use crate::config::{AnalysisFile, Expr, Number, SampleConfig, SampleKind, SumWeights};
+use crate::config::{AnalysisFile, Expr, Number, SampleConfig, SampleKind, SumWeights, CATALOG};
 use crate::error::{Error, Result, SourceFile};
 use hepkey_root::{Events, RootFile};
 use std::collections::BTreeMap;
@@ -102,6 +102,9 @@ fn number(
     let text = match n {
         None => return Ok(None),
         Some(Number::Value(v)) => return Ok(Some(*v)),
+        Some(Number::Text(t)) if t.trim() == CATALOG => {
+            return crate::dataset::number(sample, key).map(Some)
+        }
         Some(Number::Text(t)) => t,
     };
     let what = format!("sample {:?}: {key} = {text:?}", sample.name);
@@ -266,6 +269,17 @@ pub fn resolve(
     for sample in &file.samples {
         // A pattern that matches nothing is an error, except in optional samples: there
         // the sample is skipped when nothing matches at all, and uses what it finds otherwise.
+        if let Some(dataset) = crate::dataset::of(sample)? {
+            match crate::dataset::files(sample, dataset) {
+                Ok(files) => resolved.push(resolve_sample(file, sample, files, overrides)?),
+                Err(why) if sample.optional => {
+                    skipped.push(format!("{why} (optional: skipped)"));
+                    tried.push(format!("dataset {}", dataset.name));
+                }
+                Err(why) => return Err(Error::Config(why)),
+            }
+            continue;
+        }
         let (files, empty) = resolve_files(base, sample, overrides, &file.variables)?;
         if !empty.is_empty() {
             if !sample.optional {
@@ -313,9 +327,12 @@ fn resolve_sample(
     overrides: &[(String, String)],
     keep: &dyn Fn(usize) -> bool,
 ) -> Result<ResolvedSample> {
+    // The sample's own tree, else its catalog dataset's, else [analysis]'s.
+    let catalog_tree = crate::dataset::of(sample)?.and_then(|d| d.tree.clone());
     let tree = sample
         .tree
         .clone()
+        .or(catalog_tree)
         .or_else(|| file.analysis.tree.clone())
         .ok_or_else(|| {
             Error::Config(format!(
@@ -391,6 +408,9 @@ fn normalisation(
     let sumw = match &sample.sum_weights {
         Some(SumWeights::Value(v)) => *v,
         Some(SumWeights::Keyword(k)) if k == "entries" => entries as f64,
+        Some(SumWeights::Keyword(k)) if k.trim() == CATALOG => {
+            crate::dataset::number(sample, "sum_weights")?
+        }
         Some(SumWeights::Keyword(k)) => {
             let what = format!("sample {:?}: sum_weights = {k:?}", sample.name);
             let value = substitute_in(&what, k, overrides, vars)?;

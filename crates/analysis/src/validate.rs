@@ -2,7 +2,7 @@
 //! histogram sizes. They run before any file is opened, so a mistake that would silently merge,
 //! drop or mislabel results stops the run instead of producing wrong numbers with exit 0.
 
-use crate::config::{AnalysisFile, HistogramConfig, SystematicKind};
+use crate::config::{AnalysisFile, HistogramConfig, Number, SumWeights, SystematicKind, CATALOG};
 use crate::error::{Error, Result};
 use crate::key::{fills, region_names, ALL_EVENTS, IMPLICIT_REGION, NOMINAL};
 use std::collections::{BTreeMap, HashMap};
@@ -124,11 +124,40 @@ fn variation_names(s: &crate::config::Systematic) -> Vec<String> {
 fn check_references(file: &AnalysisFile) -> std::result::Result<(), String> {
     let samples: Vec<&str> = file.samples.iter().map(|s| s.name.as_str()).collect();
     for s in &file.samples {
-        if s.files.is_empty() {
-            return Err(format!(
-                "sample {:?} lists no files (`files = [\"data/*.root\"]`)",
-                s.name
-            ));
+        match (&s.dataset, s.files.is_empty()) {
+            (None, true) => {
+                return Err(format!(
+                    "sample {:?} lists no files (`files = [\"data/*.root\"]`, or `dataset = \"NAME\"` from `hepkey data list`)",
+                    s.name
+                ))
+            }
+            (Some(_), false) => {
+                return Err(format!(
+                    "sample {:?} has both `files` and `dataset`; give one",
+                    s.name
+                ))
+            }
+            (Some(d), true) if d.trim().is_empty() => {
+                return Err(format!("sample {:?}: `dataset` is empty", s.name))
+            }
+            _ => {}
+        }
+        let from_catalog =
+            |n: Option<&Number>| matches!(n, Some(Number::Text(t)) if t.trim() == CATALOG);
+        let sumw_from_catalog =
+            matches!(&s.sum_weights, Some(SumWeights::Keyword(k)) if k.trim() == CATALOG);
+        for (key, uses) in [
+            ("xsec", from_catalog(s.xsec.as_ref())),
+            ("kfactor", from_catalog(s.kfactor.as_ref())),
+            ("filter_eff", from_catalog(s.filter_eff.as_ref())),
+            ("sum_weights", sumw_from_catalog),
+        ] {
+            if uses && s.dataset.is_none() {
+                return Err(format!(
+                    "sample {:?}: {key} = \"catalog\" needs `dataset = \"NAME\"` (the catalog entry to take it from)",
+                    s.name
+                ));
+            }
         }
     }
     let regions: Vec<&str> = file.regions.iter().map(|r| r.name.as_str()).collect();

@@ -36,6 +36,10 @@ enum Command {
     Files(commands::files::Args),
     /// See the Higgs boson appear: H → γγ on generated ATLAS Open Data samples.
     Demo(commands::demo::Args),
+    /// The open-data catalog (ATLAS, AGC, HEPData) and verified downloads: list, search, info, get, verify, refresh.
+    Data(commands::data::Args),
+    /// The offline key: a folder for a USB stick with hepkey, docs, examples and datasets (build, verify).
+    Key(commands::key::Args),
     /// Generate ATLAS Open Data 13 TeV samples (H → γγ, Z → ℓℓ, H → ZZ* → 4ℓ, W → ℓν).
     Generate(commands::generate::Args),
     /// Summarise a pyhf JSON workspace: channels, samples, parameters, measurements.
@@ -87,6 +91,8 @@ fn main() -> ExitCode {
         Command::Rerun(args) => commands::rerun::run(args),
         Command::Files(args) => commands::files::run(args),
         Command::Demo(args) => commands::demo::run(args),
+        Command::Data(args) => commands::data::run(args),
+        Command::Key(args) => commands::key::run(args),
         Command::Generate(args) => commands::generate::run(args),
         Command::InspectWs(args) => commands::stats::inspect_ws::run(args),
         Command::Fit(args) => commands::stats::fit::run(args),
