@@ -267,11 +267,12 @@ pub fn resolve(
     let mut skipped = Vec::new();
     let mut tried = Vec::new();
     for sample in &file.samples {
+        let keep = |i: usize| slice.is_none_or(|s| s.reads(&sample.name, i));
         // A pattern that matches nothing is an error, except in optional samples: there
         // the sample is skipped when nothing matches at all, and uses what it finds otherwise.
         if let Some(dataset) = crate::dataset::of(sample)? {
             match crate::dataset::files(sample, dataset) {
-                Ok(files) => resolved.push(resolve_sample(file, sample, files, overrides)?),
+                Ok(files) => resolved.push(resolve_sample(file, sample, files, overrides, &keep)?),
                 Err(why) if sample.optional => {
                     skipped.push(format!("{why} (optional: skipped)"));
                     tried.push(format!("dataset {}", dataset.name));
@@ -305,7 +306,6 @@ pub fn resolve(
                 files.len()
             ));
         }
-        let keep = |i: usize| slice.is_none_or(|s| s.reads(&sample.name, i));
         resolved.push(resolve_sample(file, sample, files, overrides, &keep)?);
     }
     if resolved.is_empty() {

@@ -161,10 +161,22 @@ fn only_the_baskets_needed_are_fetched() {
     let dir = tempfile::tempdir().unwrap();
     let release = dir.path().join("release");
     let generated = hepkey(
-        &["generate", "zll", "-q", "--events", "200000", "-o", release.to_str().unwrap()],
+        &[
+            "generate",
+            "zll",
+            "-q",
+            "--events",
+            "200000",
+            "-o",
+            release.to_str().unwrap(),
+        ],
         dir.path(),
     );
-    assert!(generated.status.success(), "{}", String::from_utf8_lossy(&generated.stderr));
+    assert!(
+        generated.status.success(),
+        "{}",
+        String::from_utf8_lossy(&generated.stderr)
+    );
     let rel = "2lep/Data/data_A.2lep.root";
     let size = std::fs::metadata(release.join(rel)).unwrap().len();
     let server = TestServer::serve_dir(&release).unwrap();

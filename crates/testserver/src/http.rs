@@ -55,7 +55,7 @@ pub(crate) fn serve_connection(stream: TcpStream, state: &State) {
     };
     let status = answer(&mut out, state, &method, &path, range.as_deref());
     let _ = out.stream.flush();
-    let _ = out.stream.shutdown(std::net::Shutdown::Both);
+    // Logged before the connection closes: a client that has seen the end may read the log.
     state.log.lock().expect("log").push(Request {
         method,
         path,
@@ -63,6 +63,7 @@ pub(crate) fn serve_connection(stream: TcpStream, state: &State) {
         status,
         body_bytes: out.written,
     });
+    let _ = out.stream.shutdown(std::net::Shutdown::Both);
 }
 
 /// The response being written, with the fault that shapes it.
