@@ -255,8 +255,8 @@ fn run_rntuple(
     if opts.stage != Stage::Full {
         return Err("--stage: only `full` for an RNTuple".into());
     }
-    let ranges = match opts.chunk {
-        None => vec![0..ntuple.entries()],
+    let ranges: Vec<std::ops::Range<u64>> = match opts.chunk {
+        None => std::iter::once(0..ntuple.entries()).collect(),
         Some(step) => ntuple.chunk_ranges(names, step),
     };
     let (mut entries, mut checksum) = (0, 0.0);
