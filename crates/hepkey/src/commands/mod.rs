@@ -6,3 +6,4 @@ pub mod inspect;
 pub mod run;
 pub mod scan;
 pub mod stats;
+pub mod workflow;
