@@ -145,7 +145,7 @@ wildcard_constraints:
 rule all:
     input:
         [f"results/{{f}}" for f in RESULTS],
-        directory("results/plots") if PLOTS else [],
+        ["results/plots"] if PLOTS else [],
         [f"results/{{f}}" for f in FIT_RESULTS] if FIT else [],
 
 
@@ -203,7 +203,7 @@ rule results:
         mem_mb=MEM_MB,
         runtime=RUNTIME,
     shell:
-        "{{HEPKEY_Q}} merge {{params.parts}} -o results {{params.plots}} > {{log}} 2>&1"
+        "{{HEPKEY_Q}} merge {{params.parts}} -o results --complete {{params.plots}} > {{log}} 2>&1"
 
 
 if FIT:
