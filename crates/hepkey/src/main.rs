@@ -69,6 +69,8 @@ enum Command {
     Digest(commands::stats::digest::Args),
     /// Sort a workspace's components by name (`pyhf sort`).
     Sort(commands::stats::sort::Args),
+    /// Write a Snakemake workflow (Slurm, HTCondor, REANA) running the analysis in slices of files.
+    Workflow(commands::workflow::Args),
 }
 
 fn main() -> ExitCode {
@@ -107,6 +109,7 @@ fn main() -> ExitCode {
         Command::Combine(args) => commands::stats::combine::run(args),
         Command::Digest(args) => commands::stats::digest::run(args),
         Command::Sort(args) => commands::stats::sort::run(args),
+        Command::Workflow(args) => commands::workflow::run(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

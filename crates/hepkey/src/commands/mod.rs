@@ -11,3 +11,4 @@ pub mod rerun;
 pub mod run;
 pub mod scan;
 pub mod stats;
+pub mod workflow;
