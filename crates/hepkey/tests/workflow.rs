@@ -300,6 +300,8 @@ fn snakemake_on_slurm_gives_the_bytes_of_hepkey_run() {
                 "--slurm-status-command",
                 "squeue",
                 "--slurm-no-account",
+                // Kept so that the test can see the jobs went through Slurm.
+                "--slurm-keep-successful-logs",
                 "--slurm-init-seconds-before-status-checks",
                 "1",
                 "--seconds-between-status-checks",
