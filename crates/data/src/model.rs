@@ -146,7 +146,7 @@ pub struct FilesSource {
 pub struct FileEntry {
     /// HTTPS (or HTTP) URL.
     pub url: String,
-    /// The `root://` form, where the portal lists one.
+    /// The `root://` form, where it is not the portal's EOS name of `url` (see [`FileEntry::root_url`]).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub root_url: Option<String>,
     /// The local file name, where the URL's last segment is not one (`…/resource/123?view=true`).
@@ -169,6 +169,17 @@ impl FileEntry {
         }
         let path = self.url.split(['?', '#']).next().unwrap_or("");
         path.rsplit('/').next().unwrap_or("").to_string()
+    }
+
+    /// The `root://` name of the file: the one written in the catalog, else, for a file the portal
+    /// serves from its EOS (`https://opendata.cern.ch/eos/opendata/X`), `root://eospublic.cern.ch//eos/opendata/X`.
+    pub fn root_url(&self) -> Option<String> {
+        const PORTAL_EOS: &str = "https://opendata.cern.ch/eos/opendata/";
+        self.root_url.clone().or_else(|| {
+            self.url
+                .strip_prefix(PORTAL_EOS)
+                .map(|rest| format!("root://eospublic.cern.ch//eos/opendata/{rest}"))
+        })
     }
 
     /// The adler32 as a number, if the catalog has one.

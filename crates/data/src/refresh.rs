@@ -138,7 +138,7 @@ fn compare_record(group: &mut Group, r: usize, body: &Value, changes: &mut Vec<S
     let mut known = std::collections::HashSet::new();
     for ds in group.datasets.iter_mut().filter(|d| d.recid == Some(recid)) {
         for file in &mut ds.files {
-            let key = file.root_url.clone().unwrap_or_else(|| file.url.clone());
+            let key = file.root_url().unwrap_or_else(|| file.url.clone());
             known.insert(key.clone());
             match portal.get(&key) {
                 None => changes.push(format!(

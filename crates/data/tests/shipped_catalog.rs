@@ -37,8 +37,7 @@ fn parses_and_is_well_formed() {
                     ds.name
                 );
                 assert!(f
-                    .root_url
-                    .as_deref()
+                    .root_url()
                     .unwrap()
                     .starts_with("root://eospublic.cern.ch//eos/opendata/atlas/"));
             }

@@ -63,7 +63,8 @@ def file_entry(f):
     if checksum and not checksum.startswith("adler32:"):
         checksum = ""
     out = {"url": https_of(f["uri"])}
-    if f["uri"].startswith("root://"):
+    # The root:// name is written only where hepkey cannot derive it from the URL (FileEntry::root_url).
+    if f["uri"].startswith("root://") and https_of(f["uri"]) == f["uri"]:
         out["root_url"] = f["uri"]
     if f.get("size"):
         out["size"] = f["size"]

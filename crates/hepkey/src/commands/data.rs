@@ -319,7 +319,7 @@ fn info(catalog: &Catalog, name: &str, json: bool) -> Result<()> {
             f.adler32.as_deref().unwrap_or("none"),
             if cached { "  (cached)" } else { "" }
         );
-        if let Some(root) = &f.root_url {
+        if let Some(root) = f.root_url() {
             println!("    {root}");
         }
     }
