@@ -234,11 +234,14 @@ impl Tree {
             .iter()
             .map(|n| self.branch(n))
             .collect::<Result<Vec<_>>>()?;
+        // Announced once for all branches; the reads below do not announce them again.
         self.prefetch(&branches, &range)?;
         if branches.len() < 2 * threads() {
-            return par_map(&branches, |b| self.read_branch(b, range.clone()))
-                .into_iter()
-                .collect();
+            return par_map(&branches, |b| {
+                self.read_branch_cached(b, range.clone(), None, false)
+            })
+            .into_iter()
+            .collect();
         }
         // Enough branches keep every thread busy: each is read basket after
         // basket straight into its column (no joining copies), largest first
