@@ -10,11 +10,19 @@ state=/var/spool/hepkey-slurm
 conf=/etc/slurm/slurm.conf
 log=/tmp/hepkey-slurm
 
+# Stops our daemons. A pid file can outlive its daemon (a rebooted or copied machine) and its
+# number then belong to any process, the CI runner's included: kill it only if it still is the
+# daemon the file names.
 stop() {
-  for pidfile in "$state/slurmd.pid" "$state/slurmctld.pid"; do
-    if [ -s "$pidfile" ] && kill -0 "$(cat "$pidfile")" 2>/dev/null; then
-      kill "$(cat "$pidfile")"
+  for daemon in slurmd slurmctld; do
+    pidfile="$state/$daemon.pid"
+    [ -s "$pidfile" ] || continue
+    pid=$(cat "$pidfile")
+    if [ "$(cat "/proc/$pid/comm" 2>/dev/null)" = "$daemon" ]; then
+      kill "$pid"
+      for _ in $(seq 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
     fi
+    rm -f "$pidfile"
   done
 }
 
@@ -79,7 +87,6 @@ CONF
 mkdir -p "$state/ctld" "$state/d"
 
 stop
-sleep 0.5
 slurmctld -i
 slurmd -N localhost
 
