@@ -238,7 +238,12 @@ fn snakemake_locally_gives_the_bytes_of_hepkey_run() {
     let dir = tempfile::tempdir().unwrap();
     let release = samples(dir.path());
     let wf = dir.path().join("wf");
-    workflow(&release, &wf, &["--files-per-job", "2"]);
+    let fit = support::repo("crates/hepkey/tests/data/workflow/fit.toml");
+    workflow(
+        &release,
+        &wf,
+        &["--files-per-job", "2", "--fit", fit.to_str().unwrap()],
+    );
     ok(
         Command::new(&snakemake)
             .args(["--cores", "2", "--quiet"])
@@ -262,8 +267,48 @@ fn snakemake_locally_gives_the_bytes_of_hepkey_run() {
             "{p}"
         );
     }
-    reference(&release, &dir.path().join("ref"));
-    assert_same_outputs(&dir.path().join("ref"), &wf.join("results"));
+    let ref_dir = dir.path().join("ref");
+    reference(&release, &ref_dir);
+    assert_same_outputs(&ref_dir, &wf.join("results"));
+    assert_same_fit(&fit, &ref_dir, &wf.join("results"));
+}
+
+/// The workflow's workspace, fit and limit are those of `hepkey workspace`, `fit` and `limit`
+/// run by hand on `hepkey run`'s histograms, and the fit finds the generated Z yield (μ = 1).
+fn assert_same_fit(fit: &Path, reference: &Path, results: &Path) {
+    let ws = reference.join("workspace.json");
+    ok(
+        hepkey()
+            .arg("workspace")
+            .arg(fit)
+            .arg(reference.join("histograms.json"))
+            .arg("-o")
+            .arg(&ws)
+            .output()
+            .unwrap(),
+        "hepkey workspace",
+    );
+    let by_hand = |command: &str| {
+        ok(
+            hepkey()
+                .args([command, "--json"])
+                .arg(&ws)
+                .output()
+                .unwrap(),
+            command,
+        )
+        .stdout
+    };
+    let read = |f: &str| std::fs::read(results.join(f)).unwrap();
+    assert!(read("workspace.json") == std::fs::read(&ws).unwrap());
+    let fitted = read("fit.json");
+    assert!(fitted == by_hand("fit"), "fit.json differs");
+    assert!(read("limit.json") == by_hand("limit"), "limit.json differs");
+    let fitted: serde_json::Value = serde_json::from_slice(&fitted).unwrap();
+    let labels = fitted["labels"].as_array().unwrap();
+    let mu = labels.iter().position(|l| l == "mu_Z").unwrap();
+    let mu = fitted["bestfit"][mu].as_f64().unwrap();
+    assert!((mu - 1.0).abs() < 0.1, "mu_Z = {mu}");
 }
 
 #[test]

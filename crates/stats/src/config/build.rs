@@ -18,6 +18,7 @@ pub fn build_workspace(cfg: &FitConfig, hists: &HistogramSet) -> Result<Workspac
             .replace("{sample}", sample)
             .replace("{variation}", variation)
     };
+    let nominal_variation = cfg.general.nominal_variation.as_str();
     let mut channels = Vec::new();
     let mut observations = Vec::new();
     for region in &cfg.regions {
@@ -34,7 +35,7 @@ pub fn build_workspace(cfg: &FitConfig, hists: &HistogramSet) -> Result<Workspac
         let mut samples = Vec::new();
         for s in &cfg.samples {
             let spath = s.path.as_deref().unwrap_or(&s.name);
-            let nominal = load(spath, "")?;
+            let nominal = load(spath, nominal_variation)?;
             if s.data {
                 observations.push(Observation {
                     name: region.name.clone(),
@@ -52,7 +53,7 @@ pub fn build_workspace(cfg: &FitConfig, hists: &HistogramSet) -> Result<Workspac
                             source_name: hists.source_name.clone(),
                             message: format!(
                                 "histogram {:?} has no variances: give sample {:?} a `weight` or set mc_stat = false",
-                                key(rpath, spath, ""),
+                                key(rpath, spath, nominal_variation),
                                 s.name
                             ),
                         })
@@ -99,7 +100,11 @@ pub fn build_workspace(cfg: &FitConfig, hists: &HistogramSet) -> Result<Workspac
                         });
                     }
                     SystematicType::NormPlusShape => {
-                        let up = load(spath, sys.up.variation.as_deref().unwrap_or(""))?.contents;
+                        let up = load(
+                            spath,
+                            sys.up.variation.as_deref().unwrap_or(nominal_variation),
+                        )?
+                        .contents;
                         let up_total: f64 = up.iter().sum();
                         if nom_total <= 0.0 || up_total <= 0.0 {
                             return Err(non_positive(&sys.name, &s.name, &region.name, hists));

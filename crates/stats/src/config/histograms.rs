@@ -1,6 +1,7 @@
 //! Histogram JSON files: `{key: {"contents": [...], "edges": [...], "variances"?: [...]}}`
 //! (the AGC layout; `contents` may include under- and overflow bins), optionally
-//! nested under a top-level `"histograms"` key.
+//! nested under a top-level `"histograms"` key; or the `histograms.json` of `hepkey run`,
+//! whose in-range bins are `"values"` (its flow bins and axis are kept apart and ignored here).
 
 use crate::error::{Error, Result};
 use crate::workspace::reader::{child, Reader};
@@ -37,13 +38,16 @@ impl HistogramSet {
         let mut histograms = BTreeMap::new();
         for (key, h) in map {
             let path = child(&base, key);
-            let o = r.object(
-                h,
-                &path,
-                &["contents", "edges"],
-                &["variances", "flow"],
-                false,
-            )?;
+            let o = r.object(h, &path, &["edges"], &[], false)?;
+            let contents_key = ["contents", "values"]
+                .into_iter()
+                .find(|k| o.contains_key(*k));
+            let Some(contents_key) = contents_key else {
+                return r.fail(
+                    &path,
+                    "a histogram with \"contents\" or \"values\"".to_string(),
+                );
+            };
             let edges = r.numbers(&o["edges"], &child(&path, "edges"), 2)?;
             let nb = edges.len() - 1;
             let strip = |vals: Vec<f64>, what: &str| -> Result<Vec<f64>> {
@@ -62,8 +66,8 @@ impl HistogramSet {
                 }
             };
             let contents = strip(
-                r.numbers(&o["contents"], &child(&path, "contents"), 1)?,
-                "contents",
+                r.numbers(&o[contents_key], &child(&path, contents_key), 1)?,
+                contents_key,
             )?;
             let variances = match o.get("variances") {
                 Some(vv) => Some(strip(

@@ -56,6 +56,11 @@ pub struct General {
     /// Key of a histogram in the JSON file, from `{region}`, `{sample}`, `{variation}`.
     #[serde(default = "default_key")]
     pub histogram_key: String,
+    /// What `{variation}` is for the nominal histograms: `""` (default, the AGC layout
+    /// `4j1b_ttbar`), or `"nominal"` for the keys `hepkey run` writes
+    /// (`{region}/{histogram}/{sample}/nominal`).
+    #[serde(default)]
+    pub nominal_variation: String,
     /// Add per-bin MC statistical uncertainties (staterror) to every MC sample.
     #[serde(default = "yes")]
     pub mc_stat: bool,

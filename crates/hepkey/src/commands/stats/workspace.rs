@@ -14,7 +14,7 @@ use std::path::PathBuf;
 pub struct Args {
     /// Fit configuration (TOML; see examples/agc/fit.toml)
     pub config: PathBuf,
-    /// Histograms (JSON: {key: {contents, edges, variances?}})
+    /// Histograms: the histograms.json of `hepkey run` or `hepkey merge`, or {key: {contents, edges, variances?}}
     pub histograms: PathBuf,
     /// Output workspace
     #[arg(short, long)]
