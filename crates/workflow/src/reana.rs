@@ -37,3 +37,46 @@ pub fn reana_yaml(plan: &Plan) -> String {
     }
     s
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{Binary, Plan, Sample};
+
+    fn plan(fit: bool, plots: bool) -> Plan {
+        Plan {
+            hepkey: Binary {
+                path: "/h".into(),
+                version: "0.1.0".into(),
+                sha256: "0".repeat(64),
+            },
+            analysis: "/a.toml".into(),
+            sets: vec![],
+            samples: vec![Sample {
+                name: "s".into(),
+                files: 1,
+            }],
+            files_per_job: 1,
+            fit: fit.then(|| "/f.toml".into()),
+            plots,
+        }
+    }
+
+    #[test]
+    fn snakemake_workflow_with_its_config_and_results() {
+        let text = reana_yaml(&plan(false, true));
+        assert!(text.contains(
+            "version: \"0.9.0\"\ninputs:\n  files:\n    - Snakefile\n    - config.yaml\n  parameters:\n    input: config.yaml\nworkflow:\n  type: snakemake\n  file: Snakefile\n"
+        ), "{text}");
+        assert!(text.ends_with(
+            "outputs:\n  files:\n    - \"results/histograms.json\"\n    - \"results/histograms.root\"\n    - \"results/cutflow.json\"\n    - \"results/provenance.json\"\n  directories:\n    - \"results/plots\"\n"
+        ), "{text}");
+    }
+
+    #[test]
+    fn fit_outputs_without_plots() {
+        let text = reana_yaml(&plan(true, false));
+        assert!(text.contains("    - \"results/workspace.json\"\n    - \"results/fit.json\"\n    - \"results/limit.json\"\n"));
+        assert!(!text.contains("directories"));
+    }
+}

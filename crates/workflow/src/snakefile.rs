@@ -260,3 +260,68 @@ pub fn config_yaml(plan: &Plan) -> String {
         hepkey = yaml(&plan.hepkey.path.display().to_string()),
     )
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{Binary, Sample};
+
+    pub(crate) fn plan(fit: bool, plots: bool) -> Plan {
+        Plan {
+            hepkey: Binary {
+                path: "/opt/hepkey/bin/hepkey".into(),
+                version: "0.1.0".into(),
+                sha256: "ab".repeat(32),
+            },
+            analysis: "/data/ana lysis.toml".into(),
+            sets: vec![("DIR".into(), "/data/\"quoted\" dir".into())],
+            samples: vec![
+                Sample {
+                    name: "data".into(),
+                    files: 5,
+                },
+                Sample {
+                    name: "tt̄".into(),
+                    files: 2,
+                },
+            ],
+            files_per_job: 2,
+            fit: fit.then(|| "/data/fit.toml".into()),
+            plots,
+        }
+    }
+
+    #[test]
+    fn one_job_per_slice_with_names_as_python_literals() {
+        let text = snakefile(&plan(false, true));
+        assert!(text.contains(
+            "SAMPLES = {\n    \"data\": (\"data\", [\"0-2\", \"2-4\", \"4-5\"]),\n    \"tt_\": (\"tt̄\", [\"0-2\"]),\n}\n"
+        ), "{text}");
+        assert!(text.contains("HEPKEY = config.get(\"hepkey\", \"/opt/hepkey/bin/hepkey\")\n"));
+        assert!(text.contains(&format!("HEPKEY_SHA256 = \"{}\"\n", "ab".repeat(32))));
+        assert!(text.contains("ANALYSIS = \"/data/ana lysis.toml\"\n"));
+        assert!(text.contains("SETS = [(\"DIR\", \"/data/\\\"quoted\\\" dir\")]\n"));
+        assert!(text.contains("FIT = None\n"));
+        assert!(text.contains("PLOTS = True\n"));
+        // The fit rules exist only under `if FIT:`.
+        assert!(text.contains("if FIT:\n\n    rule workspace:"));
+    }
+
+    #[test]
+    fn fit_and_plots_follow_the_plan() {
+        let text = snakefile(&plan(true, false));
+        assert!(text.contains("FIT = \"/data/fit.toml\"\n"));
+        assert!(text.contains("PLOTS = False\n"));
+    }
+
+    #[test]
+    fn config_names_the_binary_and_default_resources() {
+        let text = config_yaml(&plan(false, true));
+        assert!(
+            text.contains("\nhepkey: \"/opt/hepkey/bin/hepkey\"\n"),
+            "{text}"
+        );
+        assert!(text.contains("\nthreads: 1\n"), "{text}");
+        assert!(text.contains("mem_mb: 2000\nruntime: 120\n"));
+    }
+}
