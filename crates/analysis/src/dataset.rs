@@ -41,6 +41,17 @@ pub fn files(
         .map_err(|e| format!("sample {:?}: {e}", sample.name))
 }
 
+/// Size and Adler-32 of the catalog file whose `https://` or `root://` URL is `url`, where the
+/// catalog lists both.
+pub fn catalog_checksum(url: &str) -> Option<(u64, String)> {
+    let catalog = catalog().ok()?;
+    let file = catalog
+        .datasets()
+        .flat_map(|d| &d.files)
+        .find(|f| f.url == url || f.root_url().as_deref() == Some(url))?;
+    Some((file.size?, file.adler32.clone()?))
+}
+
 /// The catalog's physics numbers for the sample (for `xsec = "catalog"` and the like).
 pub fn physics(sample: &SampleConfig, key: &str) -> Result<&'static Physics> {
     let dataset = of(sample)?.ok_or_else(|| {

@@ -14,6 +14,7 @@ pub mod config;
 pub mod dataset;
 pub mod error;
 pub mod files;
+pub mod input;
 pub mod key;
 pub mod lumi;
 pub mod output;

@@ -5,7 +5,6 @@
 
 use crate::config::{AnalysisFile, SampleKind};
 use crate::plan::SamplePlan;
-use hepkey_root::RootFile;
 use std::path::Path;
 
 /// Name of the luminosity record in generated data files (pb⁻¹ in bin 1).
@@ -43,7 +42,7 @@ impl Luminosity {
 
 /// The luminosity of one file, if it records it or is a known release file.
 pub fn file_luminosity(path: &Path) -> Option<f64> {
-    let file = RootFile::open(path).ok()?;
+    let file = crate::input::open(path).ok()?;
     if file.find_key(LUMINOSITY_OBJECT).is_ok() {
         let h = hepkey_root::read_histogram(&file, LUMINOSITY_OBJECT).ok()?;
         return h

@@ -152,7 +152,7 @@ impl Partial {
                 let f = &p.files[index];
                 let (size, adler32) = match result.checksums.get(f) {
                     Some(c) => c.clone(),
-                    None => crate::checksum::checksum(f)?,
+                    None => crate::input::checksum(f)?,
                 };
                 inputs.push(InputRecord {
                     sample: p.config.name.clone(),

@@ -8,7 +8,7 @@
 
 use crate::config::{AnalysisFile, Expr, Number, SampleConfig, SampleKind, SumWeights, CATALOG};
 use crate::error::{Error, Result, SourceFile};
-use hepkey_root::{Events, RootFile};
+use hepkey_root::Events;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
@@ -31,7 +31,7 @@ pub struct ResolvedSample {
     pub weight: Option<Expr>,
 }
 
-/// What tells a file changed: its size and modification time.
+/// What tells a local file changed: its size and modification time.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FileState {
     len: u64,
@@ -39,6 +39,15 @@ pub struct FileState {
 }
 
 impl FileState {
+    /// A file on a server: its size when opened. Checking it again would cost a request per
+    /// file, so [`FileState::of`] is not asked for it (see `input::is_remote`).
+    pub fn remote(len: u64) -> FileState {
+        FileState {
+            len,
+            modified: None,
+        }
+    }
+
     /// The state of `path` now (None if it cannot be read).
     pub fn of(path: &Path) -> Option<FileState> {
         let m = std::fs::metadata(path).ok()?;
@@ -208,6 +217,12 @@ fn resolve_files(
     let mut empty = Vec::new();
     for written in &sample.files {
         let pattern = &substitute(written, overrides, defaults)?;
+        if hepkey_remote::is_remote(pattern) {
+            crate::input::check_remote_pattern(pattern)
+                .map_err(|e| Error::Config(format!("sample {:?}: {e}", sample.name)))?;
+            out.push(PathBuf::from(pattern));
+            continue;
+        }
         let full = if Path::new(pattern).is_absolute() {
             PathBuf::from(pattern)
         } else {
@@ -345,14 +360,19 @@ fn resolve_sample(
     let mut file_states = Vec::new();
     for (i, f) in files.iter().enumerate() {
         // Taken before the file is read, so a change during opening is seen too.
-        file_states.push(FileState::of(f).ok_or_else(|| {
-            Error::Config(format!(
-                "sample {:?}: cannot read {}",
-                sample.name,
-                f.display()
-            ))
-        })?);
-        let rf = RootFile::open(f)?;
+        let state = if crate::input::is_remote(f) {
+            None
+        } else {
+            Some(FileState::of(f).ok_or_else(|| {
+                Error::Config(format!(
+                    "sample {:?}: cannot read {}",
+                    sample.name,
+                    f.display()
+                ))
+            })?)
+        };
+        let rf = crate::input::open(f)?;
+        file_states.push(state.unwrap_or_else(|| FileState::remote(rf.source().len())));
         let events = Events::open(&rf, &tree)?;
         file_entries.push(events.entries());
         trees.push((i == 0 || keep(i)).then_some(events));

@@ -211,7 +211,7 @@ pub fn execute_selected(
         || {
             inputs
                 .par_iter()
-                .map(|f| crate::checksum::checksum(f).map(|c| ((*f).clone(), c)))
+                .map(|f| crate::input::checksum(f).map(|c| ((*f).clone(), c)))
                 .collect()
         },
     );
@@ -235,6 +235,9 @@ pub fn execute_selected(
         let p = &plans[pi];
         let range = selection.of(pi);
         for (f, seen) in p.files[range.clone()].iter().zip(&p.file_states[range]) {
+            if crate::input::is_remote(f) {
+                continue;
+            }
             if crate::resolve::FileState::of(f).as_ref() != Some(seen) {
                 return Err(Error::Data(format!(
                     "{} changed while it was read (its size or modification time differ from when the run began); rerun when the file is complete",

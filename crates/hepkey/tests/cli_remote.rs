@@ -207,3 +207,115 @@ fn only_the_baskets_needed_are_fetched() {
         "{fetched} bytes fetched of a file of {size} bytes for 5 entries of 2 branches"
     );
 }
+
+/// `hepkey run` on an analysis whose input is a URL: the H → ZZ → 4ℓ example (jagged lepton
+/// branches) on its file served over HTTP gives the bytes of the run on the local file, also when
+/// the connection drops; provenance names the URL and its size.
+#[test]
+fn an_analysis_reads_its_inputs_over_http() {
+    let data: PathBuf = shared("data");
+    let server = TestServer::serve_dir(&data).unwrap();
+    let rel = "root/uproot-HZZ.root";
+    let dir = tempfile::tempdir().unwrap();
+    let analysis = dir.path().join("hzz.toml");
+    let text = std::fs::read_to_string(support::repo("examples/hzz/hzz.toml")).unwrap();
+    let local_line = "files = [\"../../../shared/data/root/uproot-HZZ.root\"]";
+    assert!(text.contains(local_line));
+    std::fs::write(
+        &analysis,
+        text.replace(local_line, "files = [\"${INPUT}\"]"),
+    )
+    .unwrap();
+    let run_with = |input: &str, out: &str, cache: &Path, catalog: Option<&Path>| {
+        let out = dir.path().join(out);
+        let mut command = Command::new(env!("CARGO_BIN_EXE_hepkey"));
+        if let Some(catalog) = catalog {
+            command.env("HEPKEY_CATALOG", catalog);
+        }
+        let o = command
+            .arg("run")
+            .arg(&analysis)
+            .args(["--set", &format!("INPUT={input}"), "-q", "--no-plots", "-o"])
+            .arg(&out)
+            .env("HEPKEY_CACHE", cache)
+            .env("HEPKEY_HTTP_RETRIES", "3")
+            .env("SOURCE_DATE_EPOCH", "1700000000")
+            .output()
+            .unwrap();
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        out
+    };
+    let run = |input: &str, out: &str, cache: &Path| run_with(input, out, cache, None);
+    let local = run(data.join(rel).to_str().unwrap(), "local", dir.path());
+    let histograms: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(local.join("histograms.json")).unwrap()).unwrap();
+    let entries: u64 = histograms
+        .as_object()
+        .unwrap()
+        .values()
+        .map(|h| h["entries"].as_u64().unwrap())
+        .sum();
+    assert!(entries > 0, "the comparison needs filled histograms");
+    let same = |remote: &Path, what: &str| {
+        for f in ["histograms.json", "histograms.root", "cutflow.json"] {
+            assert!(
+                std::fs::read(local.join(f)).unwrap() == std::fs::read(remote.join(f)).unwrap(),
+                "{what}: {f} differs from the local run's"
+            );
+        }
+    };
+    let cache = tempfile::tempdir().unwrap();
+    let remote = run(&server.url(rel), "remote", cache.path());
+    same(&remote, "over HTTP");
+    let fetched: u64 = server.log().iter().map(|r| r.body_bytes).sum();
+    assert!(fetched > 0, "nothing was fetched");
+
+    let provenance: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(remote.join("provenance.json")).unwrap()).unwrap();
+    let input = &provenance["inputs"][0];
+    assert_eq!(input["path"], server.url(rel).as_str());
+    let size = std::fs::metadata(data.join(rel)).unwrap().len();
+    assert_eq!(input["size"], size);
+    // Not in the catalog, and not read through for a checksum: unknown.
+    assert_eq!(input["adler32"], "");
+    // In the catalog: the catalog's checksum, which is the local file's.
+    let local_provenance: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(local.join("provenance.json")).unwrap()).unwrap();
+    let adler32 = local_provenance["inputs"][0]["adler32"].as_str().unwrap();
+    assert_eq!(adler32.len(), 8);
+    let catalog = dir.path().join("catalog.json");
+    std::fs::write(
+        &catalog,
+        serde_json::json!({"schema": 1, "group": "test", "title": "t", "datasets": [
+            {"name": "test/hzz", "kind": "mc", "tree": "events",
+             "files": [{"url": server.url(rel), "size": size, "adler32": adler32}]}]})
+        .to_string(),
+    )
+    .unwrap();
+    let listed = run_with(&server.url(rel), "listed", cache.path(), Some(&catalog));
+    let provenance: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(listed.join("provenance.json")).unwrap()).unwrap();
+    assert_eq!(provenance["inputs"][0]["adler32"], adler32);
+
+    // A dropped connection, with an empty block cache.
+    server.inject(&format!("/{rel}"), Fault::DropAfter(5000), Some(2));
+    let cache = tempfile::tempdir().unwrap();
+    let dropped = run(&server.url(rel), "dropped", cache.path());
+    same(&dropped, "after dropped connections");
+
+    // A pattern cannot be a URL.
+    let o = Command::new(env!("CARGO_BIN_EXE_hepkey"))
+        .arg("run")
+        .arg(&analysis)
+        .args([
+            "--set",
+            &format!("INPUT={}", server.url("root/*.root")),
+            "-o",
+        ])
+        .arg(dir.path().join("pattern"))
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(!o.status.success());
+    assert!(err.contains("a URL cannot hold a file pattern"), "{err}");
+}

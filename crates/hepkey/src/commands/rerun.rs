@@ -57,7 +57,7 @@ pub fn run(args: Args) -> Result<()> {
         let path = input["path"].as_str().unwrap_or_default();
         let size = input["size"].as_u64();
         let adler = input["adler32"].as_str();
-        match hepkey_analysis::checksum::checksum(Path::new(path)) {
+        match hepkey_analysis::input::checksum(Path::new(path)) {
             Err(_) => problems.push(format!("input {path} is missing or unreadable")),
             Ok((s, a)) if Some(s) != size || Some(a.as_str()) != adler => problems.push(format!(
                 "input {path} changed: size {s}, adler32 {a}; recorded size {}, adler32 {}",
