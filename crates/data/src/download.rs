@@ -144,11 +144,7 @@ enum Outcome {
 
 /// Brings every job's file into place, `options.parallel` at a time.
 pub fn run(jobs: Vec<Job>, options: &Options) -> Summary {
-    let agent = ureq::AgentBuilder::new()
-        .timeout_connect(options.connect_timeout)
-        .timeout_read(options.read_timeout)
-        .user_agent(concat!("hepkey/", env!("CARGO_PKG_VERSION")))
-        .build();
+    let agent = crate::http::agent(options.connect_timeout, options.read_timeout);
     let multi = MultiProgress::with_draw_target(if options.progress {
         ProgressDrawTarget::stderr()
     } else {
@@ -422,34 +418,42 @@ fn transfer(
             offset = 0;
         }
     }
-    let mut request = agent.get(&file.url);
+    // The bytes as stored: offsets and the checksum are of the file, not of a compressed transfer.
+    let mut request = agent.get(&file.url).header("Accept-Encoding", "identity");
     if offset > 0 {
-        request = request.set("Range", &format!("bytes={offset}-"));
+        request = request.header("Range", &format!("bytes={offset}-"));
     }
-    let response = match request.call() {
-        Ok(r) => r,
-        Err(ureq::Error::Status(416, _)) => {
+    let response = request.call().map_err(|e| Failure::Retry(e.to_string()))?;
+    let code = response.status().as_u16();
+    let reason = response.status().canonical_reason().unwrap_or("");
+    let header = |name: &str| {
+        response
+            .headers()
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_string)
+    };
+    match code {
+        416 => {
             // The part does not fit the server's file (stale, or the file is shorter): start over.
             std::fs::remove_file(part).map_err(io)?;
             return Err(Failure::Retry(format!(
                 "the server refused the range from byte {offset} (416); restarting from 0"
             )));
         }
-        Err(ureq::Error::Status(code, r)) if code >= 500 || code == 408 || code == 429 => {
-            return Err(Failure::Retry(format!("HTTP {code} {}", r.status_text())))
-        }
-        Err(ureq::Error::Status(code, r)) => {
+        408 | 429 | 500..=599 => return Err(Failure::Retry(format!("HTTP {code} {reason}"))),
+        400..=499 => {
             return Err(Failure::Fatal(format!(
-                "HTTP {code} {} for {}",
-                r.status_text(),
+                "HTTP {code} {reason} for {}",
                 file.url
             )))
         }
-        Err(ureq::Error::Transport(t)) => return Err(Failure::Retry(t.to_string())),
-    };
-    let (start, total) = match response.status() {
+        _ => {}
+    }
+    let (start, total) = match code {
         206 => {
-            let range = response.header("Content-Range").unwrap_or("");
+            let range = header("Content-Range").unwrap_or_default();
+            let range = range.as_str();
             let Some((first, total)) = parse_content_range(range) else {
                 return Err(Failure::Retry(format!(
                     "206 answer with an unreadable Content-Range {range:?}"
@@ -465,15 +469,12 @@ fn transfer(
         }
         200 => {
             // The whole file, whether we asked for a range or not.
-            let length = response
-                .header("Content-Length")
-                .and_then(|l| l.trim().parse::<u64>().ok());
+            let length = header("Content-Length").and_then(|l| l.trim().parse::<u64>().ok());
             (0, length)
         }
         code => {
             return Err(Failure::Fatal(format!(
-                "unexpected HTTP {code} {} for {}",
-                response.status_text(),
+                "unexpected HTTP {code} {reason} for {}",
                 file.url
             )))
         }
@@ -503,7 +504,7 @@ fn transfer(
         overall.set_position(overall.position().saturating_sub(offset));
     }
     bar.set_position(start);
-    let mut reader = response.into_reader();
+    let mut reader = response.into_body().into_reader();
     let mut buf = vec![0u8; 256 * 1024];
     let mut position = start;
     let outcome = loop {

@@ -20,6 +20,8 @@ pub mod verify;
 #[cfg(feature = "net")]
 pub mod download;
 #[cfg(feature = "net")]
+mod http;
+#[cfg(feature = "net")]
 pub mod refresh;
 
 pub use catalog::Catalog;

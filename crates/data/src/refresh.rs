@@ -34,11 +34,7 @@ pub struct Report {
 /// Fetches every record of the catalog from `base` and compares. A portal that cannot be
 /// reached at all is an error saying so; a record that fails is reported as a change line.
 pub fn refresh(catalog: &Catalog, base: &str, timeout: Duration) -> Result<Report> {
-    let agent = ureq::AgentBuilder::new()
-        .timeout_connect(timeout)
-        .timeout_read(timeout)
-        .user_agent(concat!("hepkey/", env!("CARGO_PKG_VERSION")))
-        .build();
+    let agent = crate::http::agent(timeout, timeout);
     let mut report = Report {
         updated: catalog.groups.clone(),
         ..Report::default()
@@ -49,10 +45,13 @@ pub fn refresh(catalog: &Catalog, base: &str, timeout: Duration) -> Result<Repor
             let recid = group.records[r].recid;
             let url = format!("{base}/api/records/{recid}");
             let body: Value = match agent.get(&url).call() {
-                Ok(resp) => {
+                Ok(resp) if resp.status().is_success() => {
                     reached = true;
                     let mut text = String::new();
-                    let read = std::io::Read::read_to_string(&mut resp.into_reader(), &mut text);
+                    let read = std::io::Read::read_to_string(
+                        &mut resp.into_body().into_reader(),
+                        &mut text,
+                    );
                     match read
                         .map_err(|e| e.to_string())
                         .and_then(|_| serde_json::from_str(&text).map_err(|e| e.to_string()))
@@ -66,19 +65,20 @@ pub fn refresh(catalog: &Catalog, base: &str, timeout: Duration) -> Result<Repor
                         }
                     }
                 }
-                Err(ureq::Error::Status(code, _)) => {
+                Ok(resp) => {
                     reached = true;
+                    let code = resp.status().as_u16();
                     report
                         .changes
                         .push(format!("record {recid}: the portal answers HTTP {code}"));
                     continue;
                 }
-                Err(ureq::Error::Transport(t)) if !reached => {
+                Err(t) if !reached => {
                     return Err(Error::Download(format!(
                         "cannot reach the portal at {base} ({t}): offline? The catalog is unchanged."
                     )));
                 }
-                Err(ureq::Error::Transport(t)) => {
+                Err(t) => {
                     report.changes.push(format!("record {recid}: {t}"));
                     continue;
                 }
