@@ -11,7 +11,8 @@ use std::ops::Range;
 /// The events of a file: a TTree or an RNTuple.
 pub enum Events {
     Tree(Tree),
-    RNTuple(RNTuple),
+    // Boxed: an RNTuple carries its schema, page lists and open pages.
+    RNTuple(Box<RNTuple>),
 }
 
 impl Events {
@@ -21,7 +22,7 @@ impl Events {
         let key = file.find_key(name)?;
         match key.class_name.as_str() {
             "TTree" | "TNtuple" | "TNtupleD" => Tree::open(file, name).map(Events::Tree),
-            ANCHOR_CLASS => RNTuple::open(file, name).map(Events::RNTuple),
+            ANCHOR_CLASS => RNTuple::open(file, name).map(|n| Events::RNTuple(Box::new(n))),
             other => Err(Error::NotFound(format!(
                 "{}: {name:?} is a {other}, not a TTree or an RNTuple",
                 file.name()

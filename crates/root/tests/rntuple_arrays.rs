@@ -134,6 +134,7 @@ fn rntuple_files() -> Vec<String> {
 #[test]
 fn named_reads_agree_with_leaves_and_chunks_join() {
     let (mut checked, mut fields_chunked) = (0, 0);
+    let mut multi_page_files = Vec::new();
     for name in rntuple_files() {
         let file = open(&name);
         for entry in file.walk().unwrap() {
@@ -163,32 +164,64 @@ fn named_reads_agree_with_leaves_and_chunks_join() {
                 }
             }
             let n = ntuple.entries();
-            let ranges = ntuple.chunk_ranges(&[], (n / 3).max(1));
-            assert_eq!(ranges.first().map(|r| r.start), Some(0).filter(|_| n > 0));
-            assert_eq!(ranges.last().map(|r| r.end), Some(n).filter(|_| n > 0));
-            for f in ntuple.schema.top_level() {
-                let Ok(whole) = ntuple.read_all(&f.name) else {
-                    continue;
-                };
-                let parts: Vec<Array> = ranges
-                    .iter()
-                    .map(|r| ntuple.read(&f.name, r.clone()).unwrap())
-                    .collect();
-                // Debug forms, so that NaN equals NaN.
-                assert_eq!(
-                    format!(
-                        "{:?}",
-                        Array::concat(parts).unwrap_or_else(|| whole.empty_like())
-                    ),
-                    format!("{whole:?}"),
-                    "{name}: {}",
-                    f.name
-                );
-                fields_chunked += 1;
+            let most_pages = ntuple
+                .clusters
+                .iter()
+                .flat_map(|c| c.columns.iter().map(|p| p.pages.len()))
+                .max()
+                .unwrap_or(0);
+            if most_pages > 1 {
+                multi_page_files.push(name.clone());
+            }
+            // Thirds, and odd steps that start and end inside pages (a chunk inside a cluster
+            // reads only the pages holding it).
+            let odd = if n <= 2000 { 7 } else { 997 };
+            for step in [(n / 3).max(1), odd, 4099] {
+                let ranges = ntuple.chunk_ranges(&[], step);
+                assert_eq!(ranges.first().map(|r| r.start), Some(0).filter(|_| n > 0));
+                assert_eq!(ranges.last().map(|r| r.end), Some(n).filter(|_| n > 0));
+                // Leaves inside collections too (their offsets above them are read in the window).
+                for (path, _, _) in ntuple.numeric_columns() {
+                    let whole = ntuple.read_all(path).unwrap();
+                    let parts: Vec<Array> = ranges
+                        .iter()
+                        .map(|r| ntuple.read(path, r.clone()).unwrap())
+                        .collect();
+                    assert_eq!(
+                        format!(
+                            "{:?}",
+                            Array::concat(parts).unwrap_or_else(|| whole.empty_like())
+                        ),
+                        format!("{whole:?}"),
+                        "{name}: {path} in steps of {step}"
+                    );
+                }
+                for f in ntuple.schema.top_level() {
+                    let Ok(whole) = ntuple.read_all(&f.name) else {
+                        continue;
+                    };
+                    let parts: Vec<Array> = ranges
+                        .iter()
+                        .map(|r| ntuple.read(&f.name, r.clone()).unwrap())
+                        .collect();
+                    // Debug forms, so that NaN equals NaN.
+                    assert_eq!(
+                        format!(
+                            "{:?}",
+                            Array::concat(parts).unwrap_or_else(|| whole.empty_like())
+                        ),
+                        format!("{whole:?}"),
+                        "{name}: {} in steps of {step}",
+                        f.name
+                    );
+                    fields_chunked += 1;
+                }
             }
         }
     }
-    println!("{checked} numeric columns, {fields_chunked} fields in chunks");
+    println!("{checked} numeric columns, {fields_chunked} fields in chunks; clusters of several pages per column in {multi_page_files:?}");
+    // Chunks inside a cluster cut across pages somewhere.
+    assert!(!multi_page_files.is_empty());
     assert!(checked > 1000 && fields_chunked > 100);
 }
 

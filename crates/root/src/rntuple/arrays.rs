@@ -343,10 +343,24 @@ impl RNTuple {
             .clusters
             .get(clusters.start)
             .map_or(0, |c| c.first_entry);
-        let items: u64 = self.clusters[clusters.clone()]
+        let cluster_entries: u64 = self.clusters[clusters.clone()]
             .iter()
             .map(|c| c.entries)
             .sum();
+        // A range inside one cluster (a chunk of a cluster larger than the chunk) reads only the
+        // pages holding it; otherwise whole clusters are read and the range cut out after.
+        let inside_one = clusters.len() == 1
+            && (range.start > first_entry || range.end < first_entry + cluster_entries);
+        let (mut span, items, first_entry) = if inside_one {
+            let elements = (range.start - first_entry)..(range.end - first_entry);
+            let span = Span::Within {
+                cluster: clusters.start,
+                elements,
+            };
+            (span, range.end - range.start, range.start)
+        } else {
+            (Span::Clusters(clusters), cluster_entries, first_entry)
+        };
         // The levels above the field, outermost first.
         let mut chain = Vec::new();
         let mut up = self.schema.fields[id].parent;
@@ -367,15 +381,18 @@ impl RNTuple {
             let f = &self.schema.fields[a];
             match f.role {
                 Role::Collection => {
-                    let offsets = self.offsets_in(a, items, clusters.clone())?;
+                    let (offsets, inner) = self.offsets_in(a, items, &span)?;
                     items = u64::from(*offsets.last().unwrap_or(&0));
                     levels.push(offsets);
+                    span = inner;
                 }
                 Role::Leaf => {
                     if let Some(n) = f.repetition {
-                        let (offsets, inner) = self.fixed_offsets(a, items, n)?;
+                        let (offsets, inner, inner_span) =
+                            self.fixed_offsets(a, items, n, &span)?;
                         levels.push(offsets);
                         items = inner;
+                        span = inner_span;
                     }
                 }
                 Role::Record => {}
@@ -393,7 +410,7 @@ impl RNTuple {
                 }
             }
         }
-        let mut array = self.assemble(id, items, clusters, 0)?;
+        let mut array = self.assemble(id, items, &span, 0)?;
         for offsets in levels.into_iter().rev() {
             array = self.list(offsets, array, id)?;
         }
@@ -422,7 +439,31 @@ impl RNTuple {
         })
     }
 
-    fn fixed_offsets(&self, id: usize, items: u64, n: u64) -> Result<(Vec<u32>, u64)> {
+    /// Offsets of `items` arrays of `n` each, the items inside, and where those are.
+    fn fixed_offsets(
+        &self,
+        id: usize,
+        items: u64,
+        n: u64,
+        span: &Span,
+    ) -> Result<(Vec<u32>, u64, Span)> {
+        let inner_span = match span {
+            Span::Clusters(c) => Some(Span::Clusters(c.clone())),
+            Span::Within { cluster, elements } => elements
+                .start
+                .checked_mul(n)
+                .zip(elements.end.checked_mul(n))
+                .map(|(a, b)| Span::Within {
+                    cluster: *cluster,
+                    elements: a..b,
+                }),
+        }
+        .ok_or_else(|| {
+            Error::format(format!(
+                "{}: field {:?}: arrays of {n} items beyond any page",
+                self.what, self.schema.fields[id].name
+            ))
+        })?;
         let inner = items
             .checked_mul(n)
             .filter(|&i| i <= self.element_bound && i <= u64::from(u32::MAX))
@@ -433,18 +474,27 @@ impl RNTuple {
                 ))
             })?;
         let n = n as u32;
-        Ok(((0..=items as u32).map(|i| i * n).collect(), inner))
+        Ok((
+            (0..=items as u32).map(|i| i * n).collect(),
+            inner,
+            inner_span,
+        ))
     }
 
-    /// Reads a column over `clusters` and checks its length.
+    /// Reads a column over `span` and checks its length.
     fn read_checked(
         &self,
         column: usize,
-        clusters: Range<usize>,
+        span: &Span,
         expected: u64,
         field: usize,
     ) -> Result<ColumnValues> {
-        let values = self.read_column(column, clusters)?;
+        let values = match span {
+            Span::Clusters(clusters) => self.read_column(column, clusters.clone())?,
+            Span::Within { cluster, elements } => {
+                self.read_column_window(column, *cluster, elements.clone())?
+            }
+        };
         if values.len() as u64 != expected {
             return Err(Error::format(format!(
                 "{}: field {:?}: column {column} has {} elements, but {expected} were expected",
@@ -456,29 +506,38 @@ impl RNTuple {
         Ok(values)
     }
 
-    /// A collection's offsets over `clusters`, from 0, as list offsets.
-    fn offsets_in(&self, field: usize, items: u64, clusters: Range<usize>) -> Result<Vec<u32>> {
+    /// A collection's offsets over `span`, from 0, as list offsets, and where its items are.
+    fn offsets_in(&self, field: usize, items: u64, span: &Span) -> Result<(Vec<u32>, Span)> {
         let column = self.principal_column(field, 0)?;
-        let ColumnValues::Offsets(o) = self.read_checked(column, clusters, items, field)? else {
+        let ColumnValues::Offsets(o) = self.read_checked(column, span, items, field)? else {
             return Err(Error::format(format!(
                 "{}: field {:?}: the principal column {column} is not an offset column",
                 self.what, self.schema.fields[field].name
             )));
         };
-        let last = *o.last().unwrap_or(&0);
-        if last > self.element_bound || last > u64::from(u32::MAX) {
-            return Err(Error::format(format!(
-                "{}: field {:?}: offsets claim {last} items, more than the pages hold",
-                self.what, self.schema.fields[field].name
-            )));
-        }
         if o.windows(2).any(|w| w[1] < w[0]) {
             return Err(Error::format(format!(
                 "{}: field {:?}: decreasing offsets",
                 self.what, self.schema.fields[field].name
             )));
         }
-        Ok(o.into_iter().map(|x| x as u32).collect())
+        // Over whole clusters the offsets start at 0; inside a cluster, where the window does.
+        let (first, last) = (o[0], *o.last().unwrap_or(&0));
+        let count = last - first;
+        if count > self.element_bound || count > u64::from(u32::MAX) {
+            return Err(Error::format(format!(
+                "{}: field {:?}: offsets claim {count} items, more than the pages hold",
+                self.what, self.schema.fields[field].name
+            )));
+        }
+        let inner = match span {
+            Span::Clusters(c) => Span::Clusters(c.clone()),
+            Span::Within { cluster, .. } => Span::Within {
+                cluster: *cluster,
+                elements: first..last,
+            },
+        };
+        Ok((o.into_iter().map(|x| (x - first) as u32).collect(), inner))
     }
 
     /// The children of a field as one array: the only child itself, or a
@@ -487,14 +546,14 @@ impl RNTuple {
         &self,
         id: usize,
         items: u64,
-        clusters: Range<usize>,
+        span: &Span,
         transparent: bool,
         depth: usize,
     ) -> Result<Array> {
         let f = &self.schema.fields[id];
         if transparent {
             if let [only] = f.children[..] {
-                return self.assemble(only, items, clusters, depth + 1);
+                return self.assemble(only, items, span, depth + 1);
             }
         }
         if f.children.is_empty() {
@@ -507,18 +566,12 @@ impl RNTuple {
         for &c in &f.children {
             let name = child_path("", &self.schema.fields[c].name, false);
             let name = name.trim_start_matches('.').to_string();
-            members.push((name, self.assemble(c, items, clusters.clone(), depth + 1)?));
+            members.push((name, self.assemble(c, items, span, depth + 1)?));
         }
         Ok(Array::Record(members))
     }
 
-    fn assemble(
-        &self,
-        id: usize,
-        items: u64,
-        clusters: Range<usize>,
-        depth: usize,
-    ) -> Result<Array> {
+    fn assemble(&self, id: usize, items: u64, span: &Span, depth: usize) -> Result<Array> {
         if depth > 256 {
             return Err(Error::Unsupported(format!(
                 "{}: fields nested more than 256 deep",
@@ -528,15 +581,15 @@ impl RNTuple {
         let f = &self.schema.fields[id];
         match f.role {
             Role::Collection => {
-                let offsets = self.offsets_in(id, items, clusters.clone())?;
+                let (offsets, inner_span) = self.offsets_in(id, items, span)?;
                 let inner = u64::from(*offsets.last().unwrap_or(&0));
-                let content = self.children_array(id, inner, clusters, true, depth)?;
+                let content = self.children_array(id, inner, &inner_span, true, depth)?;
                 if is_optional(&f.type_name) {
                     return self.optional(id, &offsets, content);
                 }
                 self.list(offsets, content, id)
             }
-            Role::Record => self.children_array(id, items, clusters, false, depth),
+            Role::Record => self.children_array(id, items, span, false, depth),
             Role::Variant => Err(Error::Unsupported(format!(
                 "{}: std::variant field {:?} ({})",
                 self.what, f.name, f.type_name
@@ -547,11 +600,11 @@ impl RNTuple {
             ))),
             Role::Leaf => {
                 if let Some(n) = f.repetition {
-                    let (offsets, inner) = self.fixed_offsets(id, items, n)?;
-                    let content = self.leaf_content(id, inner, clusters, depth)?;
+                    let (offsets, inner, inner_span) = self.fixed_offsets(id, items, n, span)?;
+                    let content = self.leaf_content(id, inner, &inner_span, depth)?;
                     return self.list(offsets, content, id);
                 }
-                self.leaf_content(id, items, clusters, depth)
+                self.leaf_content(id, items, span, depth)
             }
         }
     }
@@ -587,20 +640,14 @@ impl RNTuple {
         })
     }
 
-    fn leaf_content(
-        &self,
-        id: usize,
-        items: u64,
-        clusters: Range<usize>,
-        depth: usize,
-    ) -> Result<Array> {
+    fn leaf_content(&self, id: usize, items: u64, span: &Span, depth: usize) -> Result<Array> {
         let f = &self.schema.fields[id];
         if f.columns.is_empty() {
             // Arrays, atomics and enums: the values are in the child.
-            return self.children_array(id, items, clusters, true, depth);
+            return self.children_array(id, items, span, true, depth);
         }
         if f.type_name.starts_with("ROOT::RNTupleCardinality<") {
-            let offsets = self.offsets_in(id, items, clusters)?;
+            let (offsets, _) = self.offsets_in(id, items, span)?;
             let counts = offsets.windows(2).map(|w| w[1] - w[0]);
             return Ok(Array::Flat(if f.type_name.contains("uint32") {
                 Values::U32(counts.collect())
@@ -609,10 +656,11 @@ impl RNTuple {
             }));
         }
         if f.type_name == "std::string" {
-            let offsets = self.offsets_in(id, items, clusters.clone())?;
+            let (offsets, chars_span) = self.offsets_in(id, items, span)?;
             let chars_column = self.principal_column(id, 1)?;
             let total = u64::from(*offsets.last().unwrap_or(&0));
-            let ColumnValues::Char(chars) = self.read_checked(chars_column, clusters, total, id)?
+            let ColumnValues::Char(chars) =
+                self.read_checked(chars_column, &chars_span, total, id)?
             else {
                 return Err(Error::format(format!(
                     "{}: string field {:?}: the second column is not a character column",
@@ -636,7 +684,7 @@ impl RNTuple {
                 columns.len()
             )));
         }
-        let values = self.read_checked(columns[0], clusters, items, id)?;
+        let values = self.read_checked(columns[0], span, items, id)?;
         to_values(values).map(Array::Flat).ok_or_else(|| {
             Error::format(format!(
                 "{}: leaf {:?} of type {:?}: its column holds offsets or switches, not values",
@@ -644,6 +692,18 @@ impl RNTuple {
             ))
         })
     }
+}
+
+/// Which elements of its columns a read takes.
+#[derive(Clone, Debug)]
+enum Span {
+    /// Every element of these clusters.
+    Clusters(Range<usize>),
+    /// Elements `elements`, counted from the cluster's first, of one cluster.
+    Within {
+        cluster: usize,
+        elements: Range<u64>,
+    },
 }
 
 /// A leaf read by [`RNTuple::leaves`] as an [`Array`]: its values wrapped

@@ -81,6 +81,17 @@ pub struct RNTuple {
     element_bound: u64,
     /// Dotted names of leaves and fields, from the schema.
     names: arrays::Names,
+    /// The last page decoded of each column while chunks of its cluster still need it: a writer
+    /// that puts a whole cluster's column in one page (uproot does) would otherwise have every
+    /// chunk of the cluster decode the whole page again.
+    open_pages: std::sync::Mutex<HashMap<usize, OpenPage>>,
+}
+
+/// A decoded page kept for the next chunk: column, cluster and page index, and its values.
+struct OpenPage {
+    cluster: usize,
+    page: usize,
+    values: Arc<ColumnValues>,
 }
 
 impl RNTuple {
@@ -197,6 +208,7 @@ impl RNTuple {
             schema,
             groups: footer.groups,
             clusters: all_clusters,
+            open_pages: Default::default(),
         };
         ntuple.names = ntuple.build_names();
         Ok(ntuple)
@@ -380,21 +392,8 @@ impl RNTuple {
             let what = format!("{}: column {column} in cluster {c}", self.what);
             let mut part = ColumnValues::empty(desc.column_type.kind());
             if let Some((active, pages)) = self.active_column(column, c)? {
-                let active_desc = &self.schema.columns[active];
                 for (i, page) in pages.pages.iter().enumerate() {
-                    let page_what = format!("{what}, page {i}");
-                    let bytes = page::read_page_bytes(
-                        self.source.as_ref(),
-                        page,
-                        active_desc,
-                        self.anchor.max_key_size,
-                        &page_what,
-                    )?;
-                    part.append_page(page::decode_page(
-                        &bytes,
-                        page.elements as usize,
-                        active_desc,
-                    ));
+                    part.append_page(self.read_page(active, page, &format!("{what}, page {i}"))?);
                 }
             }
             let zeros = leading_zeros[c];
@@ -421,6 +420,131 @@ impl RNTuple {
             out.append(part);
         }
         Ok(out)
+    }
+
+    /// One page of column `active` (the representation that holds the data), read, checked and
+    /// decoded.
+    fn read_page(
+        &self,
+        active: usize,
+        page: &clusters::PageInfo,
+        what: &str,
+    ) -> Result<ColumnValues> {
+        let desc = &self.schema.columns[active];
+        let bytes = page::read_page_bytes(
+            self.source.as_ref(),
+            page,
+            desc,
+            self.anchor.max_key_size,
+            what,
+        )?;
+        Ok(page::decode_page(&bytes, page.elements as usize, desc))
+    }
+
+    /// Elements `elements` (counted from the cluster's first) of a column in cluster `c`, reading
+    /// only the pages that hold them: a chunk inside a cluster larger than the chunk decodes its
+    /// own pages, not the whole cluster's. Index columns come back as offsets relative to the
+    /// cluster, starting with where the window's first collection starts.
+    pub(crate) fn read_column_window(
+        &self,
+        column: usize,
+        c: usize,
+        elements: Range<u64>,
+    ) -> Result<ColumnValues> {
+        let Some(desc) = self.schema.columns.get(column) else {
+            return Err(Error::NotFound(format!(
+                "{}: no column {column}",
+                self.what
+            )));
+        };
+        let kind = desc.column_type.kind();
+        let what = format!("{}: column {column} in cluster {c}", self.what);
+        let short = |held: usize| {
+            Error::format(format!(
+                "{what}: elements {elements:?} asked for, the pages hold {held}"
+            ))
+        };
+        let synthetic = self.leading_zeros(column)?.get(c).copied().unwrap_or(0) > 0;
+        if synthetic || kind == ElementKind::Switch {
+            // Rare layouts (a column added late, variants): the whole cluster, then the window.
+            let mut values = self.read_column(column, c..c + 1)?;
+            if elements.end > values.len() as u64 {
+                return Err(short(values.len()));
+            }
+            values.keep(elements.start as usize..elements.end as usize);
+            return Ok(values);
+        }
+        // An index window starts with the end of the element before it (0 at the cluster's start).
+        let (first_needed, mut out) = match (kind, elements.start) {
+            (ElementKind::Index, 0) => (0, ColumnValues::Offsets(vec![0])),
+            (ElementKind::Index, a) => (a - 1, ColumnValues::Offsets(Vec::new())),
+            (_, a) => (a, ColumnValues::empty(kind)),
+        };
+        let mut position = 0u64;
+        if let Some((active, pages)) = self.active_column(column, c)? {
+            for (i, page) in pages.pages.iter().enumerate() {
+                let next = position.saturating_add(u64::from(page.elements));
+                if next > first_needed && position < elements.end.max(first_needed + 1) {
+                    // Kept when a later window of the cluster starts in this page.
+                    let keep = next > elements.end;
+                    let values = self.page_for_window(active, c, i, keep, &what)?;
+                    let lo = (first_needed.max(position) - position) as usize;
+                    let hi = (elements.end.min(next) - position) as usize;
+                    if hi > values.len() || !out.extend_from(&values, lo..hi) {
+                        return Err(short(values.len()));
+                    }
+                }
+                position = next;
+                if position >= elements.end {
+                    break;
+                }
+            }
+        }
+        if (out.len() as u64) != elements.end - elements.start {
+            return Err(short(out.len()));
+        }
+        Ok(out)
+    }
+
+    /// Page `i` of column `active` in cluster `c`, decoded, from the open pages or read; kept
+    /// open (replacing the column's previous one) when `keep`.
+    fn page_for_window(
+        &self,
+        active: usize,
+        c: usize,
+        i: usize,
+        keep: bool,
+        what: &str,
+    ) -> Result<Arc<ColumnValues>> {
+        let is_this = |o: &OpenPage| o.cluster == c && o.page == i;
+        {
+            let mut pages = self.open_pages.lock().unwrap_or_else(|e| e.into_inner());
+            if let Some(values) = pages
+                .get(&active)
+                .filter(|o| is_this(o))
+                .map(|o| o.values.clone())
+            {
+                if !keep {
+                    // The page's last window: no later chunk needs it.
+                    pages.remove(&active);
+                }
+                return Ok(values);
+            }
+        }
+        let page = &self.clusters[c].columns[active].pages[i];
+        let values = Arc::new(self.read_page(active, page, &format!("{what}, page {i}"))?);
+        if keep {
+            let open = OpenPage {
+                cluster: c,
+                page: i,
+                values: values.clone(),
+            };
+            self.open_pages
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .insert(active, open);
+        }
+        Ok(values)
     }
 }
 

@@ -140,6 +140,48 @@ impl ColumnValues {
         }
     }
 
+    /// Keeps elements `range` (`range.end <= self.len()`); offsets keep the end of the element
+    /// before the range too, where the range's first collection starts.
+    pub(crate) fn keep(&mut self, range: std::ops::Range<usize>) {
+        match self {
+            ColumnValues::Offsets(v) => {
+                v.truncate(range.end + 1);
+                v.drain(..range.start);
+            }
+            other => each_variant!(other, v => {
+                v.truncate(range.end);
+                v.drain(..range.start);
+            }),
+        }
+    }
+
+    /// Appends elements `range` of `page`, a page of the same column (offsets: its end offsets,
+    /// relative to the cluster as stored). False when the kinds differ or the range is outside.
+    pub(crate) fn extend_from(
+        &mut self,
+        page: &ColumnValues,
+        range: std::ops::Range<usize>,
+    ) -> bool {
+        if range.start > range.end || range.end > page.len() {
+            return false;
+        }
+        macro_rules! same {
+            ($($variant:ident),*) => {
+                match (self, page) {
+                    (ColumnValues::Offsets(a), ColumnValues::Offsets(b)) => {
+                        a.extend_from_slice(&b[range.start + 1..range.end + 1])
+                    }
+                    $((ColumnValues::$variant(a), ColumnValues::$variant(b)) => {
+                        a.extend_from_slice(&b[range])
+                    })*
+                    _ => return false,
+                }
+            };
+        }
+        same!(Bool, Byte, Char, I8, U8, I16, U16, I32, U32, I64, U64, F32, F64, Switch);
+        true
+    }
+
     /// Appends the next page of the same cluster: offsets are relative to
     /// the cluster, so they continue without a shift.
     pub(crate) fn append_page(&mut self, page: ColumnValues) {
