@@ -66,8 +66,9 @@ def main():
     entries = 0
     with uproot.open(args.file, **options) as f:
         tree = f[args.tree]
-        zipped = sum(tree[n].compressed_bytes for n in names)
-        unzipped = sum(tree[n].uncompressed_bytes for n in names)
+        # An RNTuple's fields do not report their bytes.
+        zipped = sum(getattr(tree[n], "compressed_bytes", 0) for n in names)
+        unzipped = sum(getattr(tree[n], "uncompressed_bytes", 0) for n in names)
         if args.chunk is None:
             arrays = tree.arrays(names, library="ak", how=dict)
             entries = len(arrays[names[0]])
@@ -97,8 +98,8 @@ def main():
         "events_per_s": entries / seconds,
         "compressed_bytes": int(zipped),
         "uncompressed_bytes": int(unzipped),
-        "compressed_MB_per_s": zipped / 1e6 / seconds,
-        "uncompressed_MB_per_s": unzipped / 1e6 / seconds,
+        "compressed_MB_per_s": zipped / 1e6 / seconds if zipped else None,
+        "uncompressed_MB_per_s": unzipped / 1e6 / seconds if unzipped else None,
         "peak_rss_MB": peak_kb / 1024,
         "baseline_rss_MB": baseline,
         "checksum": checksum,
