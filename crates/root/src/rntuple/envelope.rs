@@ -81,6 +81,17 @@ pub(crate) fn read_range(
     max_key_size: u64,
     what: &str,
 ) -> Result<Vec<u8>> {
+    Ok(read_range_borrowed(source, offset, len, max_key_size, what)?.into_owned())
+}
+
+/// [`read_range`] without copying the bytes out of a memory-mapped or in-memory source.
+pub(crate) fn read_range_borrowed<'s>(
+    source: &'s dyn ByteSource,
+    offset: u64,
+    len: u64,
+    max_key_size: u64,
+    what: &str,
+) -> Result<std::borrow::Cow<'s, [u8]>> {
     let total = source.len();
     if offset.checked_add(len).is_none_or(|end| end > total) {
         return Err(Error::format(format!(
@@ -92,7 +103,7 @@ pub(crate) fn read_range(
             "{what}: {len} bytes, more than the maximum key size {max_key_size} (payloads split over several keys are not read yet)"
         )));
     }
-    Ok(source.read_at(offset, len as usize)?.into_owned())
+    source.read_at(offset, len as usize)
 }
 
 /// Decompresses a payload of `stored` bytes into `len` bytes. The block

@@ -431,14 +431,13 @@ impl RNTuple {
         what: &str,
     ) -> Result<ColumnValues> {
         let desc = &self.schema.columns[active];
-        let bytes = page::read_page_bytes(
+        page::read_page(
             self.source.as_ref(),
             page,
             desc,
             self.anchor.max_key_size,
             what,
-        )?;
-        Ok(page::decode_page(&bytes, page.elements as usize, desc))
+        )
     }
 
     /// Elements `elements` (counted from the cluster's first) of a column in cluster `c`, reading

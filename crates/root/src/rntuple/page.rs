@@ -18,21 +18,23 @@
 
 use super::clusters::PageInfo;
 use super::column_type::ColumnType;
-use super::envelope::{decompress, read_range};
+use super::envelope::{decompress, read_range_borrowed};
 use super::schema::ColumnDescription;
 use super::values::{ColumnValues, SwitchValue};
+use crate::compression::{check_blocks, decompress_into};
 use crate::error::{Error, Result};
 use crate::source::ByteSource;
 
-/// Reads a page's bytes, verifies its checksum (when it has one) and
-/// decompresses it to the size its element count implies.
-pub(crate) fn read_page_bytes(
+/// Reads one page: its bytes (borrowed from the source where it can), its checksum verified
+/// (when it has one), decompressed to the size its element count implies, and decoded.
+pub(crate) fn read_page(
     source: &dyn ByteSource,
     page: &PageInfo,
     column: &ColumnDescription,
     max_key_size: u64,
     what: &str,
-) -> Result<Vec<u8>> {
+) -> Result<ColumnValues> {
+    let n = page.elements as usize;
     let expected = column
         .column_type
         .page_bytes(page.elements as u64, column.bits_on_storage)
@@ -41,7 +43,7 @@ pub(crate) fn read_page_bytes(
     let with_checksum = stored_len
         .checked_add(if page.has_checksum { 8 } else { 0 })
         .ok_or_else(|| Error::format(format!("{what}: page size {stored_len} overflows")))?;
-    let raw = read_range(
+    let raw = read_range_borrowed(
         source,
         page.locator.offset,
         with_checksum,
@@ -58,7 +60,63 @@ pub(crate) fn read_page_bytes(
             )));
         }
     }
-    decompress(stored, expected, what)
+    if let Some(values) = plain_page(stored, expected, n, column, what)? {
+        return Ok(values);
+    }
+    let bytes = decompress(stored, expected, what)?;
+    Ok(decode_page(&bytes, n, column))
+}
+
+/// Fills `out` with a page's bytes: decompressed, or copied when stored uncompressed.
+fn fill(stored: &[u8], out: &mut [u8], what: &str) -> Result<()> {
+    if stored.len() == out.len() {
+        out.copy_from_slice(stored);
+        return Ok(());
+    }
+    check_blocks(stored, out.len(), what)?;
+    decompress_into(stored, out, what)
+}
+
+/// Elements stored as plain little-endian numbers are decompressed straight into their vector:
+/// no intermediate bytes, no decoding pass. None for the other encodings.
+fn plain_page(
+    stored: &[u8],
+    expected: u64,
+    n: usize,
+    column: &ColumnDescription,
+    what: &str,
+) -> Result<Option<ColumnValues>> {
+    use ColumnType::*;
+    if cfg!(target_endian = "big") {
+        return Ok(None);
+    }
+    let ty = column.column_type;
+    let width = ty.element_bytes();
+    if width == 0 || (n as u64).checked_mul(width as u64) != Some(expected) {
+        return Ok(None);
+    }
+    macro_rules! direct {
+        ($variant:ident, $t:ty) => {{
+            let mut values = vec![<$t>::default(); n];
+            fill(stored, bytemuck::cast_slice_mut(&mut values), what)?;
+            ColumnValues::$variant(values)
+        }};
+    }
+    Ok(Some(match ty {
+        Byte => direct!(Byte, u8),
+        Char => direct!(Char, u8),
+        UInt8 => direct!(U8, u8),
+        Int8 => direct!(I8, i8),
+        Int16 => direct!(I16, i16),
+        UInt16 => direct!(U16, u16),
+        Int32 => direct!(I32, i32),
+        UInt32 => direct!(U32, u32),
+        Int64 => direct!(I64, i64),
+        UInt64 => direct!(U64, u64),
+        Real32 => direct!(F32, f32),
+        Real64 => direct!(F64, f64),
+        _ => return Ok(None),
+    }))
 }
 
 /// Rearranges byte planes back into little-endian elements of `width` bytes.
@@ -72,6 +130,16 @@ fn unsplit(data: &[u8], width: usize) -> Vec<u8> {
         }
     }
     out
+}
+
+/// The elements of a byte-split page of `N`-byte elements, each made from its `N` bytes (one per
+/// plane) by `make`: one pass, no intermediate buffer.
+fn unsplit_map<const N: usize, T>(data: &[u8], make: impl Fn([u8; N]) -> T) -> Vec<T> {
+    let n = data.len() / N;
+    let planes: [&[u8]; N] = std::array::from_fn(|b| &data[b * n..(b + 1) * n]);
+    (0..n)
+        .map(|i| make(std::array::from_fn(|b| planes[b][i])))
+        .collect()
 }
 
 /// Element `i` of `bits` bits from a little-endian bit stream.
@@ -126,6 +194,21 @@ pub(crate) fn decode_page(data: &[u8], n: usize, column: &ColumnDescription) -> 
     use ColumnType::*;
     let ty = column.column_type;
     let bits = column.bits_on_storage as u32;
+    match ty {
+        SplitReal32 => return ColumnValues::F32(unsplit_map(data, f32::from_le_bytes)),
+        SplitReal64 => return ColumnValues::F64(unsplit_map(data, f64::from_le_bytes)),
+        SplitInt32 => {
+            return ColumnValues::I32(unsplit_map(data, |c| {
+                zigzag(u32::from_le_bytes(c) as u64) as i32
+            }))
+        }
+        SplitUInt32 => return ColumnValues::U32(unsplit_map(data, u32::from_le_bytes)),
+        SplitInt64 => {
+            return ColumnValues::I64(unsplit_map(data, |c| zigzag(u64::from_le_bytes(c))))
+        }
+        SplitUInt64 => return ColumnValues::U64(unsplit_map(data, u64::from_le_bytes)),
+        _ => {}
+    }
     let owned;
     let data = if ty.is_split() {
         owned = unsplit(data, ty.element_bytes());
