@@ -78,6 +78,10 @@ pub struct Settings {
     /// are read in order by one thread, so a file's baskets are decompressed once whatever this is.
     #[serde(default)]
     pub chunk_size: Option<u64>,
+    /// A fit configuration (as for `hepkey workspace`), relative to the analysis file:
+    /// `hepkey workflow` adds the workspace, fit and limit to the workflow.
+    #[serde(default)]
+    pub fit: Option<String>,
 }
 
 /// What a sample is.

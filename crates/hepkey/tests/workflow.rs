@@ -155,8 +155,28 @@ fn snakefile_has_one_job_per_slice_of_each_sample() {
         "SETS = [(\"ATLAS_2020\", \"{}\")]",
         release.display()
     )));
-    assert!(text.contains("FIT = None"));
-    // --fit adds the workspace, fit and limit.
+    // The analysis file's `fit`, relative to it.
+    let declared = support::repo("crates/hepkey/tests/data/workflow/fit.toml");
+    let declared = std::path::absolute(declared).unwrap();
+    assert!(
+        text.contains(&format!("FIT = \"{}\"", declared.display())),
+        "{text}"
+    );
+    // No fit configuration: no fit rules.
+    let plain = dir.path().join("wf-plain");
+    ok(
+        hepkey()
+            .arg("workflow")
+            .arg(support::repo("examples/zmumu/zmumu.toml"))
+            .arg("-o")
+            .arg(&plain)
+            .output()
+            .unwrap(),
+        "hepkey workflow zmumu.toml",
+    );
+    let text = std::fs::read_to_string(plain.join("Snakefile")).unwrap();
+    assert!(text.contains("FIT = None"), "{text}");
+    // --fit takes the place of the analysis file's.
     let fit = dir.path().join("fit.toml");
     std::fs::write(&fit, "").unwrap();
     let text = workflow(
@@ -238,12 +258,9 @@ fn snakemake_locally_gives_the_bytes_of_hepkey_run() {
     let dir = tempfile::tempdir().unwrap();
     let release = samples(dir.path());
     let wf = dir.path().join("wf");
+    // The fit configuration the analysis file names.
     let fit = support::repo("crates/hepkey/tests/data/workflow/fit.toml");
-    workflow(
-        &release,
-        &wf,
-        &["--files-per-job", "2", "--fit", fit.to_str().unwrap()],
-    );
+    workflow(&release, &wf, &["--files-per-job", "2"]);
     ok(
         Command::new(&snakemake)
             .args(["--cores", "2", "--quiet"])
@@ -360,8 +377,12 @@ fn snakemake_on_slurm_gives_the_bytes_of_hepkey_run() {
     );
     // The jobs ran under Slurm: its executor keeps a log per Slurm job.
     assert!(wf.join(".snakemake/slurm_logs/rule_part").is_dir());
-    reference(&release, &dir.path().join("ref"));
-    assert_same_outputs(&dir.path().join("ref"), &wf.join("results"));
+    assert!(wf.join(".snakemake/slurm_logs/rule_fit").is_dir());
+    let ref_dir = dir.path().join("ref");
+    reference(&release, &ref_dir);
+    assert_same_outputs(&ref_dir, &wf.join("results"));
+    let fit = support::repo("crates/hepkey/tests/data/workflow/fit.toml");
+    assert_same_fit(&fit, &ref_dir, &wf.join("results"));
 }
 
 #[test]

@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 
 #[derive(clap::Args)]
 #[command(
-    after_help = "Examples:\n  hepkey workflow examples/zmumu/zmumu.toml -o wf-zmumu\n  hepkey workflow examples/agc/ttbar.toml --fit examples/agc/fit.toml -o wf-agc --files-per-job 10\n  cd wf-zmumu && snakemake --cores 2\n  cd wf-agc && snakemake --executor slurm --jobs 100\n\nWrites DIR/Snakefile, DIR/config.yaml and DIR/reana.yaml. Snakemake runs from DIR; the results\ngo to DIR/results (the outputs of `hepkey run`, byte for byte), with --fit also\nworkspace.json, fit.json and limit.json. The jobs run this hepkey binary (its path and sha256\nare in the Snakefile; config.yaml says where it is on a cluster)."
+    after_help = "Examples:\n  hepkey workflow examples/zmumu/zmumu.toml -o wf-zmumu\n  hepkey workflow examples/agc/ttbar.toml -o wf-agc --files-per-job 10\n  cd wf-zmumu && snakemake --cores 2\n  cd wf-agc && snakemake --executor slurm --jobs 100\n\nWrites DIR/Snakefile, DIR/config.yaml and DIR/reana.yaml. Snakemake runs from DIR; the results\ngo to DIR/results (the outputs of `hepkey run`, byte for byte); with a fit configuration (--fit, or\n`fit = \"fit.toml\"` in the analysis file's [analysis]) also workspace.json, fit.json and limit.json. The jobs run this hepkey binary (its path and sha256\nare in the Snakefile; config.yaml says where it is on a cluster)."
 )]
 pub struct Args {
     /// The analysis file (TOML).
@@ -23,7 +23,8 @@ pub struct Args {
     /// Set a `${NAME}` used in the analysis file (repeatable; passed to every job).
     #[arg(long = "set", value_name = "NAME=VALUE")]
     pub set: Vec<String>,
-    /// A fit configuration (TOML, as for `hepkey workspace`): adds the workspace, fit and limit.
+    /// A fit configuration (TOML, as for `hepkey workspace`): adds the workspace, fit and limit
+    /// (default: the analysis file's `fit`, if it has one).
     #[arg(long, value_name = "FIT.toml")]
     pub fit: Option<PathBuf>,
 }
@@ -56,11 +57,20 @@ pub fn run(args: Args) -> Result<()> {
             sets.push((name.clone(), absolute_if_exists(value)));
         }
     }
-    let fit = match &args.fit {
-        Some(f) => {
-            let f = std::path::absolute(f).with_context(|| format!("{}", f.display()))?;
+    // --fit, else the analysis file's `fit` (relative to the analysis file).
+    let declared = analysis.file.analysis.fit.as_ref().map(|f| {
+        let dir = analysis_path.parent().unwrap_or(std::path::Path::new("."));
+        (dir.join(f), format!("the analysis file's fit = {f:?}"))
+    });
+    let given = args
+        .fit
+        .as_ref()
+        .map(|f| (f.clone(), format!("--fit {}", f.display())));
+    let fit = match given.or(declared) {
+        Some((f, named_by)) => {
+            let f = std::path::absolute(&f).with_context(|| format!("{}", f.display()))?;
             if !f.is_file() {
-                anyhow::bail!("--fit {}: no such file", f.display());
+                anyhow::bail!("{named_by}: {}: no such file", f.display());
             }
             Some(f)
         }
