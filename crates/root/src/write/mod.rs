@@ -21,8 +21,10 @@ mod hist;
 mod rntuple;
 mod rntuple_envelope;
 mod tree;
+mod tree_format;
 
 pub use compress::{compress, Compression};
 pub use file::{set_temporary_file_hook, DirId, FileWriter, NTupleId, TreeId};
 pub use rntuple::{FieldKind, FieldSpec};
 pub use tree::{BranchKind, BranchSpec};
+pub use tree_format::TreeFormat;
