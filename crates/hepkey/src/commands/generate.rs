@@ -38,7 +38,7 @@ impl Which {
 
 #[derive(clap::Args)]
 #[command(
-    after_help = "Examples:\n  hepkey generate hzz -o atlas-opendata-2020\n  hepkey generate zll -o atlas-opendata-2020 --events 50000 --seed 7\n  hepkey generate hzz -o atlas-rntuple --format rntuple\n  hepkey run examples/atlas/hzz_2020.toml --set ATLAS_2020=atlas-opendata-2020 -o out/hzz\n\nFiles: DIR/<collection>/Data/data_{A,B,C,D}.<collection>.root and DIR/<collection>/MC/mc_<DSID>.<name>.<collection>.root (tree `mini`, the 81 branches of the 2020 release, MeV; with --format rntuple an RNTuple `mini` of the same fields, zstd-compressed, which `hepkey run` reads alike).\nFewer data events than the release's 10 fb⁻¹ hold stand for a fraction of it; the simulation's SumWeights follow, so the example analyses' 10 fb⁻¹ normalisation still matches the data."
+    after_help = "Examples:\n  hepkey generate hzz -o atlas-opendata-2020\n  hepkey generate zll -o atlas-opendata-2020 --events 50000 --seed 7\n  hepkey generate zll -o atlas-rntuple --events 20000 --format rntuple\n  hepkey run examples/atlas/hzz_2020.toml --set ATLAS_2020=atlas-opendata-2020 -o out/hzz\n\nFiles: DIR/<collection>/Data/data_{A,B,C,D}.<collection>.root and DIR/<collection>/MC/mc_<DSID>.<name>.<collection>.root (tree `mini`, the 81 branches of the 2020 release, MeV; with --format rntuple an RNTuple `mini` of the same fields, zstd-compressed, which `hepkey run` reads alike).\nFewer data events than the release's 10 fb⁻¹ hold stand for a fraction of it; the simulation's SumWeights follow, so the example analyses' 10 fb⁻¹ normalisation still matches the data."
 )]
 pub struct Args {
     /// The collection to generate.
