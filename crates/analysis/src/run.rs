@@ -229,7 +229,10 @@ pub fn execute_selected(
                 skims: p
                     .skims
                     .iter()
-                    .map(|s| (s.columns.clone(), Vec::new()))
+                    .map(|s| crate::skim::SkimData {
+                        columns: s.columns.clone(),
+                        chunks: Vec::new(),
+                    })
                     .collect(),
             });
         }
@@ -251,7 +254,7 @@ pub fn execute_selected(
                 .and_then(|k| skims.get_mut(k))
             {
                 for (to, chunk) in sample.skims.iter_mut().zip(r.skims.drain(..)) {
-                    to.1.push(chunk);
+                    to.chunks.push(chunk);
                 }
             }
             merge(r, &mut exact.histograms, steps)?;

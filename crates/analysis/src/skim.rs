@@ -36,9 +36,26 @@ pub struct SampleSkims {
     pub sample: String,
     /// The input tree's name (the skim's tree is named alike).
     pub tree: String,
-    /// Per `[[skims]]` entry: column names and types, and the chunks' arrays.
-    pub skims: Vec<(Vec<(String, Type)>, Vec<Vec<Array>>)>,
+    /// Per `[[skims]]` entry, in the file's order.
+    pub skims: Vec<SkimData>,
 }
+
+/// The events one skim keeps of one sample.
+#[derive(Clone, Debug, Default)]
+pub struct SkimData {
+    /// Column names and types.
+    pub columns: Vec<(String, Type)>,
+    /// Per chunk (in input order), one array per column.
+    pub chunks: Vec<Vec<Array>>,
+}
+
+/// Registers one output of the program being built: (builder, output name, expression, what it
+/// is for messages) → its id and type.
+pub(crate) type DeclareOutput<'a> =
+    dyn FnMut(&mut ProgramBuilder, String, &Expr, &str) -> Result<(OutputId, Type)> + 'a;
+
+/// Per skim, its columns: name, program output and type.
+pub(crate) type DeclaredColumns = Vec<Vec<(String, OutputId, Type)>>;
 
 /// Checks the `[[skims]]` of an analysis file: names, regions, columns, compression.
 pub fn check(file: &AnalysisFile) -> std::result::Result<(), String> {
@@ -86,12 +103,11 @@ fn compression(text: Option<&str>) -> hepkey_root::Result<Compression> {
 
 /// Declares the columns of every skim as outputs of the program being built (nominal
 /// definitions in place); `out` registers one output. Returns, per skim, its columns.
-#[allow(clippy::type_complexity)]
 pub(crate) fn declare_outputs(
     file: &AnalysisFile,
     b: &mut ProgramBuilder,
-    out: &mut dyn FnMut(&mut ProgramBuilder, String, &Expr, &str) -> Result<(OutputId, Type)>,
-) -> Result<Vec<Vec<(String, OutputId, Type)>>> {
+    out: &mut DeclareOutput,
+) -> Result<DeclaredColumns> {
     let mut all = Vec::new();
     for (i, s) in file.skims.iter().enumerate() {
         let mut columns = Vec::new();
@@ -109,7 +125,7 @@ pub(crate) fn declare_outputs(
 pub(crate) fn compile(
     file: &AnalysisFile,
     b: &ProgramBuilder,
-    declared: Vec<Vec<(String, OutputId, Type)>>,
+    declared: DeclaredColumns,
 ) -> Result<Vec<SkimPart>> {
     let regions = region_names(file);
     declared
@@ -157,7 +173,7 @@ pub(crate) fn to_arrays(columns: Vec<Column>) -> Vec<Array> {
 /// `dir/skims/<name>/<sample>.root` for every skim and every sample read.
 pub fn write(file: &AnalysisFile, result: &RunResult, dir: &Path) -> Result<()> {
     for sample in &result.skims {
-        for (i, (columns, chunks)) in sample.skims.iter().enumerate() {
+        for (i, data) in sample.skims.iter().enumerate() {
             let s = &file.skims[i];
             let skim_dir = dir.join(DIR).join(s.dir_name());
             std::fs::create_dir_all(&skim_dir).map_err(|source| Error::Io {
@@ -167,7 +183,7 @@ pub fn write(file: &AnalysisFile, result: &RunResult, dir: &Path) -> Result<()> 
             let path = skim_dir.join(format!("{}.root", sample.sample));
             let compression = compression(s.compression.as_deref())
                 .map_err(|e| Error::Config(format!("skim {:?}: {e}", s.dir_name())))?;
-            write_file(&path, s.format, compression, &sample.tree, columns, chunks)
+            write_file(&path, s.format, compression, &sample.tree, data)
                 .map_err(|e| Error::Data(format!("writing {}: {e}", path.display())))?;
         }
     }
@@ -179,9 +195,9 @@ fn write_file(
     format: SkimFormat,
     compression: Compression,
     tree: &str,
-    columns: &[(String, Type)],
-    chunks: &[Vec<Array>],
+    data: &SkimData,
 ) -> hepkey_root::Result<()> {
+    let (columns, chunks) = (&data.columns, &data.chunks);
     let mut f = FileWriter::create(path, compression)?;
     // A tree's path may name directories (`dir/tree`).
     let (dir, name) = match tree.rsplit_once('/') {
