@@ -51,6 +51,9 @@ pub struct AnalysisFile {
     #[serde(default)]
     pub regions: Vec<Cut>,
     pub histograms: Vec<HistogramConfig>,
+    /// Events of a region written to ROOT files with chosen columns (`OUT/skims/`).
+    #[serde(default)]
+    pub skims: Vec<SkimConfig>,
     #[serde(default)]
     pub systematics: Vec<Systematic>,
     /// Plot settings.
@@ -178,6 +181,40 @@ pub struct SampleConfig {
 pub struct Cut {
     pub name: String,
     pub cut: Expr,
+}
+
+/// `[[skims]]`: the events of a region (nominal kinematics), with the listed columns (input
+/// branches or definitions; lists are written as vectors), one file per sample at
+/// `OUT/skims/<name or region>/<sample>.root`.
+#[derive(Debug, Deserialize, Clone)]
+#[serde(deny_unknown_fields)]
+pub struct SkimConfig {
+    /// The directory under `OUT/skims` (default: the region's name).
+    pub name: Option<String>,
+    /// A region of `[[regions]]` (or `all`, the events passing every selection, when there are
+    /// no regions).
+    pub region: String,
+    pub columns: Vec<Expr>,
+    #[serde(default)]
+    pub format: SkimFormat,
+    /// `zstd` (default), `zlib`, `lz4`, `lzma` or `none`, optionally with `:level`.
+    pub compression: Option<String>,
+}
+
+impl SkimConfig {
+    /// The directory under `OUT/skims` the skim is written to.
+    pub fn dir_name(&self) -> &str {
+        self.name.as_deref().unwrap_or(&self.region)
+    }
+}
+
+/// The layout a skim is written in.
+#[derive(Debug, Deserialize, Clone, Copy, Default, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum SkimFormat {
+    #[default]
+    Ttree,
+    Rntuple,
 }
 
 /// `[[histograms]]`.

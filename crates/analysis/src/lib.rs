@@ -22,6 +22,7 @@ pub mod partial;
 pub mod plan;
 pub mod resolve;
 pub mod run;
+pub mod skim;
 pub mod template;
 pub mod validate;
 
@@ -150,6 +151,7 @@ impl Analysis {
         plots: bool,
     ) -> Result<()> {
         let partial = partial::Partial::of_run(self, result)?;
+        skim::write(&self.file, result, out.staging())?;
         output::write_final(&partial, out, plots, false)?;
         Ok(())
     }

@@ -18,6 +18,7 @@ pub const OWNED: &[&str] = &[
     "plots",
     "provenance.json",
     "partial.json",
+    crate::skim::DIR,
 ];
 
 fn io_err(path: &Path) -> impl Fn(std::io::Error) -> Error + '_ {

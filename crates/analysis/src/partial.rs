@@ -355,6 +355,8 @@ impl Partial {
             checksums: BTreeMap::new(),
             selection: crate::run::FileSelection(Vec::new()),
             exact,
+            // Skims are written by complete runs only.
+            skims: Vec::new(),
         })
     }
 

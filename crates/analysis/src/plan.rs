@@ -87,6 +87,8 @@ pub struct SamplePlan {
     pub fills: Vec<Fill>,
     /// By [`VariationId`]: the nominal kinematics first ([`VariationId::NOMINAL`]).
     pub variations: Vec<VariationOutputs>,
+    /// What computes the columns of each `[[skims]]` entry, in the file's order.
+    pub skims: Vec<crate::skim::SkimPart>,
 }
 
 impl SamplePlan {
@@ -100,6 +102,7 @@ impl SamplePlan {
         let mut v: Vec<&str> = self.stages[stage.min(self.stages.len())..]
             .iter()
             .chain(self.fills.iter().map(|f| &f.part))
+            .chain(self.skims.iter().map(|s| &s.part))
             .flat_map(|p| p.program.inputs())
             .collect();
         v.sort();
@@ -120,7 +123,7 @@ pub struct Part {
 }
 
 impl Part {
-    fn new(b: &ProgramBuilder, outputs: Vec<OutputId>, label: &str) -> Result<Part> {
+    pub(crate) fn new(b: &ProgramBuilder, outputs: Vec<OutputId>, label: &str) -> Result<Part> {
         let positions: Vec<usize> = outputs.iter().map(|o| o.0).collect();
         let program = b
             .build_outputs(&positions)
@@ -211,6 +214,7 @@ fn compile_sample(
     let base_defs = b.save_definitions();
     let mut variations = Vec::new();
     let mut n_outputs = 0usize;
+    let mut skim_outputs = Vec::new();
     let kinematic: Vec<&crate::config::Systematic> = file
         .systematics
         .iter()
@@ -350,6 +354,7 @@ fn compile_sample(
                     });
                 }
                 if syst.is_none() {
+                    skim_outputs = crate::skim::declare_outputs(file, &mut b, &mut out)?;
                     for s in file
                         .systematics
                         .iter()
@@ -382,6 +387,7 @@ fn compile_sample(
     }
     let stages = selection_stages(file, &b, &variations)?;
     let fills = fill_programs(file, &b, &variations)?;
+    let skims = crate::skim::compile(file, &b, skim_outputs)?;
     let histogram_sample = sample
         .variation_of
         .clone()
@@ -402,6 +408,7 @@ fn compile_sample(
         stages,
         fills,
         variations,
+        skims,
     })
 }
 

@@ -84,6 +84,8 @@ pub struct RunResult {
     pub selection: FileSelection,
     /// The sums before rounding (what partial results carry).
     pub exact: ExactTotals,
+    /// Per sample read with `[[skims]]`, the skimmed events (see [`crate::skim`]).
+    pub skims: Vec<crate::skim::SampleSkims>,
 }
 
 /// What every chunk of a run needs: the analysis, its histogram templates and region names.
@@ -217,6 +219,24 @@ pub fn execute_selected(
     );
     let checksums = checksums.into_iter().collect::<Result<_>>()?;
     let mut events_read = 0;
+    let mut skims: Vec<crate::skim::SampleSkims> = Vec::new();
+    if !file.skims.is_empty() {
+        for &pi in &read {
+            let p = &plans[pi];
+            skims.push(crate::skim::SampleSkims {
+                sample: p.config.name.clone(),
+                tree: p.tree.clone(),
+                skims: p
+                    .skims
+                    .iter()
+                    .map(|s| crate::skim::SkimData {
+                        columns: s.columns.clone(),
+                        chunks: Vec::new(),
+                    })
+                    .collect(),
+            });
+        }
+    }
     // Each chunk's plain f64 sums are added exactly: the totals do not depend on the threads, nor
     // on how the files are grouped into runs.
     for (t, rs) in tasks.iter().zip(results) {
@@ -226,7 +246,17 @@ pub fn execute_selected(
             .find(|(s, _)| *s == t.sample)
             .map(|(_, steps)| steps)
             .expect("a cutflow per sample read");
-        for (range, r) in t.chunks.iter().zip(rs?) {
+        for (range, mut r) in t.chunks.iter().zip(rs?) {
+            // Skimmed chunks in task order: files, then entries, whatever the threads.
+            if let Some(sample) = read
+                .iter()
+                .position(|&pi| pi == t.sample.0)
+                .and_then(|k| skims.get_mut(k))
+            {
+                for (to, chunk) in sample.skims.iter_mut().zip(r.skims.drain(..)) {
+                    to.chunks.push(chunk);
+                }
+            }
             merge(r, &mut exact.histograms, steps)?;
             events_read += range.end - range.start;
         }
@@ -256,6 +286,7 @@ pub fn execute_selected(
         checksums,
         selection: selection.clone(),
         exact,
+        skims,
     })
 }
 
@@ -381,6 +412,8 @@ struct TaskResult {
     histograms_2d: Histograms2D,
     /// (events, weighted) per cutflow step.
     cutflow: Vec<(u64, f64)>,
+    /// Per skim of the sample, its columns on the chunk's events in its region.
+    skims: Vec<Vec<hepkey_root::Array>>,
 }
 
 fn as_f64(c: &Column) -> Vec<f64> {
@@ -646,7 +679,24 @@ fn process(
         histograms: Histograms::new(),
         histograms_2d: Histograms2D::new(),
         cutflow: selected.cutflow,
+        skims: Vec::with_capacity(plan.skims.len()),
     };
+    for skim in &plan.skims {
+        let mask = &selected.region_masks[VariationId::NOMINAL.0][skim.region.0];
+        let kept: Vec<usize> = selected
+            .candidates
+            .iter()
+            .copied()
+            .filter(|&i| mask[i])
+            .collect();
+        let events = positions_in(&selected.candidates, &kept);
+        let arrays =
+            match evaluate_rows(&skim.part.program, &selected.sub, Some(&events)).map_err(fail)? {
+                Some(cols) => crate::skim::to_arrays(cols),
+                None => Vec::new(),
+            };
+        out.skims.push(arrays);
+    }
     // Then each group of histograms on the events of its regions.
     for fill in &plan.fills {
         let v = plan.variation(fill.variation);

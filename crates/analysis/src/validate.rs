@@ -34,12 +34,13 @@ pub fn validate(file: &AnalysisFile, path: &str) -> Result<()> {
         crate::template::new_hist(h).map_err(|e| err(e.to_string()))?;
     }
     check_plot_files(file).map_err(err)?;
+    crate::skim::check(file).map_err(err)?;
     check_sizes(file).map_err(err)?;
     Ok(())
 }
 
 /// A name usable as a key part, a ROOT directory and a file name.
-fn check_name(kind: &str, name: &str) -> std::result::Result<(), String> {
+pub(crate) fn check_name(kind: &str, name: &str) -> std::result::Result<(), String> {
     let problem = if name.trim().is_empty() {
         Some("is empty".to_string())
     } else if name.contains('/') {

@@ -64,6 +64,7 @@ impl Default for GenerateOptions {
         GenerateOptions {
             data_events: default_data_events(),
             seed: 3,
+            format: Default::default(),
         }
     }
 }

@@ -13,7 +13,7 @@
 
 use crate::columns::Columns;
 use crate::format2020;
-use hepkey_root::write::{Compression, FileWriter};
+use hepkey_root::write::{Compression, FileWriter, TreeFormat};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use rand_distr::{Distribution, Normal, Poisson};
@@ -91,6 +91,9 @@ pub struct Options {
     /// Data events over the four periods (approximately: Poisson).
     pub data_events: usize,
     pub seed: u64,
+    /// The layout of the event data (`mini` as a TTree, as the release has
+    /// it, or as an RNTuple).
+    pub format: TreeFormat,
 }
 
 /// One file to write.
@@ -136,7 +139,7 @@ pub fn generate(
     plans
         .par_iter()
         .map(|(path, kind)| {
-            write_file(coll, path, kind, f, opts.seed)?;
+            write_file(coll, path, kind, f, opts)?;
             progress(path);
             Ok(path.clone())
         })
@@ -176,8 +179,9 @@ fn write_file(
     path: &Path,
     kind: &FileKind,
     lumi_fraction: f64,
-    seed: u64,
+    opts: &Options,
 ) -> hepkey_root::Result<()> {
+    let seed = opts.seed;
     if let Some(parent) = path.parent() {
         std::fs::create_dir_all(parent).map_err(|source| hepkey_root::Error::Io {
             path: parent.display().to_string(),
@@ -185,18 +189,38 @@ fn write_file(
         })?;
     }
     let mut rng = ChaCha8Rng::seed_from_u64(seed_for(path, seed));
-    let mut f = FileWriter::create(path, Compression::Zlib(1))?;
+    let format = opts.format;
+    // RNTuples get ROOT's default compression for them, zstd.
+    let compression = match format {
+        TreeFormat::TTree => Compression::Zlib(1),
+        TreeFormat::RNTuple => Compression::Zstd(5),
+    };
+    let mut f = FileWriter::create(path, compression)?;
     f.basket_entries = CHUNK;
-    let t = f.add_tree(
-        f.root(),
-        format2020::TREE,
-        "4-vectors + variables required for scaling factors",
-        format2020::branch_specs(),
-    )?;
+    f.cluster_entries = CHUNK;
+    let t = match format {
+        TreeFormat::TTree => f.add_tree(
+            f.root(),
+            format2020::TREE,
+            "4-vectors + variables required for scaling factors",
+            format2020::branch_specs(),
+        )?,
+        TreeFormat::RNTuple => f.add_rntuple(
+            f.root(),
+            format2020::TREE,
+            format2020::branch_specs()
+                .iter()
+                .map(|b| b.field_spec())
+                .collect(),
+        )?,
+    };
     let mut c = Columns::new();
     let flush = |f: &mut FileWriter, c: &mut Columns, force: bool| {
         if c.events() > 0 && (force || c.events() == CHUNK) {
-            f.fill(t, &c.take())?;
+            match format {
+                TreeFormat::TTree => f.fill(t, &c.take())?,
+                TreeFormat::RNTuple => f.fill_rntuple(t, &c.take())?,
+            }
         }
         hepkey_root::Result::Ok(())
     };

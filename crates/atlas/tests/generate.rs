@@ -11,6 +11,7 @@ fn generated_files_have_the_branches_and_types_of_the_real_release() {
     let opts = GenerateOptions {
         data_events: 3_000,
         seed: 1,
+        ..Default::default()
     };
     let files = generate_hyy(dir.path(), &opts, &|_| {}).unwrap();
     let names: Vec<String> = files
@@ -113,6 +114,7 @@ fn every_collection_is_written_as_the_release_names_it() {
         let opts = GenerateOptions {
             data_events: 2_000,
             seed: 5,
+            ..Default::default()
         };
         let files = generate(sample, dir.path(), &opts, &|_| {}).unwrap();
         let names: Vec<String> = files

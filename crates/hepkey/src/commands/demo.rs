@@ -52,6 +52,7 @@ pub fn run(args: Args) -> Result<()> {
     let opts = hepkey_atlas::GenerateOptions {
         data_events,
         seed: args.seed,
+        format: Default::default(),
     };
     let say = |s: &str| {
         if !args.quiet {

@@ -35,7 +35,7 @@ pub mod clusters;
 pub mod column_type;
 pub mod envelope;
 pub mod leaves;
-mod page;
+pub(crate) mod page;
 mod reader;
 pub mod schema;
 pub mod values;

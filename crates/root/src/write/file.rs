@@ -2,6 +2,7 @@
 
 use super::buffer::WBuf;
 use super::compress::{compress, Compression};
+use super::rntuple::{FieldSpec, NTupleBuilder};
 use super::tree::{BranchSpec, TreeBuilder};
 use crate::error::{Error, Result};
 use crate::hist::Histogram;
@@ -26,6 +27,8 @@ const DIRECTORY_RECORD: usize = 2 + 4 + 4 + 4 + 4 + 8 + 8 + 8 + 18;
 pub type DirId = usize;
 /// A tree of the file being written.
 pub type TreeId = usize;
+/// An RNTuple of the file being written.
+pub type NTupleId = usize;
 
 struct Dir {
     name: String,
@@ -49,8 +52,12 @@ pub struct FileWriter {
     compression: Compression,
     dirs: Vec<Dir>,
     trees: Vec<Option<TreeBuilder>>,
+    ntuples: Vec<Option<NTupleBuilder>>,
     /// Entries per basket (all branches of a tree flush together).
     pub basket_entries: usize,
+    /// Entries after which an RNTuple's pending entries are written as a
+    /// cluster (checked after each fill).
+    pub cluster_entries: usize,
 }
 
 /// A key header serialised.
@@ -109,7 +116,9 @@ impl FileWriter {
             compression,
             dirs: Vec::new(),
             trees: Vec::new(),
+            ntuples: Vec::new(),
             basket_entries: 10_000,
+            cluster_entries: 500_000,
         };
         // Header (completed at close), then the TFile key and top directory.
         w.write_raw(&[0u8; BEGIN as usize])?;
@@ -310,6 +319,42 @@ impl FileWriter {
         result
     }
 
+    /// Declares an RNTuple (its header is written now); fill it with
+    /// [`FileWriter::fill_rntuple`].
+    pub fn add_rntuple(
+        &mut self,
+        dir: DirId,
+        name: &str,
+        fields: Vec<FieldSpec>,
+    ) -> Result<NTupleId> {
+        if dir >= self.dirs.len() {
+            return Err(Error::NotFound(format!("no directory #{dir}")));
+        }
+        let n = NTupleBuilder::new(self, dir, name, fields)?;
+        self.ntuples.push(Some(n));
+        Ok(self.ntuples.len() - 1)
+    }
+
+    /// Appends entries to an RNTuple: one array per declared field, in
+    /// order, all of the same length. A cluster is written once
+    /// [`FileWriter::cluster_entries`] entries are pending.
+    pub fn fill_rntuple(&mut self, ntuple: NTupleId, arrays: &[Array]) -> Result<()> {
+        let mut n = self
+            .ntuples
+            .get_mut(ntuple)
+            .and_then(Option::take)
+            .ok_or_else(|| Error::NotFound(format!("no open RNTuple #{ntuple}")))?;
+        let result = n.append(arrays).and_then(|()| {
+            if n.pending_entries() >= self.cluster_entries as u64 {
+                n.flush(self)
+            } else {
+                Ok(())
+            }
+        });
+        self.ntuples[ntuple] = Some(n);
+        result
+    }
+
     /// Writes everything still pending, the directories and the header,
     /// then moves the file to its final name.
     pub fn close(mut self) -> Result<()> {
@@ -321,6 +366,13 @@ impl FileWriter {
             let keylen = key_len("TTree", &name, &title);
             let payload = t.serialise(keylen as u32);
             self.write_key(dir, "TTree", &name, &title, &payload)?;
+        }
+        let ntuples: Vec<NTupleBuilder> =
+            self.ntuples.iter_mut().filter_map(Option::take).collect();
+        for n in ntuples {
+            let (dir, name) = (n.dir, n.name.clone());
+            let anchor = n.finish(&mut self)?;
+            self.write_key(dir, crate::rntuple::ANCHOR_CLASS, &name, "", &anchor)?;
         }
         // An empty streamer-info list: readers use their own class descriptions.
         let keylen = key_len("TList", "StreamerInfo", "Doubly linked list");

@@ -1,5 +1,6 @@
 //! Writing ROOT files: directories, TTrees (numeric scalars, fixed arrays,
-//! leaf-count arrays, `std::vector`), TH1D/TH2D, with zlib, LZ4, zstd or
+//! leaf-count arrays, `std::vector`), RNTuples (numbers, strings, vectors,
+//! records), TH1D/TH2D, with zlib, LZ4, zstd or
 //! LZMA compression. Files are written to a temporary name and renamed when
 //! complete, so a failure never leaves a half-written file behind.
 //!
@@ -17,8 +18,13 @@ mod buffer;
 mod compress;
 mod file;
 mod hist;
+mod rntuple;
+mod rntuple_envelope;
 mod tree;
+mod tree_format;
 
 pub use compress::{compress, Compression};
-pub use file::{set_temporary_file_hook, DirId, FileWriter, TreeId};
+pub use file::{set_temporary_file_hook, DirId, FileWriter, NTupleId, TreeId};
+pub use rntuple::{FieldKind, FieldSpec};
 pub use tree::{BranchKind, BranchSpec};
+pub use tree_format::TreeFormat;

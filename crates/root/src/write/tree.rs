@@ -58,6 +58,16 @@ impl BranchSpec {
         }
     }
 
+    /// The RNTuple field holding the same entries: numbers, or vectors of
+    /// them for every kind of array (fixed, leaf-count, `std::vector`).
+    pub fn field_spec(&self) -> super::FieldSpec {
+        use super::{FieldKind, FieldSpec};
+        match &self.kind {
+            BranchKind::Scalar(p) => FieldSpec::number(&self.name, *p),
+            _ => FieldSpec::vector(&self.name, FieldKind::Number(self.prim())),
+        }
+    }
+
     fn prim(&self) -> DType {
         match &self.kind {
             BranchKind::Scalar(p) | BranchKind::Fixed(p, _) | BranchKind::Vector(p) => *p,
