@@ -46,7 +46,7 @@ pub enum AnalysisResult {
         cutflow: Vec<CutflowStep>,
     },
     Failed {
-        error: ExpressionError,
+        error: Box<ExpressionError>,
     },
 }
 
@@ -74,8 +74,8 @@ pub struct ExpressionError {
 }
 
 impl ExpressionError {
-    pub fn of(field: &str, source: &str, e: &hepkey_columnar::Error) -> ExpressionError {
-        ExpressionError {
+    pub fn of(field: &str, source: &str, e: &hepkey_columnar::Error) -> Box<ExpressionError> {
+        Box::new(ExpressionError {
             field: field.to_string(),
             message: e.message.clone(),
             start: e.span.map(|s| s.start),
@@ -84,13 +84,13 @@ impl ExpressionError {
             column: e.span.map(|s| s.column),
             hint: e.hint.clone(),
             rendered: e.render(source, field, 0),
-        }
+        })
     }
 
     /// An error with no position (a read error, a bad range).
-    pub fn plain(field: &str, message: impl Into<String>) -> ExpressionError {
+    pub fn plain(field: &str, message: impl Into<String>) -> Box<ExpressionError> {
         let message = message.into();
-        ExpressionError {
+        Box::new(ExpressionError {
             field: field.to_string(),
             rendered: format!("{field}: {message}"),
             message,
@@ -99,6 +99,6 @@ impl ExpressionError {
             line: None,
             column: None,
             hint: None,
-        }
+        })
     }
 }

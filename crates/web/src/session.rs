@@ -78,7 +78,7 @@ impl Session {
         Ok(self.trees.get_mut(path).expect("inserted above"))
     }
 
-    fn try_analyse(&mut self, r: &AnalysisRequest) -> Result<AnalysisResult, ExpressionError> {
+    fn try_analyse(&mut self, r: &AnalysisRequest) -> Result<AnalysisResult, Box<ExpressionError>> {
         if r.bins == 0 || r.bins > 100_000 {
             return Err(ExpressionError::plain(
                 "bins",

@@ -7,7 +7,9 @@ use hepkey_web::{AnalysisRequest, Cut, Session};
 use std::path::PathBuf;
 
 fn shared(name: &str) -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data/root").join(name)
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../../../shared/data/root")
+        .join(name)
 }
 
 fn open(name: &str) -> Session {
@@ -141,7 +143,10 @@ fn moving_a_cut_changes_only_what_it_should() {
         };
         match s.analyse(&request) {
             AnalysisResult::Filled { cutflow, histogram } => {
-                assert_eq!(histogram.values.iter().sum::<f64>(), cutflow[1].events as f64);
+                assert_eq!(
+                    histogram.values.iter().sum::<f64>(),
+                    cutflow[1].events as f64
+                );
                 cutflow
             }
             AnalysisResult::Failed { error } => panic!("{error:?}"),
@@ -182,7 +187,10 @@ fn expression_errors_say_where() {
         panic!("a list per event is no cut")
     };
     assert_eq!(error.field, "cut 0");
-    assert!(error.message.contains("one true/false per event"), "{error:?}");
+    assert!(
+        error.message.contains("one true/false per event"),
+        "{error:?}"
+    );
 }
 
 #[test]
