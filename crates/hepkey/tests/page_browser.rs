@@ -70,7 +70,10 @@ fn the_page_reads_a_file_in_the_browser() {
     let stdout = child.stdout.take().unwrap();
     let serving = Serving(child);
     let mut first = String::new();
-    BufReader::new(stdout).read_line(&mut first).unwrap();
+    let mut lines = BufReader::new(stdout);
+    lines.read_line(&mut first).unwrap();
+    // Keep reading what the server prints: a closed pipe would end it (SIGPIPE).
+    std::thread::spawn(move || std::io::copy(&mut lines, &mut std::io::sink()));
     let url = first
         .split_whitespace()
         .find(|w| w.starts_with("http://127.0.0.1:"))
@@ -113,7 +116,10 @@ fn the_page_reads_a_file_in_the_browser() {
     assert!(listed.contains(&"Muon_Px") && listed.contains(&"EventWeight"));
 
     // NJet in 10 bins over [0, 10), against the file read natively.
-    let njet = tree.read_all("NJet").unwrap().values().to_f64_vec();
+    let hepkey_root::Array::Flat(njet) = tree.read_all("NJet").unwrap() else {
+        panic!("NJet is one number per event")
+    };
+    let njet = njet.to_f64_vec();
     let mut expected = [0.0; 10];
     for x in njet {
         if (0.0..10.0).contains(&x) {
@@ -164,6 +170,14 @@ fn the_page_reads_a_file_in_the_browser() {
     let corrupt_error = page["corruptError"].as_str().unwrap();
     assert!(corrupt_error.contains("corrupt.root"), "{corrupt_error}");
     assert_eq!(page["stillAlive"], "uproot-HZZ.root");
+
+    // A TH2 of a file the server lists (uproot: 40 × 40 bins, values()[20, 25] = 273, sum 74985).
+    let th2 = &page["th2"];
+    assert_eq!(th2["axes"].as_array().unwrap().len(), 2);
+    let values = numbers(&th2["values"]);
+    assert_eq!(values.len(), 1600);
+    assert_eq!(values.iter().sum::<f64>(), 74985.0);
+    assert_eq!(values[25 * 40 + 20], 273.0);
 
     // Not blank: the plot has ink, and the screenshot is a real image of some size.
     assert!(

@@ -71,6 +71,13 @@ async function main() {
     await page.waitForFunction(() => /could not be read/.test(document.getElementById("status").textContent));
     out.corruptError = await page.textContent("#error");
     out.stillAlive = await page.evaluate(() => window.hepkey.file);
+
+    // A file of the server's directory, from the page's list, and its TH2 as a colour map.
+    await page.selectOption("#server-files", "uproot-hepdata-example.root");
+    await page.waitForFunction(() => window.hepkey.file === "uproot-hepdata-example.root");
+    await page.locator("#browser .histogram", { hasText: /^hpxpy$/ }).click();
+    out.th2 = await page.evaluate(() => window.hepkey.lastHistogram);
+    if (process.env.HEPKEY_PAGE_TH2_SCREENSHOT) await page.screenshot({ path: process.env.HEPKEY_PAGE_TH2_SCREENSHOT });
   } finally {
     await browser.close();
   }
