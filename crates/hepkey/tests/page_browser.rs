@@ -188,4 +188,12 @@ fn the_page_reads_a_file_in_the_browser() {
     let png = std::fs::read(&screenshot).unwrap();
     assert_eq!(&png[1..4], b"PNG");
     assert!(png.len() > 20_000, "screenshot of {} bytes", png.len());
+    assert_eq!(page["savedName"], "hepkey-plot.png");
+    let saved = std::fs::read(page["savedPlot"].as_str().unwrap()).unwrap();
+    assert_eq!(&saved[1..4], b"PNG");
+    assert!(saved.len() > 5_000, "saved plot of {} bytes", saved.len());
+    eprintln!(
+        "refill after the last change: {} ms (2421 events)",
+        page["refillMs"]
+    );
 }

@@ -209,6 +209,7 @@ function run() {
   if (!file || !$("tree").value || !$("variable").value.trim()) return;
   clearErrors();
   let result;
+  const started = performance.now();
   try {
     result = analyse(request());
   } catch (e) {
@@ -238,7 +239,9 @@ function run() {
     tr.insertCell().textContent = s.events;
     tr.insertCell().textContent = Number(s.weighted.toPrecision(6));
   }
-  status(`${result.histogram.name}: ${result.cutflow[result.cutflow.length - 1].events} events selected`);
+  const took = performance.now() - started;
+  shown.lastRefillMs = took;
+  status(`${result.histogram.name}: ${result.cutflow[result.cutflow.length - 1].events} events selected (refilled in ${took.toFixed(1)} ms)`);
 }
 
 // Slider moves come faster than frames: refill once per frame.
@@ -293,6 +296,14 @@ function addCut(expression = "", op = ">") {
 }
 
 $("add-cut").addEventListener("click", () => addCut());
+// The plot as the canvas shows it, for slides.
+$("save-png").addEventListener("click", () => {
+  $("plot").toBlob((blob) => {
+    const a = Object.assign(document.createElement("a"), { href: URL.createObjectURL(blob), download: "hepkey-plot.png" });
+    a.click();
+    setTimeout(() => URL.revokeObjectURL(a.href), 1000);
+  }, "image/png");
+});
 for (const id of ["definitions", "variable", "weight", "bins", "low", "high", "tree"]) $(id).addEventListener("change", schedule);
 $("analyser").addEventListener("submit", (ev) => { ev.preventDefault(); run(); });
 

@@ -65,6 +65,12 @@ async function main() {
       return n;
     });
     await page.screenshot({ path: screenshot });
+    out.refillMs = await page.evaluate(() => window.hepkey.lastRefillMs);
+    // "Save plot (PNG)" downloads the canvas.
+    const [download] = await Promise.all([page.waitForEvent("download"), page.click("#save-png")]);
+    out.savedPlot = screenshot.replace(/\.png$/, "-saved.png");
+    await download.saveAs(out.savedPlot);
+    out.savedName = download.suggestedFilename();
 
     // A corrupt file: the reader's message, and the page still works.
     await page.setInputFiles("#file", corrupt);
