@@ -23,7 +23,13 @@ struct OpenTree {
     columns: HashMap<String, Column>,
     /// Offsets already seen, so that branches of one collection share theirs.
     seen: Vec<Offsets>,
+    /// Evaluated expressions by definitions and expression text: a moved slider re-evaluates its cut
+    /// only.
+    results: HashMap<String, Column>,
 }
+
+/// Evaluated expressions kept per tree (each one column over every event).
+const MAX_KEPT_RESULTS: usize = 64;
 
 impl Session {
     /// Opens a file from its bytes; `name` appears in error messages.
@@ -72,6 +78,7 @@ impl Session {
                 schema,
                 columns: HashMap::new(),
                 seen: Vec::new(),
+                results: HashMap::new(),
             };
             self.trees.insert(path.to_string(), open);
         }
@@ -120,28 +127,51 @@ impl Session {
                 ));
             }
         }
-        let program = b.build();
-
-        // Decode (once) the branches the program reads.
-        let n_events = open.tree.entries() as usize;
-        let mut chunk = Chunk::new(n_events);
-        for name in program.inputs() {
-            if !open.columns.contains_key(name) {
-                let array = open
-                    .tree
-                    .read_all(name)
+        // The expressions of the request, in the builder's output order.
+        let mut sources = vec![r.variable.as_str()];
+        sources.extend(r.cuts.iter().map(|c| c.expression.as_str()));
+        sources.extend(r.weight.as_deref());
+        let keys: Vec<String> = sources
+            .iter()
+            .map(|e| format!("{}\u{0}{e}", r.definitions))
+            .collect();
+        // Only what changed since the last refill is evaluated (a moved slider: one cut).
+        let missing: Vec<usize> = (0..keys.len())
+            .filter(|i| !open.results.contains_key(&keys[*i]))
+            .collect();
+        if !missing.is_empty() {
+            let program = b
+                .build_outputs(&missing)
+                .map_err(|e| ExpressionError::of("variable", &r.variable, &e))?;
+            // Decode (once) the branches the program reads.
+            let n_events = open.tree.entries() as usize;
+            let mut chunk = Chunk::new(n_events);
+            for name in program.inputs() {
+                if !open.columns.contains_key(name) {
+                    let array = open
+                        .tree
+                        .read_all(name)
+                        .map_err(|e| ExpressionError::plain("file", e.to_string()))?;
+                    let column = Column::from_array(array, &mut open.seen)
+                        .map_err(|e| ExpressionError::plain("file", e.to_string()))?;
+                    open.columns.insert(name.to_string(), column);
+                }
+                chunk
+                    .insert(name, open.columns[name].clone())
                     .map_err(|e| ExpressionError::plain("file", e.to_string()))?;
-                let column = Column::from_array(array, &mut open.seen)
-                    .map_err(|e| ExpressionError::plain("file", e.to_string()))?;
-                open.columns.insert(name.to_string(), column);
             }
-            chunk
-                .insert(name, open.columns[name].clone())
-                .map_err(|e| ExpressionError::plain("file", e.to_string()))?;
+            let computed = program
+                .evaluate(&chunk)
+                .map_err(|e| ExpressionError::of("variable", &r.variable, &e))?;
+            if open.results.len() + computed.len() > MAX_KEPT_RESULTS {
+                open.results.clear();
+            }
+            for (i, column) in missing.iter().zip(computed) {
+                open.results.insert(keys[*i].clone(), column);
+            }
         }
-        let outputs = program
-            .evaluate(&chunk)
-            .map_err(|e| ExpressionError::of("variable", &r.variable, &e))?;
+        let n_events = open.tree.entries() as usize;
+        let outputs: Vec<Column> = keys.iter().map(|k| open.results[k].clone()).collect();
         let (variable, rest) = outputs.split_first().expect("one output per request part");
         let cuts = &rest[..r.cuts.len()];
         let weights: Vec<f64> = match rest.get(r.cuts.len()) {
