@@ -71,6 +71,8 @@ enum Command {
     Sort(commands::stats::sort::Args),
     /// Write a Snakemake workflow (Slurm, HTCondor, REANA) running the analysis in slices of files.
     Workflow(commands::workflow::Args),
+    /// Serve the page (hepkey in the browser, offline) and, read-only, the ROOT files under a directory.
+    Serve(commands::serve::Args),
 }
 
 fn main() -> ExitCode {
@@ -110,6 +112,7 @@ fn main() -> ExitCode {
         Command::Digest(args) => commands::stats::digest::run(args),
         Command::Sort(args) => commands::stats::sort::run(args),
         Command::Workflow(args) => commands::workflow::run(args),
+        Command::Serve(args) => commands::serve::run(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

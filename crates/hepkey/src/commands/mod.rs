@@ -10,5 +10,6 @@ pub mod merge;
 pub mod rerun;
 pub mod run;
 pub mod scan;
+pub mod serve;
 pub mod stats;
 pub mod workflow;
