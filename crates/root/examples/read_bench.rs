@@ -112,6 +112,7 @@ fn touch(array: &Array) -> f64 {
         }
         Array::Record(fields) => fields.iter().map(|(_, a)| touch(a)).sum(),
         Array::Optional { content, .. } => touch(content),
+        Array::Union { alternatives, .. } => alternatives.iter().map(touch).sum(),
     }
 }
 

@@ -39,6 +39,7 @@ mod page;
 mod reader;
 pub mod schema;
 pub mod values;
+mod variant;
 
 pub use anchor::Anchor;
 pub use arrays::{leaf_array, LeafName};
