@@ -1,9 +1,11 @@
-//! Nested columns as readers return them: values, strings, lists, records, optional items.
+//! Nested columns as readers return them: values, strings, lists, records, optional items,
+//! unions (`std::variant`).
 
 use std::ops::Range;
 use std::sync::Arc;
 
 use crate::offsets::{check_offsets, Offsets, OffsetsError};
+use crate::union::{check_union, UnionError};
 use crate::values::Values;
 
 /// A column of items (at the top level, one item per entry): the shape of a ROOT branch or an
@@ -28,6 +30,14 @@ pub enum Array {
     Optional {
         valid: Vec<bool>,
         content: Box<Array>,
+    },
+    /// Items of one of several types (`std::variant`): item `i` is
+    /// `alternatives[tags[i] - 1]` at `index[i]`, or empty (no value) when `tags[i]` is 0, as
+    /// in ROOT's switch columns.
+    Union {
+        tags: Vec<u8>,
+        index: Vec<u32>,
+        alternatives: Vec<Array>,
     },
 }
 
@@ -70,6 +80,22 @@ impl Array {
         })
     }
 
+    /// A union after checking that every tag names one of `alternatives` and every index is
+    /// inside it.
+    pub fn union(
+        tags: Vec<u8>,
+        index: Vec<u32>,
+        alternatives: Vec<Array>,
+    ) -> Result<Array, UnionError> {
+        let lens: Vec<usize> = alternatives.iter().map(Array::len).collect();
+        check_union(&tags, &index, &lens)?;
+        Ok(Array::Union {
+            tags,
+            index,
+            alternatives,
+        })
+    }
+
     /// Number of items (entries, at the top level).
     pub fn len(&self) -> usize {
         match self {
@@ -78,6 +104,7 @@ impl Array {
             Array::List { offsets, .. } => offsets.len().saturating_sub(1),
             Array::Record(fields) => fields.first().map_or(0, |(_, a)| a.len()),
             Array::Optional { valid, .. } => valid.len(),
+            Array::Union { tags, .. } => tags.len(),
         }
     }
 
@@ -93,6 +120,9 @@ impl Array {
             Array::List { content, .. } => 1 + content.depth(),
             Array::Record(fields) => fields.iter().map(|(_, a)| a.depth()).max().unwrap_or(0),
             Array::Optional { content, .. } => content.depth(),
+            Array::Union { alternatives, .. } => {
+                alternatives.iter().map(Array::depth).max().unwrap_or(0)
+            }
         }
     }
 
@@ -111,6 +141,9 @@ impl Array {
                 content.collect_leaves(out)
             }
             Array::Record(fields) => fields.iter().for_each(|(_, a)| a.collect_leaves(out)),
+            Array::Union { alternatives, .. } => {
+                alternatives.iter().for_each(|a| a.collect_leaves(out))
+            }
         }
     }
 
@@ -140,6 +173,11 @@ impl Array {
             Array::Optional { content, .. } => Array::Optional {
                 valid: Vec::new(),
                 content: Box::new(content.empty_like()),
+            },
+            Array::Union { alternatives, .. } => Array::Union {
+                tags: Vec::new(),
+                index: Vec::new(),
+                alternatives: alternatives.iter().map(Array::empty_like).collect(),
             },
         }
     }
@@ -181,6 +219,33 @@ impl Array {
             ) => {
                 valid.extend_from_slice(&v2[range.clone()]);
                 content.extend_from(c2, range);
+            }
+            (
+                Array::Union {
+                    tags,
+                    index,
+                    alternatives,
+                },
+                Array::Union {
+                    tags: t2,
+                    index: i2,
+                    alternatives: a2,
+                },
+            ) => {
+                // The items taken are appended to their alternatives, so the result holds no
+                // item it does not use.
+                for i in range {
+                    let tag = t2[i];
+                    tags.push(tag);
+                    if tag == 0 {
+                        index.push(0);
+                        continue;
+                    }
+                    let (to, from) = (&mut alternatives[tag as usize - 1], &a2[tag as usize - 1]);
+                    index.push(to.len() as u32);
+                    let at = i2[i] as usize;
+                    to.extend_from(from, at..at + 1);
+                }
             }
             _ => panic!("extend_from: arrays of different shapes"),
         }
@@ -228,6 +293,14 @@ impl Array {
                     "None".to_string()
                 }
             }
+            Array::Union {
+                tags,
+                index,
+                alternatives,
+            } => match tags[i] {
+                0 => "None".to_string(),
+                tag => alternatives[tag as usize - 1].display(index[i] as usize),
+            },
         }
     }
 }
@@ -328,6 +401,72 @@ mod tests {
         let back = Array::concat(vec![opt.slice(0..1), opt.slice(1..3)]).unwrap();
         assert_eq!(back, opt);
         assert_eq!(opt.empty_like().len(), 0);
+    }
+
+    fn int_or_string() -> Array {
+        // [1, "two", None, 4, "five"]
+        Array::union(
+            vec![1, 2, 0, 1, 2],
+            vec![0, 0, 0, 1, 1],
+            vec![
+                Array::Flat(Values::from(vec![1i32, 4])),
+                Array::Strings(vec!["two".into(), "five".into()]),
+            ],
+        )
+        .unwrap()
+    }
+
+    #[test]
+    fn unions_slice_concatenate_and_display_in_item_order() {
+        let u = int_or_string();
+        assert_eq!(u.len(), 5);
+        let shown: Vec<String> = (0..5).map(|i| u.display(i)).collect();
+        assert_eq!(shown, ["1", "\"two\"", "None", "4", "\"five\""]);
+        // A slice keeps only the alternative items it uses.
+        let tail = u.slice(3..5);
+        let Array::Union { alternatives, .. } = &tail else {
+            unreachable!()
+        };
+        assert_eq!(alternatives[0], Array::Flat(Values::from(vec![4i32])));
+        assert_eq!(alternatives[1], Array::Strings(vec!["five".into()]));
+        assert_eq!(
+            Array::concat(vec![u.slice(0..2), u.slice(2..3), tail]).unwrap(),
+            u
+        );
+        assert_eq!(u.empty_like().len(), 0);
+        assert_eq!(u.depth(), 0);
+        assert_eq!(
+            u.leaves().iter().map(Leaf::len).collect::<Vec<_>>(),
+            vec![2, 2]
+        );
+        let lists = Array::list(vec![0, 1, 1, 5], u).unwrap();
+        assert_eq!(lists.display(2), r#"["two", None, 4, "five"]"#);
+        assert_eq!(lists.depth(), 1);
+    }
+
+    #[test]
+    fn union_checks_tags_and_indices() {
+        let one = || vec![Array::Flat(Values::from(vec![1i32]))];
+        assert_eq!(
+            Array::union(vec![2], vec![0], one()),
+            Err(UnionError::NoSuchAlternative {
+                item: 0,
+                tag: 2,
+                alternatives: 1
+            })
+        );
+        assert_eq!(
+            Array::union(vec![0, 1], vec![0, 1], one()),
+            Err(UnionError::IndexOutside {
+                item: 1,
+                index: 1,
+                len: 1
+            })
+        );
+        assert_eq!(
+            Array::union(vec![0], vec![], one()),
+            Err(UnionError::Lengths { tags: 1, index: 0 })
+        );
     }
 
     #[test]

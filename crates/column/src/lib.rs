@@ -11,7 +11,8 @@
 //!   behind an `Arc` so that the columns of one collection (`Jet_pt`, `Jet_eta`) can use one
 //!   buffer.
 //! * [`Array`]: what a reader returns for a branch or field: flat values, strings, lists of
-//!   arrays, records of named arrays, or optional items (a validity mask).
+//!   arrays, records of named arrays, optional items (a validity mask) or unions of several
+//!   types (`std::variant`: a tag and an index per item).
 //!
 //! `hepkey-root` decodes TTree branches into [`Array`]s; `hepkey-columnar` moves their vectors
 //! into its columns without copying and computes on [`Values`]. Keeping the types here means
@@ -32,9 +33,11 @@
 mod array;
 mod dtype;
 mod offsets;
+mod union;
 mod values;
 
 pub use array::{Array, Leaf};
 pub use dtype::DType;
 pub use offsets::{check_offsets, Offsets, OffsetsError};
+pub use union::{check_union, UnionError};
 pub use values::{cast_slice, Element, Values};

@@ -3,7 +3,7 @@
 use anyhow::{Context, Result};
 use hepkey_root::file::Entry;
 use hepkey_root::rntuple::{self, RNTuple};
-use hepkey_root::summary::Summary;
+use hepkey_root::summary::{Summary, UnionValue};
 use hepkey_root::{read_histogram, Histogram, RootFile, Tree};
 use serde_json::{json, Map, Value};
 
@@ -169,6 +169,17 @@ fn summary_json(s: &Summary, o: &mut Map<String, Value>) {
         o.insert("counts_first10".into(), json!(c10));
         o.insert("counts_sum".into(), json!(sum));
     }
+    if let Some(union) = &s.union {
+        // Not in the references (they hold no variants): values in entry order, mixed.
+        o.insert("kind".into(), json!("union"));
+        o.insert("n".into(), json!(s.n));
+        o.insert("sum".into(), json!(s.sum));
+        o.insert("min".into(), json!(s.min));
+        o.insert("max".into(), json!(s.max));
+        o.insert("first5".into(), union_json(&union.first5));
+        o.insert("last5".into(), union_json(&union.last5));
+        return;
+    }
     o.insert(
         "kind".into(),
         json!(if s.strings { "string" } else { "number" }),
@@ -183,6 +194,18 @@ fn summary_json(s: &Summary, o: &mut Map<String, Value>) {
         o.insert("first5".into(), json!(s.first5_numbers));
         o.insert("last5".into(), json!(s.last5_numbers));
     }
+}
+
+fn union_json(values: &[UnionValue]) -> Value {
+    Value::Array(
+        values
+            .iter()
+            .map(|v| match v {
+                UnionValue::Number(x) => json!(x),
+                UnionValue::String(t) => json!(t),
+            })
+            .collect(),
+    )
 }
 
 fn hist_json(h: &Histogram, stats: bool) -> Value {
@@ -479,7 +502,13 @@ fn short_names(names: &[&str], width: usize) -> Vec<String> {
 }
 
 fn short_stats(s: &Summary) -> String {
-    if s.strings {
+    if let Some(union) = &s.union {
+        let first = union.first5.first().map(|v| match v {
+            UnionValue::Number(x) => x.to_string(),
+            UnionValue::String(t) => format!("{t:?}"),
+        });
+        format!("  n={} first={}", s.n, first.unwrap_or_else(|| "-".into()))
+    } else if s.strings {
         format!("  n={} first={:?}", s.n, s.first5_strings.first())
     } else {
         format!(

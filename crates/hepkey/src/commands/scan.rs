@@ -136,16 +136,11 @@ fn first_readable(events: &Events) -> Vec<String> {
             .take(SHOWN)
             .map(|b| b.path.clone())
             .collect(),
-        // Leaves that are not variants or streamed objects (unreadable as arrays).
+        // Leaves that are not streamed objects (unreadable as arrays).
         Events::RNTuple(ntuple) => ntuple
             .leaf_names()
             .iter()
-            .filter(|l| {
-                !matches!(
-                    ntuple.fields()[l.field].role,
-                    hepkey_root::rntuple::Role::Variant | hepkey_root::rntuple::Role::Streamer
-                )
-            })
+            .filter(|l| ntuple.fields()[l.field].role != hepkey_root::rntuple::Role::Streamer)
             .take(SHOWN)
             .map(|l| l.path.clone())
             .collect(),

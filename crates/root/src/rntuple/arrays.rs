@@ -119,6 +119,11 @@ fn placeholder(like: &Array) -> Array {
             valid: vec![false],
             content: Box::new(placeholder(content)),
         },
+        Array::Union { alternatives, .. } => Array::Union {
+            tags: vec![0],
+            index: vec![0],
+            alternatives: alternatives.iter().map(Array::empty_like).collect(),
+        },
     }
 }
 
@@ -482,7 +487,7 @@ impl RNTuple {
     }
 
     /// Reads a column over `span` and checks its length.
-    fn read_checked(
+    pub(super) fn read_checked(
         &self,
         column: usize,
         span: &Span,
@@ -571,7 +576,13 @@ impl RNTuple {
         Ok(Array::Record(members))
     }
 
-    fn assemble(&self, id: usize, items: u64, span: &Span, depth: usize) -> Result<Array> {
+    pub(super) fn assemble(
+        &self,
+        id: usize,
+        items: u64,
+        span: &Span,
+        depth: usize,
+    ) -> Result<Array> {
         if depth > 256 {
             return Err(Error::Unsupported(format!(
                 "{}: fields nested more than 256 deep",
@@ -590,10 +601,7 @@ impl RNTuple {
                 self.list(offsets, content, id)
             }
             Role::Record => self.children_array(id, items, span, false, depth),
-            Role::Variant => Err(Error::Unsupported(format!(
-                "{}: std::variant field {:?} ({})",
-                self.what, f.name, f.type_name
-            ))),
+            Role::Variant => self.variant(id, items, span, depth),
             Role::Streamer => Err(Error::Unsupported(format!(
                 "{}: streamer field {:?} ({})",
                 self.what, f.name, f.type_name
@@ -696,7 +704,7 @@ impl RNTuple {
 
 /// Which elements of its columns a read takes.
 #[derive(Clone, Debug)]
-enum Span {
+pub(super) enum Span {
     /// Every element of these clusters.
     Clusters(Range<usize>),
     /// Elements `elements`, counted from the cluster's first, of one cluster.
@@ -717,6 +725,7 @@ pub fn leaf_array(leaf: &super::LeafField) -> Result<Array> {
             })?)
         }
         super::LeafValues::Strings(s) => Array::Strings(s.clone()),
+        super::LeafValues::Union(u) => u.clone(),
         super::LeafValues::Unsupported(why) => return Err(Error::Unsupported(why.clone())),
     };
     for offsets in leaf.offsets.iter().rev() {

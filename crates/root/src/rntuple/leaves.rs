@@ -7,10 +7,12 @@
 //! `vector_int32._0`); the `_N` members of tuples and pairs appear as `N`
 //! (`tuple_int32_string.0`).
 
+use super::arrays::Span;
 use super::schema::Role;
 use super::values::ColumnValues;
 use super::RNTuple;
 use crate::error::{Error, Result};
+use hepkey_column::Array;
 
 /// What a leaf holds.
 #[derive(Clone, Debug, PartialEq)]
@@ -19,6 +21,8 @@ pub enum LeafValues {
     Numbers(ColumnValues),
     /// `std::string` values.
     Strings(Vec<String>),
+    /// `std::variant` items, one per innermost item, as [`Array::Union`].
+    Union(Array),
     /// A field kind the format layer does not flatten yet, with the reason.
     Unsupported(String),
 }
@@ -29,6 +33,7 @@ impl LeafValues {
         match self {
             LeafValues::Numbers(v) => v.len(),
             LeafValues::Strings(v) => v.len(),
+            LeafValues::Union(v) => v.len(),
             LeafValues::Unsupported(_) => 0,
         }
     }
@@ -185,10 +190,16 @@ impl RNTuple {
                     self.walk(child, child_level(child, &level, false), out, depth + 1)?;
                 }
             }
-            Role::Variant => out.push(leaf(
-                LeafValues::Unsupported(format!("std::variant field {:?}", f.type_name)),
-                level,
-            )),
+            Role::Variant => {
+                let all = Span::Clusters(0..self.clusters.len());
+                // An alternative of a kind not read yet leaves the other fields readable.
+                let values = match self.assemble(id, level.items, &all, depth) {
+                    Ok(union) => LeafValues::Union(union),
+                    Err(Error::Unsupported(why)) => LeafValues::Unsupported(why),
+                    Err(e) => return Err(e),
+                };
+                out.push(leaf(values, level));
+            }
             Role::Streamer => out.push(leaf(
                 LeafValues::Unsupported(format!("streamer field {:?}", f.type_name)),
                 level,
