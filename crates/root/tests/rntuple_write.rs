@@ -299,7 +299,7 @@ fn entry_json(a: &Array, i: usize) -> Value {
                 .map(|(n, f)| (n.clone(), entry_json(f, i)))
                 .collect(),
         ),
-        Array::Optional { .. } => unreachable!(),
+        Array::Optional { .. } | Array::Union { .. } => unreachable!("not written"),
     }
 }
 

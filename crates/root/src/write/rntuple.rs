@@ -89,6 +89,11 @@ fn kind_of(array: &Array) -> Result<FieldKind> {
                 "optional items cannot be written to an RNTuple yet".into(),
             ))
         }
+        Array::Union { .. } => {
+            return Err(Error::Unsupported(
+                "unions (std::variant) cannot be written to an RNTuple yet".into(),
+            ))
+        }
     })
 }
 
@@ -629,6 +634,7 @@ fn shape(a: &Array) -> String {
         Array::List { content, .. } => format!("lists of {}", shape(content)),
         Array::Record(_) => "a record".into(),
         Array::Optional { .. } => "optional items".into(),
+        Array::Union { .. } => "unions".into(),
     }
 }
 
