@@ -22,6 +22,10 @@ use std::ops::Range;
 const MAX_PAGE_BYTES: usize = 1 << 20;
 /// The largest payload of one key ROOT's readers accept by default (1 GiB).
 const MAX_KEY_SIZE: u64 = 1 << 30;
+/// Pages are stored together in keys of at most this many bytes (key sizes are 32-bit).
+const MAX_BLOB_BYTES: usize = 256 << 20;
+/// Pending uncompressed bytes after which a cluster is written whatever its entries.
+pub(crate) const MAX_CLUSTER_BYTES: usize = 512 << 20;
 
 /// What a field holds.
 #[derive(Clone, Debug, PartialEq)]
@@ -402,6 +406,11 @@ impl NTupleBuilder {
         self.entries - self.flushed_entries
     }
 
+    /// Uncompressed bytes of the pending entries.
+    pub fn pending_bytes(&self) -> usize {
+        self.columns.iter().map(|c| c.pending.len()).sum()
+    }
+
     /// Appends entries: one array per declared field, in order.
     pub fn append(&mut self, arrays: &[Array]) -> Result<()> {
         if arrays.len() != self.plans.len() {
@@ -461,27 +470,35 @@ impl NTupleBuilder {
             let stored = compress(&encode_page(col.ty, raw), compression);
             (c, (raw.len() / w) as u32, stored)
         });
-        let mut blob = Vec::new();
-        let mut layout = Vec::new();
-        for (c, elements, stored) in pages {
-            let at = blob.len() as u64;
-            let checksum = xxhash_rust::xxh3::xxh3_64(&stored);
-            blob.extend_from_slice(&stored);
-            blob.extend_from_slice(&checksum.to_le_bytes());
-            layout.push((c, elements, at, stored.len() as u64));
-        }
-        let base = write_raw_blob(file, &blob)?;
         let mut columns: Vec<(u64, Vec<PageRecord>)> = self
             .columns
             .iter()
             .map(|c| (c.written, Vec::new()))
             .collect();
-        for (c, elements, at, stored_len) in layout {
-            columns[c].1.push(PageRecord {
-                elements,
-                offset: base + at,
-                stored_len,
-            });
+        // Pages (each followed by its checksum) go into few keys, in order.
+        let mut blob = Vec::new();
+        let mut layout = Vec::new();
+        let mut pages = pages.into_iter().peekable();
+        while let Some((c, elements, stored)) = pages.next() {
+            let at = blob.len() as u64;
+            let checksum = xxhash_rust::xxh3::xxh3_64(&stored);
+            blob.extend_from_slice(&stored);
+            blob.extend_from_slice(&checksum.to_le_bytes());
+            layout.push((c, elements, at, stored.len() as u64));
+            let full = pages
+                .peek()
+                .is_none_or(|next| blob.len() + next.2.len() + 8 > MAX_BLOB_BYTES);
+            if full {
+                let base = write_raw_blob(file, &blob)?;
+                for (c, elements, at, stored_len) in layout.drain(..) {
+                    columns[c].1.push(PageRecord {
+                        elements,
+                        offset: base + at,
+                        stored_len,
+                    });
+                }
+                blob.clear();
+            }
         }
         for col in &mut self.columns {
             col.written += col.elements();
