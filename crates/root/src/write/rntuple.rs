@@ -545,8 +545,13 @@ impl NTupleBuilder {
                 });
             }
         });
-        let (env, _) = envelope(Envelope::PageList, &b.data);
-        let page_list = write_blob(file, &env, self.compression)?;
+        // Without clusters, no cluster group (as ROOT writes an empty RNTuple).
+        let page_list = if self.clusters.is_empty() {
+            None
+        } else {
+            let (env, _) = envelope(Envelope::PageList, &b.data);
+            Some(write_blob(file, &env, self.compression)?)
+        };
 
         let mut b = LeBuf::default();
         b.u64(0); // feature flags
@@ -556,14 +561,16 @@ impl NTupleBuilder {
                 b.list(0, |_| {}); // no schema extension
             }
         });
-        b.list(1, |b| {
-            b.record(|b| {
-                b.u64(0); // first entry
-                b.u64(self.entries);
-                b.u32(self.clusters.len() as u32);
-                b.u64(page_list.len);
-                b.locator(page_list.offset, page_list.stored_len);
-            });
+        b.list(page_list.iter().len(), |b| {
+            for link in &page_list {
+                b.record(|b| {
+                    b.u64(0); // first entry
+                    b.u64(self.entries);
+                    b.u32(self.clusters.len() as u32);
+                    b.u64(link.len);
+                    b.locator(link.offset, link.stored_len);
+                });
+            }
         });
         let (env, _) = envelope(Envelope::Footer, &b.data);
         let footer = write_blob(file, &env, self.compression)?;
