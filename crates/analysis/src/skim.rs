@@ -240,3 +240,77 @@ fn write_file(
     }
     f.close()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn file(skims: &str) -> AnalysisFile {
+        parse(skims).unwrap()
+    }
+
+    fn parse(skims: &str) -> std::result::Result<AnalysisFile, toml::de::Error> {
+        let text = format!(
+            r#"
+[analysis]
+name = "a"
+[[samples]]
+name = "s"
+kind = "data"
+files = ["x.root"]
+[[regions]]
+name = "signal"
+cut = "x > 1"
+[[histograms]]
+name = "h"
+expression = "x"
+bins = 1
+range = [0, 1]
+{skims}"#
+        );
+        toml::from_str(&text)
+    }
+
+    #[test]
+    fn skims_are_checked_before_any_event_is_read() {
+        let ok =
+            file("[[skims]]\nregion = \"signal\"\ncolumns = [\"x\", \"y\"]\nformat = \"rntuple\"");
+        assert_eq!(check(&ok), Ok(()));
+        assert_eq!(ok.skims[0].format, SkimFormat::Rntuple);
+        let cases = [
+            (
+                "region = \"control\"\ncolumns = [\"x\"]",
+                "no region \"control\" (the regions are signal)",
+            ),
+            ("region = \"signal\"\ncolumns = []", "lists no column"),
+            (
+                "region = \"signal\"\ncolumns = [\"x\", \"x\"]",
+                "column \"x\" is listed twice",
+            ),
+            (
+                "region = \"signal\"\ncolumns = [\"x + 1\"]",
+                "must be the name of a branch or a definition",
+            ),
+            (
+                "region = \"signal\"\ncolumns = [\"x\"]\ncompression = \"gzip\"",
+                "unknown compression",
+            ),
+            (
+                "region = \"signal\"\ncolumns = [\"x\"]\nname = \"a/b\"",
+                "contains '/'",
+            ),
+        ];
+        for (body, message) in cases {
+            let err = check(&file(&format!("[[skims]]\n{body}"))).unwrap_err();
+            assert!(err.contains(message), "{body}: {err}");
+        }
+        let twice = file("[[skims]]\nregion = \"signal\"\ncolumns = [\"x\"]\n[[skims]]\nregion = \"signal\"\ncolumns = [\"y\"]");
+        assert!(check(&twice)
+            .unwrap_err()
+            .contains("two skims write to skims/signal"));
+        let err = parse("[[skims]]\nregion = \"signal\"\ncolumns = [\"x\"]\nformat = \"parquet\"")
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("unknown variant `parquet`"), "{err}");
+    }
+}

@@ -341,3 +341,37 @@ fn uproot_reads_every_field_kind_and_compression() {
         }
     }
 }
+
+/// A skim of a sample where no event passes: an RNTuple without entries.
+#[test]
+fn an_rntuple_without_entries_reads_as_empty() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("empty.root");
+    let mut f = FileWriter::create(&path, Compression::Zstd(5)).unwrap();
+    let fields = vec![
+        FieldSpec::number("x", DType::F32),
+        FieldSpec::vector("v", FieldKind::Number(DType::I32)),
+    ];
+    f.add_rntuple(f.root(), "empty", fields).unwrap();
+    f.close().unwrap();
+    let file = RootFile::open(&path).unwrap();
+    let nt = RNTuple::open(&file, "empty").unwrap();
+    assert_eq!(nt.entries(), 0);
+    assert_eq!(nt.read_all("x").unwrap(), Array::Flat(Values::F32(vec![])));
+    let Some(python) = python() else { return };
+    let out = Command::new(&python)
+        .arg("-c")
+        .arg("import sys, uproot; t = uproot.open(sys.argv[1])['empty']; a = t.arrays(); print(t.num_entries, len(a), a.fields)")
+        .arg(&path)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout).trim(),
+        "0 0 ['x', 'v']"
+    );
+}

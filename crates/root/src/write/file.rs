@@ -337,7 +337,7 @@ impl FileWriter {
 
     /// Appends entries to an RNTuple: one array per declared field, in
     /// order, all of the same length. A cluster is written once
-    /// [`FileWriter::cluster_entries`] entries are pending.
+    /// [`FileWriter::cluster_entries`] entries (or 512 MiB) are pending.
     pub fn fill_rntuple(&mut self, ntuple: NTupleId, arrays: &[Array]) -> Result<()> {
         let mut n = self
             .ntuples
@@ -345,7 +345,9 @@ impl FileWriter {
             .and_then(Option::take)
             .ok_or_else(|| Error::NotFound(format!("no open RNTuple #{ntuple}")))?;
         let result = n.append(arrays).and_then(|()| {
-            if n.pending_entries() >= self.cluster_entries as u64 {
+            if n.pending_entries() >= self.cluster_entries as u64
+                || n.pending_bytes() >= super::rntuple::MAX_CLUSTER_BYTES
+            {
                 n.flush(self)
             } else {
                 Ok(())

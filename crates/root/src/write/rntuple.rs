@@ -22,6 +22,10 @@ use std::ops::Range;
 const MAX_PAGE_BYTES: usize = 1 << 20;
 /// The largest payload of one key ROOT's readers accept by default (1 GiB).
 const MAX_KEY_SIZE: u64 = 1 << 30;
+/// Pages are stored together in keys of at most this many bytes (key sizes are 32-bit).
+const MAX_BLOB_BYTES: usize = 256 << 20;
+/// Pending uncompressed bytes after which a cluster is written whatever its entries.
+pub(crate) const MAX_CLUSTER_BYTES: usize = 512 << 20;
 
 /// What a field holds.
 #[derive(Clone, Debug, PartialEq)]
@@ -407,6 +411,11 @@ impl NTupleBuilder {
         self.entries - self.flushed_entries
     }
 
+    /// Uncompressed bytes of the pending entries.
+    pub fn pending_bytes(&self) -> usize {
+        self.columns.iter().map(|c| c.pending.len()).sum()
+    }
+
     /// Appends entries: one array per declared field, in order.
     pub fn append(&mut self, arrays: &[Array]) -> Result<()> {
         if arrays.len() != self.plans.len() {
@@ -466,27 +475,35 @@ impl NTupleBuilder {
             let stored = compress(&encode_page(col.ty, raw), compression);
             (c, (raw.len() / w) as u32, stored)
         });
-        let mut blob = Vec::new();
-        let mut layout = Vec::new();
-        for (c, elements, stored) in pages {
-            let at = blob.len() as u64;
-            let checksum = xxhash_rust::xxh3::xxh3_64(&stored);
-            blob.extend_from_slice(&stored);
-            blob.extend_from_slice(&checksum.to_le_bytes());
-            layout.push((c, elements, at, stored.len() as u64));
-        }
-        let base = write_raw_blob(file, &blob)?;
         let mut columns: Vec<(u64, Vec<PageRecord>)> = self
             .columns
             .iter()
             .map(|c| (c.written, Vec::new()))
             .collect();
-        for (c, elements, at, stored_len) in layout {
-            columns[c].1.push(PageRecord {
-                elements,
-                offset: base + at,
-                stored_len,
-            });
+        // Pages (each followed by its checksum) go into few keys, in order.
+        let mut blob = Vec::new();
+        let mut layout = Vec::new();
+        let mut pages = pages.into_iter().peekable();
+        while let Some((c, elements, stored)) = pages.next() {
+            let at = blob.len() as u64;
+            let checksum = xxhash_rust::xxh3::xxh3_64(&stored);
+            blob.extend_from_slice(&stored);
+            blob.extend_from_slice(&checksum.to_le_bytes());
+            layout.push((c, elements, at, stored.len() as u64));
+            let full = pages
+                .peek()
+                .is_none_or(|next| blob.len() + next.2.len() + 8 > MAX_BLOB_BYTES);
+            if full {
+                let base = write_raw_blob(file, &blob)?;
+                for (c, elements, at, stored_len) in layout.drain(..) {
+                    columns[c].1.push(PageRecord {
+                        elements,
+                        offset: base + at,
+                        stored_len,
+                    });
+                }
+                blob.clear();
+            }
         }
         for col in &mut self.columns {
             col.written += col.elements();
@@ -533,8 +550,13 @@ impl NTupleBuilder {
                 });
             }
         });
-        let (env, _) = envelope(Envelope::PageList, &b.data);
-        let page_list = write_blob(file, &env, self.compression)?;
+        // Without clusters, no cluster group (as ROOT writes an empty RNTuple).
+        let page_list = if self.clusters.is_empty() {
+            None
+        } else {
+            let (env, _) = envelope(Envelope::PageList, &b.data);
+            Some(write_blob(file, &env, self.compression)?)
+        };
 
         let mut b = LeBuf::default();
         b.u64(0); // feature flags
@@ -544,14 +566,16 @@ impl NTupleBuilder {
                 b.list(0, |_| {}); // no schema extension
             }
         });
-        b.list(1, |b| {
-            b.record(|b| {
-                b.u64(0); // first entry
-                b.u64(self.entries);
-                b.u32(self.clusters.len() as u32);
-                b.u64(page_list.len);
-                b.locator(page_list.offset, page_list.stored_len);
-            });
+        b.list(page_list.iter().len(), |b| {
+            for link in &page_list {
+                b.record(|b| {
+                    b.u64(0); // first entry
+                    b.u64(self.entries);
+                    b.u32(self.clusters.len() as u32);
+                    b.u64(link.len);
+                    b.locator(link.offset, link.stored_len);
+                });
+            }
         });
         let (env, _) = envelope(Envelope::Footer, &b.data);
         let footer = write_blob(file, &env, self.compression)?;
