@@ -567,7 +567,7 @@ impl NTupleBuilder {
             }
         });
         b.list(page_list.iter().len(), |b| {
-            for link in &page_list {
+            for link in page_list.iter() {
                 b.record(|b| {
                     b.u64(0); // first entry
                     b.u64(self.entries);
