@@ -251,6 +251,10 @@ to be installed and no network is used.</p>\n\
 <pre>bin/hepkey demo -o out/demo\nbin/hepkey run examples/zmumu/zmumu.toml -o out/zmumu\nbin/hepkey data verify datasets</pre>\n\
 <p>Outputs (histograms, cut flows, plots) go to the <code>out/</code> folder you name. \
 <code>bin/hepkey --help</code> lists every command, each with examples.</p>\n\
+<h2>In the browser</h2>\n\
+<p>The page (open ROOT files, draw their histograms, cut with sliders) is inside the program. Type \
+<code>bin/hepkey serve .</code> and open <a href=\"http://127.0.0.1:8321/\">http://127.0.0.1:8321/</a>: \
+it reads the files in your browser and lists this key's ROOT files; nothing leaves the machine.</p>\n\
 <h2>Documentation</h2>\n<ul>\n\
 <li><a href=\"docs/README.html\">README</a>: what hepkey does</li>\n\
 <li><a href=\"docs/analysis-file.html\">The analysis file</a></li>\n\
