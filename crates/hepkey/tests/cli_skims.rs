@@ -7,20 +7,7 @@ mod support;
 
 use std::path::Path;
 use std::process::Command;
-use support::python;
-
-fn hepkey(args: &[&str]) {
-    let out = Command::new(env!("CARGO_BIN_EXE_hepkey"))
-        .args(args)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "hepkey {args:?}: {}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-}
+use support::{hepkey_ok, python};
 
 /// Two skims of one region (as a TTree and as an RNTuple) and one of every selected event.
 const ANALYSIS: &str = r#"
@@ -111,7 +98,7 @@ print(json.dumps(out))
 fn write_and_run(dir: &Path, out: &str, threads: &str) {
     let analysis = dir.join("skims.toml");
     std::fs::write(&analysis, ANALYSIS).unwrap();
-    hepkey(&[
+    hepkey_ok(&[
         "run",
         analysis.to_str().unwrap(),
         "-o",
@@ -128,7 +115,7 @@ fn skims_hold_the_region_events_and_are_the_same_bytes_whatever_the_threads() {
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path();
     let release = dir.join("release");
-    hepkey(&[
+    hepkey_ok(&[
         "generate",
         "zll",
         "-o",

@@ -1,27 +1,16 @@
 //! `hepkey generate --format rntuple` writes the samples as RNTuples named `mini`, and `hepkey
 //! run` on them gives the same histograms and cutflow as on the same samples written as TTrees.
 
-use std::path::Path;
-use std::process::Command;
+mod support;
 
-fn hepkey(args: &[&str]) {
-    let out = Command::new(env!("CARGO_BIN_EXE_hepkey"))
-        .args(args)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "hepkey {args:?}: {}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-}
+use std::path::Path;
+use support::hepkey_ok;
 
 /// Generates the 4lep collection in `format` and runs the H → ZZ* example on it.
 fn generate_and_run(dir: &Path, format: &str) -> (serde_json::Value, serde_json::Value) {
     let release = dir.join(format);
     let release = release.to_str().unwrap();
-    hepkey(&[
+    hepkey_ok(&[
         "generate", "hzz", "-o", release, "--events", "797", "--format", format, "-q",
     ]);
     let example = concat!(
@@ -29,7 +18,7 @@ fn generate_and_run(dir: &Path, format: &str) -> (serde_json::Value, serde_json:
         "/../../examples/atlas/hzz_2020.toml"
     );
     let out = dir.join(format!("out-{format}"));
-    hepkey(&[
+    hepkey_ok(&[
         "run",
         example,
         "--set",

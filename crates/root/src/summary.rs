@@ -54,23 +54,7 @@ impl Summary {
         let leaves = array.leaves();
         let strings = leaves.iter().any(|v| matches!(v, Leaf::Strings(_)));
         let n: usize = leaves.iter().map(|v| v.len()).sum();
-        let counts = array.counts();
-        let mut s = Summary {
-            depth: summary_depth(array),
-            counts_first10: counts
-                .as_ref()
-                .map(|c| c.iter().take(10).copied().collect()),
-            counts_sum: counts.as_ref().map(|c| c.iter().map(|&x| x as u64).sum()),
-            strings,
-            n,
-            sum: 0.0,
-            min: None,
-            max: None,
-            first5_numbers: Vec::new(),
-            last5_numbers: Vec::new(),
-            first5_strings: Vec::new(),
-            union: None,
-        };
+        let mut s = Summary::start(array, n, strings);
         if strings {
             for v in &leaves {
                 if let Leaf::Strings(v) = v {
@@ -85,29 +69,8 @@ impl Summary {
             for i in 0..v.len() {
                 let x = v.get_f64(i);
                 s.sum += x;
-                // NaN propagates, as in numpy's min and max.
-                s.min = Some(s.min.map_or(x, |m: f64| {
-                    if m.is_nan() || x < m || x.is_nan() {
-                        if m.is_nan() {
-                            m
-                        } else {
-                            x
-                        }
-                    } else {
-                        m
-                    }
-                }));
-                s.max = Some(s.max.map_or(x, |m: f64| {
-                    if m.is_nan() || x > m || x.is_nan() {
-                        if m.is_nan() {
-                            m
-                        } else {
-                            x
-                        }
-                    } else {
-                        m
-                    }
-                }));
+                s.min = Some(s.min.map_or(x, |m: f64| nan_or(m, x, x < m)));
+                s.max = Some(s.max.map_or(x, |m: f64| nan_or(m, x, x > m)));
                 if s.first5_numbers.len() < 5 {
                     s.first5_numbers.push(x);
                 }
@@ -121,22 +84,18 @@ impl Summary {
         s.last5_numbers = all_last.split_off(k);
         s
     }
-}
 
-impl Summary {
-    /// Summarises a column holding a union: its values in entry order.
-    fn of_union(array: &Array) -> Summary {
-        let mut values = Vec::new();
-        in_entry_order(array, 0..array.len(), &mut values);
+    /// The shape of a column (depth, counts) with `n` values and nothing summed yet.
+    fn start(array: &Array, n: usize, strings: bool) -> Summary {
         let counts = array.counts();
-        let mut s = Summary {
+        Summary {
             depth: summary_depth(array),
             counts_first10: counts
                 .as_ref()
                 .map(|c| c.iter().take(10).copied().collect()),
             counts_sum: counts.as_ref().map(|c| c.iter().map(|&x| x as u64).sum()),
-            strings: false,
-            n: values.len(),
+            strings,
+            n,
             sum: 0.0,
             min: None,
             max: None,
@@ -144,7 +103,14 @@ impl Summary {
             last5_numbers: Vec::new(),
             first5_strings: Vec::new(),
             union: None,
-        };
+        }
+    }
+
+    /// Summarises a column holding a union: its values in entry order.
+    fn of_union(array: &Array) -> Summary {
+        let mut values = Vec::new();
+        in_entry_order(array, 0..array.len(), &mut values);
+        let mut s = Summary::start(array, values.len(), false);
         for v in &values {
             if let UnionValue::Number(x) = *v {
                 s.sum += x;

@@ -11,4 +11,5 @@ pub mod page;
 mod range;
 mod server;
 
+pub use http::percent_decode;
 pub use server::Server;

@@ -273,7 +273,7 @@ fn answer(out: &mut Response, state: &State, method: &str, path: &str, range: Op
 
 /// The file under `root` that a URL path names; `None` for paths leaving it.
 fn local_path(root: &Path, url_path: &str) -> Option<PathBuf> {
-    let decoded = percent_decode(url_path)?;
+    let decoded = hepkey_serve::percent_decode(url_path)?;
     let relative = Path::new(decoded.trim_start_matches('/'));
     if relative
         .components()
@@ -283,23 +283,6 @@ fn local_path(root: &Path, url_path: &str) -> Option<PathBuf> {
     }
     let path = root.join(relative);
     path.is_file().then_some(path)
-}
-
-fn percent_decode(text: &str) -> Option<String> {
-    let bytes = text.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%' {
-            let hex = std::str::from_utf8(bytes.get(i + 1..i + 3)?).ok()?;
-            out.push(u8::from_str_radix(hex, 16).ok()?);
-            i += 3;
-        } else {
-            out.push(bytes[i]);
-            i += 1;
-        }
-    }
-    String::from_utf8(out).ok()
 }
 
 /// `bytes=a-b, c-, -n` as half-open ranges within `size`; `None` when not a byte-range header,

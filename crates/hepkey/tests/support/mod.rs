@@ -3,6 +3,7 @@
 #![allow(dead_code)]
 
 use std::path::{Path, PathBuf};
+use std::process::Command;
 
 /// A path in the repository (absolute; `..` resolved when it exists).
 pub fn repo(rel: &str) -> PathBuf {
@@ -30,4 +31,18 @@ pub fn python() -> Option<String> {
             None
         }
     }
+}
+
+/// Runs `hepkey ARGS` and asserts it succeeds, showing its output if not.
+pub fn hepkey_ok(args: &[&str]) {
+    let out = Command::new(env!("CARGO_BIN_EXE_hepkey"))
+        .args(args)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "hepkey {args:?}: {}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
 }
