@@ -44,11 +44,7 @@ pub fn files(
 /// Size and Adler-32 of the catalog file whose `https://` or `root://` URL is `url`, where the
 /// catalog lists both.
 pub fn catalog_checksum(url: &str) -> Option<(u64, String)> {
-    let catalog = catalog().ok()?;
-    let file = catalog
-        .datasets()
-        .flat_map(|d| &d.files)
-        .find(|f| f.url == url || f.root_url().as_deref() == Some(url))?;
+    let file = catalog().ok()?.file_with_url(url)?;
     Some((file.size?, file.adler32.clone()?))
 }
 

@@ -114,6 +114,13 @@ impl Catalog {
             .map(|&(g, d)| &self.groups[g].datasets[d])
     }
 
+    /// The file whose `https://` URL or `root://` name is `url`.
+    pub fn file_with_url(&self, url: &str) -> Option<&crate::model::FileEntry> {
+        self.datasets()
+            .flat_map(|d| &d.files)
+            .find(|f| f.url == url || f.root_url().as_deref() == Some(url))
+    }
+
     /// The portal record a dataset's files are listed in.
     pub fn record_of(&self, dataset: &Dataset) -> Option<&Record> {
         let &(g, _) = self.by_name.get(&dataset.name)?;
