@@ -10,7 +10,8 @@
 //! `plan` uses `resolve`, and nothing but `output` uses `run`.
 
 pub mod checksum;
-pub mod config;
+/// The analysis file's format: its own crate, so that the page (wasm32) reads the same files.
+pub use hepkey_analysis_file as config;
 pub mod dataset;
 pub mod error;
 pub mod files;

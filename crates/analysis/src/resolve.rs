@@ -80,24 +80,10 @@ fn substitute_in(
     overrides: &[(String, String)],
     defaults: &BTreeMap<String, String>,
 ) -> Result<String> {
-    let mut out = String::new();
-    let mut rest = text;
-    while let Some(i) = rest.find("${") {
-        out.push_str(&rest[..i]);
-        let Some(j) = rest[i..].find('}') else {
-            return Err(Error::Config(format!("{what}: `${{` without `}}`")));
-        };
-        let name = &rest[i + 2..i + j];
-        let (value, _) = lookup(name, overrides, defaults).ok_or_else(|| {
-                Error::Config(format!(
-                    "{what} uses ${{{name}}}, which is not set: pass `--set {name}=VALUE`, set the environment variable, or add it to [variables]"
-                ))
-            })?;
-        out.push_str(&value);
-        rest = &rest[i + j + 1..];
-    }
-    out.push_str(rest);
-    Ok(out)
+    crate::config::expand_variables(what, text, |name| {
+        lookup(name, overrides, defaults).map(|(value, _)| value)
+    })
+    .map_err(Error::Config)
 }
 
 /// A normalisation number of a sample: given, or text after substitution.
@@ -448,26 +434,13 @@ fn normalisation(
             )))
         }
     };
-    // Each factor must be a positive number: a NaN or a sign error would scale every
-    // histogram of the sample without a word.
-    let factors = [
-        ("xsec", Some(xsec)),
-        ("kfactor", kfactor),
-        ("filter_eff", filter_eff),
-        ("sum_weights", Some(sumw)),
-    ];
-    for (key, value) in factors {
-        if let Some(v) = value.filter(|v| !(v.is_finite() && *v > 0.0)) {
-            return Err(Error::Config(format!(
-                "sample {:?}: {key} is {v}; it must be a positive number",
-                sample.name
-            )));
-        }
+    crate::config::Normalisation {
+        xsec,
+        kfactor,
+        filter_eff,
+        sum_weights: sumw,
+        luminosity: lumi,
     }
-    if !(lumi.is_finite() && lumi > 0.0) {
-        return Err(Error::Config(format!(
-            "[analysis] luminosity is {lumi}; it must be a positive number (pb^-1)"
-        )));
-    }
-    Ok(xsec * kfactor.unwrap_or(1.0) * filter_eff.unwrap_or(1.0) * lumi / sumw)
+    .factor(&sample.name)
+    .map_err(Error::Config)
 }

@@ -10,10 +10,9 @@
 //! * [`Sample::Hzz`] (`4lep`): H → ZZ* → 4ℓ, ZZ*, Z + jets and tt̄ ([`hzz`]);
 //! * [`Sample::Wlnu`] (`1lep`): W → eν, μν, tt̄, Z and multijet ([`wlnu`]).
 //!
-//! `hepkey generate` and `hepkey demo` drive it; [`peakfit`] and
-//! [`bumpfit`] fit what the example analyses make of the samples.
+//! `hepkey generate` and `hepkey demo` drive it; [`peakfit`] fits what the
+//! example analyses make of the samples (the demo's bump hunt is `hepkey_stats::bump`).
 
-pub mod bumpfit;
 pub mod columns;
 pub mod decays;
 pub mod format2020;

@@ -13,6 +13,7 @@
 //!
 //! Everything here is pure Rust; the optional `native` feature only adds threads.
 
+pub mod bump;
 pub mod config;
 pub mod error;
 pub mod fit;

@@ -9,7 +9,10 @@ pub mod analysis;
 pub mod bindings;
 pub mod contents;
 pub mod histogram;
+pub mod save;
 pub mod session;
+pub mod set;
 
 pub use analysis::{AnalysisRequest, AnalysisResult, Cut};
 pub use session::Session;
+pub use set::{SampleSet, SetRequest};

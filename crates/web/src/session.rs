@@ -55,10 +55,18 @@ impl Session {
 
     /// Fills the request's histogram over the tree and counts the cutflow.
     pub fn analyse(&mut self, request: &AnalysisRequest) -> AnalysisResult {
-        match self.try_analyse(request) {
-            Ok(result) => result,
+        match self.fill(request, 1.0) {
+            Ok((h, cutflow)) => AnalysisResult::Filled {
+                histogram: histogram::from_hist(&request.variable, &request.variable, &h),
+                cutflow,
+            },
             Err(error) => AnalysisResult::Failed { error },
         }
+    }
+
+    /// Entries of a tree (for `sum_weights = "entries"`).
+    pub fn entries(&mut self, tree: &str) -> Result<u64, String> {
+        Ok(self.open_tree(tree)?.tree.entries())
     }
 
     fn open_tree(&mut self, path: &str) -> Result<&mut OpenTree, String> {
@@ -85,7 +93,13 @@ impl Session {
         Ok(self.trees.get_mut(path).expect("inserted above"))
     }
 
-    fn try_analyse(&mut self, r: &AnalysisRequest) -> Result<AnalysisResult, Box<ExpressionError>> {
+    /// Fills the request's histogram, each event weighted by `scale` × the weight expression (a sample's
+    /// normalisation, as `hepkey run` weights it), and counts the cutflow.
+    pub fn fill(
+        &mut self,
+        r: &AnalysisRequest,
+        scale: f64,
+    ) -> Result<(hepkey_hist::Hist1D, Vec<CutflowStep>), Box<ExpressionError>> {
         if r.bins == 0 || r.bins > 100_000 {
             return Err(ExpressionError::plain(
                 "bins",
@@ -175,8 +189,8 @@ impl Session {
         let (variable, rest) = outputs.split_first().expect("one output per request part");
         let cuts = &rest[..r.cuts.len()];
         let weights: Vec<f64> = match rest.get(r.cuts.len()) {
-            Some(w) => w.values().to_f64_vec(),
-            None => vec![1.0; n_events],
+            Some(w) => w.values().to_f64_vec().iter().map(|x| x * scale).collect(),
+            None => vec![scale; n_events],
         };
 
         // The cutflow, cut after cut.
@@ -225,10 +239,7 @@ impl Session {
         let mut h = hepkey_hist::Hist1D::regular(r.bins, low, high)
             .map_err(|e| ExpressionError::plain("range", e.to_string()))?;
         fills(&mut |x, w| h.fill_one(x, w));
-        Ok(AnalysisResult::Filled {
-            histogram: histogram::from_hist(&r.variable, &r.variable, &h),
-            cutflow,
-        })
+        Ok((h, cutflow))
     }
 }
 

@@ -101,7 +101,7 @@ pub fn run(args: Args) -> Result<()> {
     let data = data.context("no data sample")?;
     let signal = signal.context("no simulated signal sample")?;
     let centres = data.axis().centers();
-    let fit = hepkey_atlas::bumpfit::fit(data.values(), &centres, signal.values())
+    let fit = hepkey_stats::bump::fit(data.values(), &centres, signal.values())
         .map_err(anyhow::Error::msg)?;
     let lumi_fb =
         hepkey_analysis::lumi::data_luminosity(&analysis.file, &analysis.plans).label_fb();
@@ -246,7 +246,7 @@ fn generate_if_needed(
 fn plot_fit(
     data: &Hist1D,
     signal: &Hist1D,
-    fit: &hepkey_atlas::bumpfit::BumpFit,
+    fit: &hepkey_stats::bump::BumpFit,
     lumi_fb: Option<f64>,
     dir: &Path,
 ) -> Result<PathBuf> {

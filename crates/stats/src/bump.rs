@@ -3,7 +3,7 @@
 //! discovery significance from the profile likelihood ratio (Z = √q0), and
 //! the significance expected for μ = 1 (Asimov data).
 
-use hepkey_stats::fit::linalg;
+use crate::fit::linalg;
 
 /// The result of a fit.
 #[derive(Clone, Debug)]

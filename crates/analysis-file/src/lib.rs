@@ -1,4 +1,7 @@
-//! The analysis file: what a user writes, as TOML.
+//! # hepkey-analysis-file
+//!
+//! The analysis file: what a user writes, as TOML. Only the format lives here (serde, no I/O), so that
+//! `hepkey run` (crates/analysis) and the page (crates/web, wasm32) read the same files.
 //!
 //! ```toml
 //! # Definitions come first (a TOML key before any [table]).
@@ -330,4 +333,73 @@ pub struct PlotSettings {
     /// File formats of every plot: "png", "svg", "pdf" (default png and svg).
     #[serde(default)]
     pub formats: Option<Vec<String>>,
+}
+
+/// The numbers that scale a simulated sample to the data's luminosity.
+#[derive(Clone, Copy, Debug)]
+pub struct Normalisation {
+    /// Cross-section in pb.
+    pub xsec: f64,
+    pub kfactor: Option<f64>,
+    pub filter_eff: Option<f64>,
+    /// Σw of the generated events (or their number).
+    pub sum_weights: f64,
+    /// Integrated luminosity in pb⁻¹.
+    pub luminosity: f64,
+}
+
+impl Normalisation {
+    /// xsec · k · ε · L / Σw, or why a factor is unusable: a NaN or a sign error would scale every
+    /// histogram of the sample without a word.
+    pub fn factor(&self, sample: &str) -> Result<f64, String> {
+        let factors = [
+            ("xsec", Some(self.xsec)),
+            ("kfactor", self.kfactor),
+            ("filter_eff", self.filter_eff),
+            ("sum_weights", Some(self.sum_weights)),
+        ];
+        for (key, value) in factors {
+            if let Some(v) = value.filter(|v| !(v.is_finite() && *v > 0.0)) {
+                return Err(format!(
+                    "sample {sample:?}: {key} is {v}; it must be a positive number"
+                ));
+            }
+        }
+        let lumi = self.luminosity;
+        if !(lumi.is_finite() && lumi > 0.0) {
+            return Err(format!(
+                "[analysis] luminosity is {lumi}; it must be a positive number (pb^-1)"
+            ));
+        }
+        Ok(
+            self.xsec * self.kfactor.unwrap_or(1.0) * self.filter_eff.unwrap_or(1.0) * lumi
+                / self.sum_weights,
+        )
+    }
+}
+
+/// Replaces every `${NAME}` in `text` by `value(NAME)`; `what` names the text in errors.
+pub fn expand_variables(
+    what: &str,
+    text: &str,
+    value: impl Fn(&str) -> Option<String>,
+) -> Result<String, String> {
+    let mut out = String::new();
+    let mut rest = text;
+    while let Some(i) = rest.find("${") {
+        out.push_str(&rest[..i]);
+        let Some(j) = rest[i..].find('}') else {
+            return Err(format!("{what}: `${{` without `}}`"));
+        };
+        let name = &rest[i + 2..i + j];
+        let Some(v) = value(name) else {
+            return Err(format!(
+                "{what} uses ${{{name}}}, which is not set: pass `--set {name}=VALUE`, set the environment variable, or add it to [variables]"
+            ));
+        };
+        out.push_str(&v);
+        rest = &rest[i + j + 1..];
+    }
+    out.push_str(rest);
+    Ok(out)
 }
