@@ -16,7 +16,7 @@ fi
 cargo build --quiet --target wasm32-unknown-unknown --profile wasm -p hepkey-web --no-default-features
 out=crates/web/page/pkg
 [ "${1:-}" = --check ] && out=$(mktemp -d)
-wasm-bindgen --target web --no-typescript --out-dir "$out" \
+wasm-bindgen --target web --no-typescript --remove-name-section --remove-producers-section --out-dir "$out" \
     target/wasm32-unknown-unknown/wasm/hepkey_web.wasm
 ls -l "$out"
 if [ "${1:-}" = --check ]; then

@@ -34,6 +34,39 @@ impl Drop for Serving {
     }
 }
 
+/// `hepkey serve DIR` on a free port: the running server and its address.
+fn serve(dir: &std::path::Path) -> (Serving, String) {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_hepkey"))
+        .args(["serve", &dir.display().to_string(), "--port", "0"])
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let stdout = child.stdout.take().unwrap();
+    let serving = Serving(child);
+    let mut first = String::new();
+    let mut lines = BufReader::new(stdout);
+    lines.read_line(&mut first).unwrap();
+    std::thread::spawn(move || std::io::copy(&mut lines, &mut std::io::sink()));
+    let url = first
+        .split_whitespace()
+        .find(|w| w.starts_with("http://127.0.0.1:"))
+        .unwrap_or_else(|| panic!("no address in {first:?}"))
+        .to_string();
+    (serving, url)
+}
+
+/// Chromium and playwright-core, or `None` to skip (outside CI).
+fn browser() -> Option<(String, String)> {
+    let node_path = tool("HEPKEY_PLAYWRIGHT")?;
+    let chromium = std::env::var("HEPKEY_CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into());
+    if !std::path::Path::new(&chromium).exists() {
+        assert!(std::env::var("CI").is_err(), "no chromium at {chromium}");
+        eprintln!("no chromium at {chromium}: skipping");
+        return None;
+    }
+    Some((node_path, chromium))
+}
+
 fn numbers(v: &serde_json::Value) -> Vec<f64> {
     v.as_array()
         .expect("an array")
@@ -44,15 +77,9 @@ fn numbers(v: &serde_json::Value) -> Vec<f64> {
 
 #[test]
 fn the_page_reads_a_file_in_the_browser() {
-    let Some(node_path) = tool("HEPKEY_PLAYWRIGHT") else {
+    let Some((node_path, chromium)) = browser() else {
         return;
     };
-    let chromium = std::env::var("HEPKEY_CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into());
-    if !std::path::Path::new(&chromium).exists() {
-        assert!(std::env::var("CI").is_err(), "no chromium at {chromium}");
-        eprintln!("no chromium at {chromium}: skipping");
-        return;
-    }
     let shared = repo().join("../shared/data/root");
     let hzz = shared.join("uproot-HZZ.root");
     let dir = tempfile::tempdir().unwrap();
@@ -62,23 +89,7 @@ fn the_page_reads_a_file_in_the_browser() {
     std::fs::write(&corrupt, &bytes).unwrap();
     let screenshot = dir.path().join("page.png");
 
-    let mut child = Command::new(env!("CARGO_BIN_EXE_hepkey"))
-        .args(["serve", &shared.display().to_string(), "--port", "0"])
-        .stdout(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let stdout = child.stdout.take().unwrap();
-    let serving = Serving(child);
-    let mut first = String::new();
-    let mut lines = BufReader::new(stdout);
-    lines.read_line(&mut first).unwrap();
-    // Keep reading what the server prints: a closed pipe would end it (SIGPIPE).
-    std::thread::spawn(move || std::io::copy(&mut lines, &mut std::io::sink()));
-    let url = first
-        .split_whitespace()
-        .find(|w| w.starts_with("http://127.0.0.1:"))
-        .unwrap_or_else(|| panic!("no address in {first:?}"))
-        .to_string();
+    let (serving, url) = serve(&shared);
 
     let out = Command::new("node")
         .arg(repo().join("crates/web/tests/page.cjs"))
@@ -196,4 +207,150 @@ fn the_page_reads_a_file_in_the_browser() {
         "refill after the last change: {} ms (2421 events)",
         page["refillMs"]
     );
+}
+
+/// A number `hepkey demo` printed after `label` (one decimal).
+fn printed(stdout: &str, label: &str) -> f64 {
+    let at = stdout
+        .find(label)
+        .unwrap_or_else(|| panic!("no {label:?} in {stdout}"))
+        + label.len();
+    let text: String = stdout[at..]
+        .trim_start()
+        .chars()
+        .take_while(|c| c.is_ascii_digit() || *c == '.' || *c == '-')
+        .collect();
+    text.parse().unwrap()
+}
+
+#[test]
+fn the_page_analyses_a_sample_set_as_hepkey_run_does() {
+    let Some((node_path, chromium)) = browser() else {
+        return;
+    };
+    // `hepkey demo` writes the samples, its analysis file, and prints its fit.
+    let dir = tempfile::tempdir().unwrap();
+    let demo = dir.path().join("demo");
+    let out = Command::new(env!("CARGO_BIN_EXE_hepkey"))
+        .args(["demo", "--quiet", "--events", "100000", "-o"])
+        .arg(&demo)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let demo_significance = printed(&stdout, "Observed significance:");
+    let demo_mu = printed(&stdout, "Signal strength μ =");
+
+    let (serving, url) = serve(&demo);
+    let saved_toml = demo.join("hyy-page.toml");
+    let saved_svg = dir.path().join("plot.svg");
+    let screenshot = dir.path().join("set.png");
+    let out = Command::new("node")
+        .arg(repo().join("crates/web/tests/page_set.cjs"))
+        .args([&url, "hyy.toml"])
+        .args([&saved_toml, &saved_svg, &screenshot])
+        .env("NODE_PATH", &node_path)
+        .env("HEPKEY_CHROMIUM", &chromium)
+        .output()
+        .expect("node runs");
+    drop(serving);
+    assert!(
+        out.status.success(),
+        "the page script failed:\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let page: serde_json::Value =
+        serde_json::from_slice(&out.stdout).expect("JSON from page_set.cjs");
+    assert_eq!(page["pageErrors"], serde_json::json!([]), "{page}");
+    for r in page["requests"].as_array().unwrap() {
+        assert!(r.as_str().unwrap().starts_with(&url), "fetched {r}");
+    }
+    assert_eq!(page["sets"], serde_json::json!(["hyy.toml"]));
+    // The five selections of the analysis file, each a cut row.
+    assert_eq!(page["cuts"], 5);
+
+    // The fit on the page is the demo's fit.
+    let fit = &page["fit"];
+    let significance = fit["significance"].as_f64().unwrap();
+    let mu = fit["mu"].as_f64().unwrap();
+    assert!(
+        (significance - demo_significance).abs() <= 0.05 + 1e-9,
+        "page {significance} σ, demo {demo_significance} σ"
+    );
+    assert!(
+        (mu - demo_mu).abs() <= 0.005 + 1e-9,
+        "page μ {mu}, demo {demo_mu}"
+    );
+    assert!(
+        significance > 1.0,
+        "the demo's 100k events show the signal: {significance}"
+    );
+
+    // After the slider: `hepkey run` on the saved analysis file fills the same histograms.
+    let request = &page["moved"]["request"];
+    assert_eq!(request["cuts"].as_array().unwrap().len(), 6);
+    assert_eq!(page["savedTomlName"], "hyy-page.toml");
+    let run_dir = dir.path().join("run");
+    let status = Command::new(env!("CARGO_BIN_EXE_hepkey"))
+        .args(["run", "--quiet"])
+        .arg(&saved_toml)
+        .arg("-o")
+        .arg(&run_dir)
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let run: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(run_dir.join("histograms.json")).unwrap()).unwrap();
+    let samples = page["moved"]["result"]["samples"].as_array().unwrap();
+    assert_eq!(samples.len(), 6, "data and five signal samples");
+    let mut data_events = 0.0;
+    for s in samples {
+        let name = s["name"].as_str().unwrap();
+        let h = &run[format!("all/m_yy/{name}/nominal")];
+        let theirs = numbers(&h["values"]);
+        let ours = numbers(&s["values"]);
+        assert_eq!(ours.len(), 55);
+        for (a, b) in ours.iter().zip(&theirs) {
+            assert!(
+                (a - b).abs() <= 1e-9 * a.abs().max(b.abs()),
+                "{name}: page {a}, hepkey run {b}"
+            );
+        }
+        if name == "data" {
+            data_events = ours.iter().sum();
+        }
+    }
+    // The new cut removed events, but not all.
+    let before: f64 = numbers(
+        &serde_json::from_slice::<serde_json::Value>(
+            &std::fs::read(demo.join("hyy/histograms.json")).unwrap(),
+        )
+        .unwrap()["all/m_yy/data/nominal"]["values"],
+    )
+    .iter()
+    .sum();
+    assert!(
+        data_events > 0.0 && data_events < before,
+        "{data_events} of {before}"
+    );
+
+    // The plot as SVG, and on screen.
+    let svg = std::fs::read_to_string(&saved_svg).unwrap();
+    assert!(svg.starts_with("<svg") && svg.trim_end().ends_with("</svg>"));
+    assert!(
+        svg.matches("<path").count() > 50 && svg.contains("Data"),
+        "{}",
+        &svg[..200]
+    );
+    assert!(page["inkedPixels"].as_u64().unwrap() > 5000);
+    let inline = page["inlineError"].as_str().unwrap();
+    assert!(
+        inline.contains("m_yyy") && inline.contains("did you mean `m_yy`"),
+        "{inline}"
+    );
+    eprintln!("sample set refill: {} ms", page["refillMs"]);
 }

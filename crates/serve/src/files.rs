@@ -56,9 +56,10 @@ impl SharedDir {
         Ok(real)
     }
 
-    /// The `.root` files under the directory (relative paths with `/`, sorted, with sizes), skipping
-    /// symlinks that lead out; at most `limit` files, 16 levels deep.
-    pub fn root_files(&self, limit: usize) -> Vec<(String, u64)> {
+    /// The files the page opens under the directory: ROOT files and analysis files (`.toml`, the
+    /// page's sample sets). Relative paths with `/`, sorted, with sizes, skipping symlinks that lead
+    /// out; at most `limit` files, 16 levels deep.
+    pub fn page_files(&self, limit: usize) -> Vec<(String, u64)> {
         let mut out = Vec::new();
         self.walk(&self.root, "", 0, limit, &mut out);
         out.sort();
@@ -97,7 +98,7 @@ impl SharedDir {
             let relative = format!("{prefix}{name}");
             if real.is_dir() && depth < 16 && entry.file_type().is_ok_and(|t| t.is_dir()) {
                 self.walk(&real, &format!("{relative}/"), depth + 1, limit, out);
-            } else if real.is_file() && name.ends_with(".root") {
+            } else if real.is_file() && (name.ends_with(".root") || name.ends_with(".toml")) {
                 let size = real.metadata().map(|m| m.len()).unwrap_or(0);
                 out.push((relative, size));
             }

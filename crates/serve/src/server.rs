@@ -95,7 +95,7 @@ fn respond(
     };
     if relative.is_empty() {
         let list: Vec<serde_json::Value> = dir
-            .root_files(10_000)
+            .page_files(10_000)
             .into_iter()
             .map(|(path, size)| serde_json::json!({ "path": path, "size": size }))
             .collect();

@@ -52,6 +52,9 @@ fn setup() -> (tempfile::TempDir, tempfile::TempDir, SocketAddr) {
     let data: Vec<u8> = (0..=255u8).cycle().take(10_000).collect();
     std::fs::write(shared.path().join("sub/data.root"), &data).unwrap();
     std::fs::write(shared.path().join("a b.root"), b"spaced").unwrap();
+    // Analysis files are listed too (the page's sample sets); other files are not.
+    std::fs::write(shared.path().join("sub/zll.toml"), b"[analysis]").unwrap();
+    std::fs::write(shared.path().join("notes.txt"), b"not listed").unwrap();
     std::fs::write(shared.path().join("notes.txt"), b"text").unwrap();
     #[cfg(unix)]
     {
@@ -101,7 +104,10 @@ fn lists_and_serves_files_with_ranges() {
         .collect();
     // Sorted; .txt files, symlinks leading out and their targets are not listed.
     if cfg!(unix) {
-        assert_eq!(paths, ["a b.root", "inside.root", "sub/data.root"]);
+        assert_eq!(
+            paths,
+            ["a b.root", "inside.root", "sub/data.root", "sub/zll.toml"]
+        );
     }
     assert_eq!(list[2]["size"], 10_000);
 

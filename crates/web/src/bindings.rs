@@ -92,6 +92,14 @@ impl WebSampleSet {
         })
     }
 
+    /// `[low, high]` of the values an expression takes over the set, `null`, or `{"error": ...}`.
+    pub fn range(&mut self, definitions: &str, expression: &str) -> Result<String, JsError> {
+        Ok(match self.set.range(definitions, expression) {
+            Ok(span) => serde_json::to_string(&span)?,
+            Err(error) => serde_json::to_string(&AnalysisResult::Failed { error })?,
+        })
+    }
+
     /// The analysis file that `hepkey run` fills this request's histograms with.
     pub fn save(&self, request: &str) -> Result<String, JsError> {
         let request: SetRequest = serde_json::from_str(request)?;

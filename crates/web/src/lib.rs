@@ -8,6 +8,7 @@
 pub mod analysis;
 pub mod bindings;
 pub mod contents;
+pub mod glob;
 pub mod histogram;
 pub mod save;
 pub mod session;

@@ -215,15 +215,10 @@ impl SampleSet {
                 let Some(full) = join(dir, &pattern) else {
                     continue;
                 };
-                let glob = globset::GlobBuilder::new(&full)
-                    .literal_separator(true)
-                    .build()
-                    .map_err(|e| format!("sample {:?}: bad file pattern {full:?}: {e}", s.name))?
-                    .compile_matcher();
                 files.extend(
                     available
                         .iter()
-                        .filter(|a| glob.is_match(a.as_str()))
+                        .filter(|a| crate::glob::matches(&full, a))
                         .cloned(),
                 );
             }
@@ -399,6 +394,35 @@ impl SampleSet {
             .map_err(|e| format!("{path}: {e}"))?;
         self.files.insert(path.to_string(), session);
         Ok(())
+    }
+
+    /// The range of the values an expression takes over every open file (a cut slider's span), or
+    /// `None` when it takes none.
+    pub fn range(
+        &mut self,
+        definitions: &str,
+        expression: &str,
+    ) -> Result<Option<(f64, f64)>, Box<ExpressionError>> {
+        let request = AnalysisRequest {
+            tree: self.info.tree.clone(),
+            definitions: definitions.to_string(),
+            variable: expression.to_string(),
+            bins: 1,
+            ..Default::default()
+        };
+        let mut span: Option<(f64, f64)> = None;
+        for session in self.files.values_mut() {
+            let (h, _) = session.fill(&request, 1.0)?;
+            if h.entries() == 0 {
+                continue;
+            }
+            let e = h.edges();
+            span = Some(match span {
+                None => (e[0], e[1]),
+                Some((lo, hi)) => (lo.min(e[0]), hi.max(e[1])),
+            });
+        }
+        Ok(span)
     }
 
     /// Fills every sample.
