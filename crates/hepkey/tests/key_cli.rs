@@ -126,10 +126,14 @@ fn a_key_without_datasets_runs_its_examples_offline_and_verifies() {
         read(dir.path().join("repo-zmumu/histograms.json"))
     );
 
+    // The page as one file, for a browser without a server.
+    let page = std::fs::read_to_string(key.join("hepkey.html")).unwrap();
+    assert!(page.contains("WebSampleSet") && !page.contains("src=\"app.js\""));
+
     let verify = hepkey(dir.path(), &["key", "verify", "usb"], &[]);
     assert!(verify.status.success(), "{}", text(&verify));
     assert!(
-        text(&verify).contains("20 files checked, 0 bad"),
+        text(&verify).contains("21 files checked, 0 bad"),
         "{}",
         text(&verify)
     );

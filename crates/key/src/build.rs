@@ -163,6 +163,9 @@ pub fn build(catalog: &Catalog, options: &BuildOptions) -> Result<Built> {
         )?;
         examples_written.push(*rel);
     }
+    // The page, to open from disk without a server.
+    let page = hepkey_serve::page_as_one_file().map_err(Error::Key)?;
+    write(&staging.join("hepkey.html"), page.as_bytes())?;
     let dataset_names: Vec<&str> = selected.iter().map(|d| d.name.as_str()).collect();
     write(
         &staging.join("START-HERE.html"),
@@ -252,9 +255,12 @@ to be installed and no network is used.</p>\n\
 <p>Outputs (histograms, cut flows, plots) go to the <code>out/</code> folder you name. \
 <code>bin/hepkey --help</code> lists every command, each with examples.</p>\n\
 <h2>In the browser</h2>\n\
-<p>The page (open ROOT files, draw their histograms, cut with sliders) is inside the program. Type \
+<p>The page (open ROOT files, draw their histograms, cut with sliders, data against simulation from \
+an analysis file, the H → γγ fit) is inside the program. Type \
 <code>bin/hepkey serve .</code> and open <a href=\"http://127.0.0.1:8321/\">http://127.0.0.1:8321/</a>: \
-it reads the files in your browser and lists this key's ROOT files; nothing leaves the machine.</p>\n\
+it reads the files in your browser and lists this key's ROOT files and example analyses; nothing leaves the machine.</p>\n\
+<p>Without a terminal, open <a href=\"hepkey.html\">hepkey.html</a>: the same page in one file. Its \
+<em>Open folder…</em> button takes this key's folder and offers the example analyses as sample sets.</p>\n\
 <h2>Documentation</h2>\n<ul>\n\
 <li><a href=\"docs/README.html\">README</a>: what hepkey does</li>\n\
 <li><a href=\"docs/analysis-file.html\">The analysis file</a></li>\n\

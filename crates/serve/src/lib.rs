@@ -7,9 +7,11 @@
 
 pub mod files;
 mod http;
+pub mod one_file;
 pub mod page;
 mod range;
 mod server;
 
 pub use http::percent_decode;
+pub use one_file::page_as_one_file;
 pub use server::Server;

@@ -84,6 +84,7 @@ document.body.addEventListener("drop", (ev) => {
 });
 
 async function listServerFiles() {
+  if (location.protocol === "file:") return; // opened from disk: the buttons open files and folders
   let list = [];
   try {
     const r = await fetch("files/");

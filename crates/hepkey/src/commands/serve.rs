@@ -9,8 +9,8 @@ use std::path::PathBuf;
 #[derive(clap::Args)]
 #[command(
     after_help = "The page reads ROOT files in the browser (WebAssembly): a file picked or dropped on it, or one of \
-the .root files under DIR it lists. Nothing outside DIR is served.\n\n\
-Examples:\n  hepkey serve ../shared/data/root --port 0 --exit-after-ready\n  hepkey serve --exit-after-ready --port 0\n\n\
+the .root files under DIR it lists, and the analysis files (.toml) under DIR as sample sets. Nothing outside DIR is served.\n\n\
+Examples:\n  hepkey serve ../shared/data/root --port 0 --exit-after-ready\n  hepkey serve --exit-after-ready --port 0\n  hepkey serve --save-page hepkey.html\n\n\
 Then open the printed address, for instance: hepkey serve data/ (and http://127.0.0.1:8321/)."
 )]
 pub struct Args {
@@ -25,9 +25,24 @@ pub struct Args {
     /// Bind, print the address and exit (to check that serving works, in scripts).
     #[arg(long)]
     pub exit_after_ready: bool,
+    /// Write the page as one HTML file that works opened from disk, without a server (open ROOT
+    /// files and folders of sample sets with its buttons), and exit.
+    #[arg(long, value_name = "FILE")]
+    pub save_page: Option<PathBuf>,
 }
 
 pub fn run(args: Args) -> Result<()> {
+    if let Some(path) = &args.save_page {
+        let html = hepkey_serve::page_as_one_file().map_err(anyhow::Error::msg)?;
+        hepkey_output::write_atomic(path, html.as_bytes())
+            .with_context(|| format!("writing {}", path.display()))?;
+        println!(
+            "wrote {} ({:.1} MB): open it in a browser",
+            path.display(),
+            html.len() as f64 / 1e6
+        );
+        return Ok(());
+    }
     let dir = match &args.dir {
         Some(d) => {
             Some(SharedDir::new(d).with_context(|| format!("cannot serve {}", d.display()))?)
