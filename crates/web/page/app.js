@@ -34,7 +34,9 @@ function showError(text) {
 
 async function start() {
   try {
-    await init();
+    const exports = await init();
+    // The WebAssembly memory the tab holds (files and decoded columns), for benchmarks.
+    shown.wasmBytes = () => exports.memory.buffer.byteLength;
   } catch (e) {
     showError(`the reader did not load: ${message(e)}`);
     return;
@@ -235,8 +237,14 @@ function request() {
     bins: Math.max(1, Math.round(number("bins") || 50)),
     low: number("low"),
     high: number("high"),
-    cuts: cutRows().map((row, i) => ({ name: row.name(), expression: row.expression() })),
+    cuts: cutRows().map(cutOfRow),
   };
+}
+
+function cutOfRow(row) {
+  const cut = { name: row.name(), expression: row.expression() };
+  if (row.compare) cut.compare = row.compare();
+  return cut;
 }
 
 function clearErrors() {
@@ -333,6 +341,8 @@ function addCut(expression = "", op = ">", start = 0, name = null) {
     element: el,
     name: () => (name && `${expr.value.trim()}\u0000${opSel.value}\u0000${value.value}` === written ? name : `${expr.value.trim()} ${opSel.value} ${value.value}`),
     expression: () => `(${expr.value.trim() || "true"}) ${opSel.value} ${value.value === "" ? 0 : value.value}`,
+    // The same cut for the reader: the left side evaluated once, then compared at each slider move.
+    compare: () => ({ lhs: expr.value.trim() || "true", op: opSel.value, value: value.value === "" ? 0 : Number(value.value) }),
     setError(text) { error.textContent = text; error.hidden = !text; expr.classList.toggle("invalid", !!text); },
   };
   rows.push(row);
@@ -502,7 +512,7 @@ function setRequest() {
   return {
     definitions: $("definitions").value,
     variable: $("variable").value.trim(),
-    cuts: cutRows().map((row) => ({ name: row.name(), expression: row.expression() })),
+    cuts: cutRows().map(cutOfRow),
     bins, low, high,
     name: chosen ? chosen.name : "page",
     xlabel: chosen ? chosen.xlabel : $("variable").value.trim(),

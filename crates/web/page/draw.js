@@ -181,7 +181,7 @@ export function drawStackOn(ctx, w, hgt, plot) {
   }
   if (!(top > 0)) top = 1;
   const binWidth = (edges[n] - edges[0]) / n;
-  const { X, Y } = axes(ctx, main, edges[0], edges[n], 0, top * 1.35, { xlabels: false, ytitle: `Events / ${label(binWidth)}` });
+  const { X, Y } = axes(ctx, main, edges[0], edges[n], 0, top * 1.35, { xlabels: false, ytitle: `Events / ${label(Number(binWidth.toPrecision(3)))}` });
   title(ctx, plot.title, main);
   // The stack: each group's cumulative outline, filled.
   const below = new Array(n).fill(0);

@@ -34,7 +34,40 @@ pub struct AnalysisRequest {
 #[serde(deny_unknown_fields)]
 pub struct Cut {
     pub name: String,
+    /// The cut as the analysis file writes it.
     pub expression: String,
+    /// The same cut as `(lhs) op value`, which a slider moves: `lhs` is evaluated once and kept, so a
+    /// slider move compares numbers only (the page's refill budget).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub compare: Option<Compare>,
+}
+
+/// `(lhs) op value`, compared as ROOT and the expression language compare numbers (as f64; NaN
+/// compares false, except with `!=`).
+#[derive(Clone, Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Compare {
+    pub lhs: String,
+    /// `>`, `>=`, `<`, `<=`, `==` or `!=`.
+    pub op: String,
+    pub value: f64,
+}
+
+impl Compare {
+    /// Whether `x op value`, or `None` for an unknown operator.
+    pub fn test(&self) -> Option<impl Fn(f64) -> bool> {
+        let v = self.value;
+        let f: fn(f64, f64) -> bool = match self.op.as_str() {
+            ">" => |x, v| x > v,
+            ">=" => |x, v| x >= v,
+            "<" => |x, v| x < v,
+            "<=" => |x, v| x <= v,
+            "==" => |x, v| x == v,
+            "!=" => |x, v| x != v,
+            _ => return None,
+        };
+        Some(move |x| f(x, v))
+    }
 }
 
 /// The answer: a filled histogram and a cutflow, or an error to show inline.

@@ -1,7 +1,7 @@
 //! An open file in the page: the reader over its bytes, and the columns already decoded, kept so that
 //! moving a cut slider re-evaluates expressions without reading the file again.
 
-use crate::analysis::{AnalysisRequest, AnalysisResult, CutflowStep, ExpressionError};
+use crate::analysis::{AnalysisRequest, AnalysisResult, Cut, CutflowStep, ExpressionError};
 use crate::contents::{self, Object};
 use crate::histogram::{self, HistogramJson};
 use hepkey_columnar::{Chunk, Column, DType, Offsets, ProgramBuilder, Schema, Type};
@@ -117,16 +117,22 @@ impl Session {
             .map_err(|e| ExpressionError::of("variable", &r.variable, &e))?;
         for (i, cut) in r.cuts.iter().enumerate() {
             let field = format!("cut {i}");
+            let source = cut_source(cut);
             let ty = b
-                .output(&field, &cut.expression)
-                .map_err(|e| ExpressionError::of(&field, &cut.expression, &e))?;
-            if ty.jagged || ty.dtype != DType::Bool {
+                .output(&field, source)
+                .map_err(|e| ExpressionError::of(&field, source, &e))?;
+            let ok = match &cut.compare {
+                Some(c) => !ty.jagged && c.test().is_some(),
+                None => !ty.jagged && ty.dtype == DType::Bool,
+            };
+            if !ok {
+                let what = match &cut.compare {
+                    Some(c) => format!("`{}` {} must compare one number per event", c.lhs, c.op),
+                    None => "must be one true/false per event".to_string(),
+                };
                 return Err(ExpressionError::plain(
                     &field,
-                    format!(
-                        "cut `{}` must be one true/false per event, not {ty}",
-                        cut.expression
-                    ),
+                    format!("cut `{}` {what}, not {ty}", cut.expression),
                 ));
             }
         }
@@ -143,7 +149,7 @@ impl Session {
         }
         // The expressions of the request, in the builder's output order.
         let mut sources = vec![r.variable.as_str()];
-        sources.extend(r.cuts.iter().map(|c| c.expression.as_str()));
+        sources.extend(r.cuts.iter().map(cut_source));
         sources.extend(r.weight.as_deref());
         let keys: Vec<String> = sources
             .iter()
@@ -197,9 +203,19 @@ impl Session {
         let mut keep = vec![true; n_events];
         let mut cutflow = vec![step("all events", &keep, &weights)];
         for (cut, column) in r.cuts.iter().zip(cuts) {
-            let pass = column.as_slice::<bool>().expect("cuts are checked boolean");
-            for (k, p) in keep.iter_mut().zip(pass) {
-                *k &= *p;
+            match cut.compare.as_ref().and_then(|c| c.test()) {
+                Some(test) => {
+                    let xs = column.values().to_f64_vec();
+                    for (k, x) in keep.iter_mut().zip(xs) {
+                        *k &= test(x);
+                    }
+                }
+                None => {
+                    let pass = column.as_slice::<bool>().expect("cuts are checked boolean");
+                    for (k, p) in keep.iter_mut().zip(pass) {
+                        *k &= *p;
+                    }
+                }
             }
             cutflow.push(step(&cut.name, &keep, &weights));
         }
@@ -241,6 +257,11 @@ impl Session {
         fills(&mut |x, w| h.fill_one(x, w));
         Ok((h, cutflow))
     }
+}
+
+/// What a cut evaluates: the side a slider compares, or the whole cut.
+fn cut_source(cut: &Cut) -> &str {
+    cut.compare.as_ref().map_or(&cut.expression, |c| &c.lhs)
 }
 
 fn step(name: &str, keep: &[bool], weights: &[f64]) -> CutflowStep {

@@ -351,6 +351,7 @@ impl SampleSet {
                 .map(|c| Cut {
                     name: c.name.clone(),
                     expression: c.cut.get_ref().clone(),
+                    compare: None,
                 })
                 .collect(),
             histograms,

@@ -4,7 +4,7 @@
 
 use hepkey_analysis::key::IMPLICIT_REGION;
 use hepkey_analysis::{Analysis, HistKey};
-use hepkey_web::analysis::Cut;
+use hepkey_web::analysis::{Compare, Cut};
 use hepkey_web::{SampleSet, SetRequest};
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -82,6 +82,11 @@ fn a_sample_set_fills_what_hepkey_run_fills_from_the_saved_file() {
         .unwrap();
     window.name = "abs(mll - 91.18) < 12.5".into();
     window.expression = "(abs(mll - 91.18)) < 12.5".into();
+    window.compare = Some(Compare {
+        lhs: "abs(mll - 91.18)".into(),
+        op: "<".into(),
+        value: 12.5,
+    });
     let mll = info.histograms.iter().find(|h| h.name == "mLL").unwrap();
     let request = SetRequest {
         definitions: info.definitions.clone(),

@@ -1,6 +1,7 @@
 //! The page's Rust side on real files of ../shared, against uproot/numpy reference numbers
 //! (computed once with uproot 5 and numpy, written here).
 
+use hepkey_web::analysis::Compare;
 use hepkey_web::analysis::{AnalysisResult, CutflowStep};
 use hepkey_web::contents::Kind;
 use hepkey_web::{AnalysisRequest, Cut, Session};
@@ -80,6 +81,7 @@ fn fills_a_jagged_expression_with_cut_and_weight() {
         cuts: vec![Cut {
             name: "two muons".into(),
             expression: "NMuon >= 2".into(),
+            compare: None,
         }],
         weight: Some("EventWeight".into()),
         bins: 20,
@@ -127,7 +129,8 @@ fn fills_a_jagged_expression_with_cut_and_weight() {
 fn moving_a_cut_changes_only_what_it_should() {
     // A slider moves: the same request with another threshold, the columns already decoded.
     let mut s = open("uproot-HZZ.root");
-    let count = |s: &mut Session, threshold: i32| -> Vec<CutflowStep> {
+    // `slider`: the cut as the page's slider sends it, its left side evaluated once.
+    let count = |s: &mut Session, threshold: i32, slider: bool| -> Vec<CutflowStep> {
         let request = AnalysisRequest {
             tree: "events".into(),
             definitions: "muons = Muon[Muon_Iso < 5]".into(),
@@ -135,6 +138,11 @@ fn moving_a_cut_changes_only_what_it_should() {
             cuts: vec![Cut {
                 name: "jets".into(),
                 expression: format!("NJet >= {threshold}"),
+                compare: slider.then(|| Compare {
+                    lhs: "NJet".into(),
+                    op: ">=".into(),
+                    value: threshold.into(),
+                }),
             }],
             bins: 5,
             low: Some(0.0),
@@ -152,10 +160,33 @@ fn moving_a_cut_changes_only_what_it_should() {
             AnalysisResult::Failed { error } => panic!("{error:?}"),
         }
     };
-    let loose = count(&mut s, 0);
-    let tight = count(&mut s, 2);
+    let loose = count(&mut s, 0, false);
+    let tight = count(&mut s, 2, false);
     assert_eq!(loose[1].events, 2421);
     assert!(tight[1].events < loose[1].events && tight[1].events > 0);
+    assert_eq!(count(&mut s, 0, true), loose);
+    assert_eq!(count(&mut s, 2, true), tight);
+    // A left side that is not one number per event is refused, naming the cut.
+    let request = AnalysisRequest {
+        tree: "events".into(),
+        variable: "NJet".into(),
+        cuts: vec![Cut {
+            name: "muons".into(),
+            expression: "(Muon_Px) > 3".into(),
+            compare: Some(Compare {
+                lhs: "Muon_Px".into(),
+                op: ">".into(),
+                value: 3.0,
+            }),
+        }],
+        bins: 5,
+        ..Default::default()
+    };
+    let AnalysisResult::Failed { error } = s.analyse(&request) else {
+        panic!("a list per event cannot be compared")
+    };
+    assert_eq!(error.field, "cut 0");
+    assert!(error.message.contains("(Muon_Px) > 3"), "{}", error.message);
 }
 
 #[test]
@@ -182,6 +213,7 @@ fn expression_errors_say_where() {
     request.cuts = vec![Cut {
         name: "not a cut".into(),
         expression: "Muon_Px > 3".into(),
+        compare: None,
     }];
     let AnalysisResult::Failed { error } = s.analyse(&request) else {
         panic!("a list per event is no cut")
