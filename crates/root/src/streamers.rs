@@ -70,8 +70,14 @@ fn read_streamer_info(c: &mut Cursor) -> Result<StreamerInfo> {
 }
 
 fn read_element(c: &mut Cursor, element_class: &str) -> Result<StreamerElement> {
-    // Every element class starts with a versioned TStreamerElement base.
+    // Every element class starts with a versioned TStreamerElement base; TStreamerSTLstring wraps
+    // a whole TStreamerSTL (itself versioned) around it, one level deeper.
     let outer = c.version()?;
+    let middle = if element_class == "TStreamerSTLstring" {
+        Some(c.version()?)
+    } else {
+        None
+    };
     let v = c.version()?;
     let (name, title) = c.tnamed()?;
     let type_code = c.i32()?;
@@ -87,6 +93,9 @@ fn read_element(c: &mut Cursor, element_class: &str) -> Result<StreamerElement> 
     let type_name = c.string()?;
     c.finish(v)?;
     // Subclass members (base-class versions, STL types, counters) are skipped.
+    if let Some(middle) = middle {
+        c.finish(middle)?;
+    }
     c.finish(outer)?;
     let dims = array_dim.clamp(0, 5) as usize;
     Ok(StreamerElement {

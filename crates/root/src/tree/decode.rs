@@ -93,6 +93,32 @@ pub fn decode_basket(
             })?;
             Ok(Array::Strings(out))
         }
+        Interpretation::MemberStrings => {
+            // An entry's strings end where the entry does: its offsets are needed.
+            if offsets.is_none() {
+                return Err(Error::format(format!(
+                    "{what}: string members of a split collection without entry offsets"
+                )));
+            }
+            let mut offsets_out = vec![0u32];
+            let mut strings = Vec::new();
+            for_each_entry(data, offsets, entries, what, |c| {
+                if c.remaining() > 0 {
+                    c.version()?;
+                }
+                while c.remaining() > 0 {
+                    strings.push(c.string()?);
+                }
+                let n = u32::try_from(strings.len())
+                    .map_err(|_| c.error("more than 2^32 strings in one basket".to_string()))?;
+                offsets_out.push(n);
+                Ok(())
+            })?;
+            Ok(Array::List {
+                offsets: std::sync::Arc::new(offsets_out),
+                content: Box::new(Array::Strings(strings)),
+            })
+        }
         Interpretation::LeafList(fields) => decode_leaf_list(fields, data, entries, what),
         Interpretation::Group(_) => Err(Error::Unsupported(format!(
             "{what}: a split object is read from its sub-branches"

@@ -42,6 +42,9 @@ pub enum Interpretation {
     },
     /// One string per entry.
     Strings(StringKind),
+    /// The `std::string` member of the objects of a split collection (the keys of a split
+    /// `std::map<std::string, T>`): per entry an object header, then one string per object.
+    MemberStrings,
     /// An STL container, RVec or class, streamed object by object.
     Container(CppType),
     /// Several leaves in one branch (`a/I:b/F:c/D`): one record per entry,
@@ -110,6 +113,7 @@ impl Interpretation {
             Interpretation::Strings(StringKind::CharStar) => "char*".into(),
             Interpretation::Strings(StringKind::StdString) => "std::string".into(),
             Interpretation::Strings(StringKind::TString) => "TString".into(),
+            Interpretation::MemberStrings => "std::string[]".into(),
             Interpretation::Container(t) => t.name(),
             Interpretation::LeafList(fields) => {
                 let f: Vec<String> = fields
@@ -213,7 +217,15 @@ pub fn interpret(branch: &BranchModel, ctx: StreamerContext) -> Result<Interpret
             _ if el.class_name.is_empty() => leaf.title.clone(),
             _ => el.class_name.clone(),
         };
+        // A member of a split object is written with the object header containers carry.
+        let member_of_split = ctx.member.is_some() && !ctx.top_level;
         return match CppType::parse(&class_name) {
+            Some(CppType::StdString) if member_of_split && jagged => {
+                Ok(Interpretation::MemberStrings)
+            }
+            Some(CppType::StdString) if member_of_split => {
+                Ok(Interpretation::Container(CppType::StdString))
+            }
             Some(CppType::StdString) => Ok(Interpretation::Strings(StringKind::StdString)),
             Some(CppType::TString) => Ok(Interpretation::Strings(StringKind::TString)),
             Some(CppType::Prim(prim)) => Ok(Interpretation::Fixed { prim, dims: fixed }),
