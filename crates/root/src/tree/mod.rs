@@ -142,12 +142,20 @@ impl Tree {
         let data = file.object_bytes(&key)?;
         let what = format!("{}: TTree {}", file.name(), key.name);
         let mut c = Cursor::new(&data, key.keylen as u32, &what);
-        let model = model::read_tree(&mut c, &key.class_name).map_err(|e| e.context(&what))?;
+        let mut model =
+            model::read_tree(&mut c, &key.class_name).map_err(|e| e.context(&what))?;
         // Streamer infos describe members of split objects; a file without
         // readable ones still gives every branch that does not need them.
         let infos = file.streamer_infos().unwrap_or(&[]);
         let mut branches = Vec::new();
-        flatten(&model.branches, "", &mut branches, infos, true);
+        // The branches move into the flat list (a NanoAOD has ~1,500: no copies of them).
+        flatten(
+            std::mem::take(&mut model.branches),
+            "",
+            &mut branches,
+            infos,
+            true,
+        );
         check_entries(&model, &branches).map_err(|e| e.context(&what))?;
         // Embedded baskets are compressed together with the whole tree object,
         // so each gets the object's compression ratio.
@@ -506,34 +514,34 @@ pub(crate) enum Cached {
 
 /// Lists branches depth first; returns the indices of those at this level.
 fn flatten(
-    models: &[BranchModel],
+    models: Vec<BranchModel>,
     prefix: &str,
     out: &mut Vec<Branch>,
     infos: &[crate::streamers::StreamerInfo],
     top_level: bool,
 ) -> Vec<usize> {
     let mut here = Vec::new();
-    for m in models {
+    for mut m in models {
         let path = format!("{prefix}{}", m.name);
         let ctx = interpretation::StreamerContext {
-            member: member_of(m, infos),
+            member: member_of(&m, infos),
             infos,
             top_level,
         };
+        // Decided with the sub-branches (a split object is a group), which then move out.
+        let interpretation = interpret(&m, ctx).map_err(|e| e.to_string());
+        let sub_branches = std::mem::take(&mut m.branches);
         here.push(out.len());
         out.push(Branch {
             path: path.clone(),
-            interpretation: interpret(m, ctx).map_err(|e| e.to_string()),
-            baskets: basket_refs(m),
-            model: BranchModel {
-                branches: Vec::new(),
-                ..m.clone()
-            },
+            interpretation,
+            baskets: basket_refs(&m),
+            model: m,
             children: Vec::new(),
             embedded_compressed: 0,
         });
         let me = out.len() - 1;
-        let children = flatten(&m.branches, &format!("{path}/"), out, infos, false);
+        let children = flatten(sub_branches, &format!("{path}/"), out, infos, false);
         out[me].children = children;
     }
     here
