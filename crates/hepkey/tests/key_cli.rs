@@ -133,7 +133,7 @@ fn a_key_without_datasets_runs_its_examples_offline_and_verifies() {
     let verify = hepkey(dir.path(), &["key", "verify", "usb"], &[]);
     assert!(verify.status.success(), "{}", text(&verify));
     assert!(
-        text(&verify).contains("21 files checked, 0 bad"),
+        text(&verify).contains("22 files checked, 0 bad"),
         "{}",
         text(&verify)
     );

@@ -264,6 +264,7 @@ it reads the files in your browser and lists this key's ROOT files and example a
 <h2>Documentation</h2>\n<ul>\n\
 <li><a href=\"docs/README.html\">README</a>: what hepkey does</li>\n\
 <li><a href=\"docs/analysis-file.html\">The analysis file</a></li>\n\
+<li><a href=\"docs/page.html\">The page</a>: hepkey in the browser</li>\n\
 <li><a href=\"docs/catalog.html\">The dataset catalog</a></li>\n\
 <li><a href=\"docs/benchmarks.html\">Benchmarks</a></li>\n</ul>\n",
     );

@@ -15,6 +15,11 @@ pub const DOCS: &[(&str, &str, &str)] = &[
         include_str!("../../../docs/benchmarks.md"),
     ),
     (
+        "page.html",
+        "The page: hepkey in the browser",
+        include_str!("../../../docs/page.md"),
+    ),
+    (
         "catalog.html",
         "The dataset catalog",
         include_str!("../../data/catalog/README.md"),
