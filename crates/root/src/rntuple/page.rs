@@ -115,6 +115,12 @@ fn plain_page(
         UInt64 => direct!(U64, u64),
         Real32 => direct!(F32, f32),
         Real64 => direct!(F64, f64),
+        Index64 => {
+            // Offsets as stored (absolute within the cluster) after the leading 0.
+            let mut offsets = vec![0u64; n + 1];
+            fill(stored, bytemuck::cast_slice_mut(&mut offsets[1..]), what)?;
+            ColumnValues::Offsets(offsets)
+        }
         _ => return Ok(None),
     }))
 }
@@ -132,14 +138,30 @@ fn unsplit(data: &[u8], width: usize) -> Vec<u8> {
     out
 }
 
+/// The `N` bytes of each element of a byte-split page, gathered from the planes.
+fn unsplit_elements<const N: usize>(data: &[u8]) -> impl Iterator<Item = [u8; N]> + '_ {
+    let n = data.len() / N;
+    let planes: [&[u8]; N] = std::array::from_fn(|b| &data[b * n..(b + 1) * n]);
+    (0..n).map(move |i| std::array::from_fn(|b| planes[b][i]))
+}
+
 /// The elements of a byte-split page of `N`-byte elements, each made from its `N` bytes (one per
 /// plane) by `make`: one pass, no intermediate buffer.
 fn unsplit_map<const N: usize, T>(data: &[u8], make: impl Fn([u8; N]) -> T) -> Vec<T> {
-    let n = data.len() / N;
-    let planes: [&[u8]; N] = std::array::from_fn(|b| &data[b * n..(b + 1) * n]);
-    (0..n)
-        .map(|i| make(std::array::from_fn(|b| planes[b][i])))
-        .collect()
+    unsplit_elements(data).map(make).collect()
+}
+
+/// Offsets (a leading 0, then one end offset per element) from stored index values: the values
+/// themselves, or, delta-encoded, their running sum.
+fn offsets_from(stored: impl Iterator<Item = u64>, n: usize, delta: bool) -> Vec<u64> {
+    let mut offsets = Vec::with_capacity(n + 1);
+    offsets.push(0u64);
+    let mut running = 0u64;
+    offsets.extend(stored.map(|x| {
+        running = if delta { running.wrapping_add(x) } else { x };
+        running
+    }));
+    offsets
 }
 
 /// Element `i` of `bits` bits from a little-endian bit stream.
@@ -207,6 +229,14 @@ pub(crate) fn decode_page(data: &[u8], n: usize, column: &ColumnDescription) -> 
             return ColumnValues::I64(unsplit_map(data, |c| zigzag(u64::from_le_bytes(c))))
         }
         SplitUInt64 => return ColumnValues::U64(unsplit_map(data, u64::from_le_bytes)),
+        SplitIndex32 => {
+            let stored = unsplit_elements(data).map(|c| u32::from_le_bytes(c) as u64);
+            return ColumnValues::Offsets(offsets_from(stored, n, true));
+        }
+        SplitIndex64 => {
+            let stored = unsplit_elements(data).map(u64::from_le_bytes);
+            return ColumnValues::Offsets(offsets_from(stored, n, true));
+        }
         _ => {}
     }
     let owned;
@@ -250,24 +280,13 @@ pub(crate) fn decode_page(data: &[u8], n: usize, column: &ColumnDescription) -> 
         ),
         Real32 | SplitReal32 => ColumnValues::F32(chunks(data).map(f32::from_le_bytes).collect()),
         Real64 | SplitReal64 => ColumnValues::F64(chunks(data).map(f64::from_le_bytes).collect()),
-        Index32 | Index64 | SplitIndex32 | SplitIndex64 => {
-            let raw: Vec<u64> = if ty.element_bytes() == 4 {
-                chunks(data).map(|c| u32::from_le_bytes(c) as u64).collect()
-            } else {
-                chunks(data).map(u64::from_le_bytes).collect()
-            };
-            let mut offsets = Vec::with_capacity(raw.len() + 1);
-            offsets.push(0u64);
-            let mut running = 0u64;
-            for x in raw {
-                running = if ty.is_delta() {
-                    running.wrapping_add(x)
-                } else {
-                    x
-                };
-                offsets.push(running);
-            }
-            ColumnValues::Offsets(offsets)
+        Index32 | SplitIndex32 => {
+            let stored = chunks(data).map(|c| u32::from_le_bytes(c) as u64);
+            ColumnValues::Offsets(offsets_from(stored, n, ty.is_delta()))
+        }
+        Index64 | SplitIndex64 => {
+            let stored = chunks(data).map(u64::from_le_bytes);
+            ColumnValues::Offsets(offsets_from(stored, n, ty.is_delta()))
         }
         Switch => ColumnValues::Switch(
             data.chunks_exact(12)
