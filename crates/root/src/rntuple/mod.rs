@@ -36,6 +36,7 @@ pub mod column_type;
 pub mod envelope;
 pub mod leaves;
 pub(crate) mod page;
+mod page_buffer;
 mod reader;
 pub mod schema;
 pub mod values;

@@ -18,7 +18,8 @@
 
 use super::clusters::PageInfo;
 use super::column_type::ColumnType;
-use super::envelope::{decompress, read_range_borrowed};
+use super::page_buffer::zeroed_page_vec;
+use super::envelope::read_range_borrowed;
 use super::schema::ColumnDescription;
 use super::values::{ColumnValues, SwitchValue};
 use crate::compression::{check_blocks, decompress_into};
@@ -60,20 +61,28 @@ pub(crate) fn read_page(
             )));
         }
     }
+    let Ok(expected) = usize::try_from(expected) else {
+        return Err(Error::format(format!("{what}: {expected} uncompressed bytes")));
+    };
+    // The compressed blocks must add up to the page's size before that much is allocated.
+    if stored.len() != expected {
+        check_blocks(stored, expected, what)?;
+    }
     if let Some(values) = plain_page(stored, expected, n, column, what)? {
         return Ok(values);
     }
-    let bytes = decompress(stored, expected, what)?;
+    let mut bytes = zeroed_page_vec::<u8>(expected);
+    fill(stored, &mut bytes, what)?;
     Ok(decode_page(&bytes, n, column))
 }
 
-/// Fills `out` with a page's bytes: decompressed, or copied when stored uncompressed.
+/// Fills `out` with a page's bytes (checked by `check_blocks`): decompressed, or copied when
+/// stored uncompressed.
 fn fill(stored: &[u8], out: &mut [u8], what: &str) -> Result<()> {
     if stored.len() == out.len() {
         out.copy_from_slice(stored);
         return Ok(());
     }
-    check_blocks(stored, out.len(), what)?;
     decompress_into(stored, out, what)
 }
 
@@ -81,7 +90,7 @@ fn fill(stored: &[u8], out: &mut [u8], what: &str) -> Result<()> {
 /// no intermediate bytes, no decoding pass. None for the other encodings.
 fn plain_page(
     stored: &[u8],
-    expected: u64,
+    expected: usize,
     n: usize,
     column: &ColumnDescription,
     what: &str,
@@ -92,12 +101,12 @@ fn plain_page(
     }
     let ty = column.column_type;
     let width = ty.element_bytes();
-    if width == 0 || (n as u64).checked_mul(width as u64) != Some(expected) {
+    if width == 0 || n.checked_mul(width) != Some(expected) {
         return Ok(None);
     }
     macro_rules! direct {
         ($variant:ident, $t:ty) => {{
-            let mut values = vec![<$t>::default(); n];
+            let mut values = zeroed_page_vec::<$t>(n);
             fill(stored, bytemuck::cast_slice_mut(&mut values), what)?;
             ColumnValues::$variant(values)
         }};
@@ -117,7 +126,7 @@ fn plain_page(
         Real64 => direct!(F64, f64),
         Index64 => {
             // Offsets as stored (absolute within the cluster) after the leading 0.
-            let mut offsets = vec![0u64; n + 1];
+            let mut offsets = zeroed_page_vec::<u64>(n + 1);
             fill(stored, bytemuck::cast_slice_mut(&mut offsets[1..]), what)?;
             ColumnValues::Offsets(offsets)
         }
