@@ -3,6 +3,7 @@
 //! window of the same page: the page is decoded once, and index pages, the bulk of such a file
 //! (one offset column per jagged branch), are kept as 32-bit offsets, in half the memory.
 
+use super::page_buffer::zeroed_page_vec;
 use super::values::ColumnValues;
 use std::ops::Range;
 
@@ -18,7 +19,11 @@ impl OpenValues {
     pub(crate) fn narrowed(values: ColumnValues) -> OpenValues {
         match values {
             ColumnValues::Offsets(v) if v.iter().all(|&x| x <= u64::from(u32::MAX)) => {
-                OpenValues::Offsets32(v.iter().map(|&x| x as u32).collect())
+                let mut narrow = zeroed_page_vec::<u32>(v.len());
+                for (n, &x) in narrow.iter_mut().zip(&v) {
+                    *n = x as u32;
+                }
+                OpenValues::Offsets32(narrow)
             }
             other => OpenValues::Decoded(other),
         }
