@@ -283,13 +283,30 @@ impl RNTuple {
             .map(|n| self.field_id(n))
             .collect::<Result<Vec<_>>>()?;
         self.prefetch(&ids, range.clone())?;
-        let pairs: Vec<(usize, &str)> = ids.into_iter().zip(names.iter().copied()).collect();
-        crate::tree::par_map(&pairs, |&(id, name)| {
+        // Largest fields first, so that no large one is left to run alone at the end (a chunk
+        // decoding whole one-page clusters has a few fields of many megabytes).
+        let bytes = |id: usize| -> usize {
+            self.page_ranges(&[id], range.clone())
+                .iter()
+                .map(|r| r.1)
+                .sum()
+        };
+        let mut jobs: Vec<(usize, usize, &str)> = ids
+            .into_iter()
+            .zip(names.iter().copied())
+            .enumerate()
+            .map(|(i, (id, name))| (i, id, name))
+            .collect();
+        jobs.sort_by_key(|&(_, id, _)| std::cmp::Reverse(bytes(id)));
+        let read = crate::tree::par_map(&jobs, |&(_, id, name)| {
             self.read_field(id, range.clone())
                 .map_err(|e| e.context(format!("field {name:?}")))
-        })
-        .into_iter()
-        .collect()
+        });
+        let mut arrays: Vec<Option<Array>> = vec![None; jobs.len()];
+        for (&(i, _, _), array) in jobs.iter().zip(read) {
+            arrays[i] = Some(array?);
+        }
+        Ok(arrays.into_iter().flatten().collect())
     }
 
     /// Entry ranges of at most `step` entries covering the RNTuple: whole

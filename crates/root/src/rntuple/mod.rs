@@ -61,11 +61,11 @@ use crate::file::RootFile;
 use crate::source::ByteSource;
 use envelope::EnvelopeKind;
 use reader::Reader;
-pub(crate) use window::OffsetsProblem;
-use window::{OpenValues, RelativeOffsets};
 use std::collections::HashMap;
 use std::ops::Range;
 use std::sync::Arc;
+pub(crate) use window::OffsetsProblem;
+use window::{OpenValues, RelativeOffsets};
 
 /// The class name of RNTuple anchors in ROOT files.
 pub const ANCHOR_CLASS: &str = "ROOT::RNTuple";
@@ -343,6 +343,12 @@ impl RNTuple {
     /// Tells the byte source which pages the fields `ids` (with their subfields) need for entries
     /// `range`, so that a remote source fetches them in few requests.
     pub(crate) fn prefetch(&self, ids: &[usize], range: Range<u64>) -> Result<()> {
+        self.source.prefetch(&self.page_ranges(ids, range))
+    }
+
+    /// The byte ranges (offset, length) of the pages the fields `ids` (with their subfields) need
+    /// for entries `range`.
+    pub(crate) fn page_ranges(&self, ids: &[usize], range: Range<u64>) -> Vec<(u64, usize)> {
         let fields = &self.schema.fields;
         let in_subtree = |mut f: usize| {
             // Bounded: a corrupt schema could make the parents a cycle.
@@ -373,7 +379,7 @@ impl RNTuple {
                 }
             }
         }
-        self.source.prefetch(&ranges)
+        ranges
     }
 
     /// Reads a physical column over a range of clusters: every page,
@@ -489,13 +495,19 @@ impl RNTuple {
             (ElementKind::Index, a) => (a - 1, ColumnValues::Offsets(Vec::new())),
             (_, a) => (a, ColumnValues::empty(kind)),
         };
-        self.window_pages(column, c, first_needed..elements.end, &what, |page, range| {
-            if page.extend_into(&mut out, range) {
-                Ok(())
-            } else {
-                Err(short(page.len()))
-            }
-        })?;
+        self.window_pages(
+            column,
+            c,
+            first_needed..elements.end,
+            &what,
+            |page, range| {
+                if page.extend_into(&mut out, range) {
+                    Ok(())
+                } else {
+                    Err(short(page.len()))
+                }
+            },
+        )?;
         if (out.len() as u64) != elements.end - elements.start {
             return Err(short(out.len()));
         }
@@ -534,13 +546,19 @@ impl RNTuple {
             }
             a => a - 1,
         };
-        self.window_pages(column, c, first_needed..elements.end, &what, |page, range| {
-            if page.push_offsets(&mut window, range) {
-                Ok(())
-            } else {
-                Err(short(page.len()))
-            }
-        })?;
+        self.window_pages(
+            column,
+            c,
+            first_needed..elements.end,
+            &what,
+            |page, range| {
+                if page.push_offsets(&mut window, range) {
+                    Ok(())
+                } else {
+                    Err(short(page.len()))
+                }
+            },
+        )?;
         if window.len() as u64 != (elements.end - elements.start).saturating_add(1) {
             return Err(short(window.len().saturating_sub(1)));
         }

@@ -18,8 +18,8 @@
 
 use super::clusters::PageInfo;
 use super::column_type::ColumnType;
-use super::page_buffer::zeroed_page_vec;
 use super::envelope::read_range_borrowed;
+use super::page_buffer::zeroed_page_vec;
 use super::schema::ColumnDescription;
 use super::values::{ColumnValues, SwitchValue};
 use crate::compression::{check_blocks, decompress_into};
@@ -62,7 +62,9 @@ pub(crate) fn read_page(
         }
     }
     let Ok(expected) = usize::try_from(expected) else {
-        return Err(Error::format(format!("{what}: {expected} uncompressed bytes")));
+        return Err(Error::format(format!(
+            "{what}: {expected} uncompressed bytes"
+        )));
     };
     // The compressed blocks must add up to the page's size before that much is allocated.
     if stored.len() != expected {

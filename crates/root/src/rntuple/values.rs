@@ -187,7 +187,9 @@ impl ColumnValues {
     fn replace_if_empty(&mut self, other: ColumnValues) -> Option<ColumnValues> {
         let empty = match (&*self, &other) {
             // Offsets both starting at 0: appending would shift by 0 and drop the other's 0.
-            (ColumnValues::Offsets(a), ColumnValues::Offsets(b)) => a[..] == [0] && b.first() == Some(&0),
+            (ColumnValues::Offsets(a), ColumnValues::Offsets(b)) => {
+                a[..] == [0] && b.first() == Some(&0)
+            }
             (a, b) => a.is_empty() && std::mem::discriminant(a) == std::mem::discriminant(b),
         };
         if empty {
