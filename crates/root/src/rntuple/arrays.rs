@@ -535,7 +535,7 @@ impl RNTuple {
         if let Span::Within { cluster, elements } = span {
             // A window inside a cluster: the offsets made relative in one pass over the page.
             if let Some(window) = self.read_offsets_window(column, *cluster, elements.clone())? {
-                let (offsets, first) = window.map_err(|problem| {
+                let (offsets, first) = window.finish().map_err(|problem| {
                     Error::format(match problem {
                         OffsetsProblem::Decreasing => {
                             format!("{}: field {name:?}: decreasing offsets", self.what)

@@ -64,8 +64,8 @@ use reader::Reader;
 use std::collections::HashMap;
 use std::ops::Range;
 use std::sync::Arc;
-pub(crate) use window::OffsetsProblem;
-use window::{OpenValues, RelativeOffsets};
+use window::OpenValues;
+pub(crate) use window::{OffsetsProblem, RelativeOffsets};
 
 /// The class name of RNTuple anchors in ROOT files.
 pub const ANCHOR_CLASS: &str = "ROOT::RNTuple";
@@ -515,15 +515,15 @@ impl RNTuple {
     }
 
     /// The offsets of an index column's window (as [`read_column_window`](Self::read_column_window)
-    /// gives them) made relative to the window's first collection, in one pass over the pages:
-    /// `(offsets from 0, the first offset in the cluster)`. None for the rare layouts (a column
+    /// gives them) made relative to the window's first collection and checked, in one pass over
+    /// the pages. None for a column that is no index column or for the rare layouts (a column
     /// added late) that only the general path reads.
     pub(crate) fn read_offsets_window(
         &self,
         column: usize,
         c: usize,
         elements: Range<u64>,
-    ) -> Result<Option<std::result::Result<(Vec<u32>, u64), OffsetsProblem>>> {
+    ) -> Result<Option<RelativeOffsets>> {
         let is_index = self
             .schema
             .columns
@@ -562,7 +562,7 @@ impl RNTuple {
         if window.len() as u64 != (elements.end - elements.start).saturating_add(1) {
             return Err(short(window.len().saturating_sub(1)));
         }
-        Ok(Some(window.finish()))
+        Ok(Some(window))
     }
 
     /// Hands `take` each page of `column` in cluster `c` holding some of elements `needed`
