@@ -4,6 +4,7 @@
 //! in one call before the page is written into them.
 
 /// Vectors smaller than this are left to fault in as usual.
+#[cfg(all(feature = "native", target_os = "linux"))]
 const POPULATE_FROM_BYTES: usize = 1 << 20;
 
 /// `n` zeroed elements (from `calloc`, so fresh memory is not touched twice), mapped in one go.
@@ -15,26 +16,28 @@ pub(crate) fn zeroed_page_vec<T: bytemuck::Zeroable + Copy>(n: usize) -> Vec<T> 
 
 /// Asks the kernel to map the memory of `values` now, in one call, rather than one page fault
 /// per 4 KiB at first write. Only advice: on kernels without `MADV_POPULATE_WRITE` (before 5.14)
-/// or off Linux nothing changes.
+/// nothing changes.
+#[cfg(all(feature = "native", target_os = "linux"))]
 fn populate<T>(values: &[T]) {
+    const PAGE: usize = 4096;
     let bytes = std::mem::size_of_val(values);
     if bytes < POPULATE_FROM_BYTES {
         return;
     }
-    #[cfg(all(feature = "native", target_os = "linux"))]
-    {
-        const PAGE: usize = 4096;
-        let start = values.as_ptr() as usize;
-        let first = start.next_multiple_of(PAGE);
-        let end = (start + bytes) / PAGE * PAGE;
-        // SAFETY: the whole pages inside `values`' allocation, which stays mapped;
-        // MADV_POPULATE_WRITE maps them writable without changing their contents.
-        unsafe {
-            libc::madvise(
-                first as *mut libc::c_void,
-                end - first,
-                libc::MADV_POPULATE_WRITE,
-            );
-        }
+    let start = values.as_ptr() as usize;
+    let first = start.next_multiple_of(PAGE);
+    let end = (start + bytes) / PAGE * PAGE;
+    // SAFETY: the whole pages inside `values`' allocation, which stays mapped;
+    // MADV_POPULATE_WRITE maps them writable without changing their contents.
+    unsafe {
+        libc::madvise(
+            first as *mut libc::c_void,
+            end - first,
+            libc::MADV_POPULATE_WRITE,
+        );
     }
 }
+
+/// Elsewhere memory is left to fault in as usual.
+#[cfg(not(all(feature = "native", target_os = "linux")))]
+fn populate<T>(_values: &[T]) {}
