@@ -13,7 +13,7 @@
 use super::column_type::ElementKind;
 use super::schema::Role;
 use super::values::ColumnValues;
-use super::RNTuple;
+use super::{OffsetsProblem, RNTuple};
 use crate::error::{Error, Result};
 use hepkey_column::{Array, DType, Values};
 use std::collections::HashMap;
@@ -283,13 +283,30 @@ impl RNTuple {
             .map(|n| self.field_id(n))
             .collect::<Result<Vec<_>>>()?;
         self.prefetch(&ids, range.clone())?;
-        let pairs: Vec<(usize, &str)> = ids.into_iter().zip(names.iter().copied()).collect();
-        crate::tree::par_map(&pairs, |&(id, name)| {
+        // Largest fields first, so that no large one is left to run alone at the end (a chunk
+        // decoding whole one-page clusters has a few fields of many megabytes).
+        let bytes = |id: usize| -> usize {
+            self.page_ranges(&[id], range.clone())
+                .iter()
+                .map(|r| r.1)
+                .sum()
+        };
+        let mut jobs: Vec<(usize, usize, &str)> = ids
+            .into_iter()
+            .zip(names.iter().copied())
+            .enumerate()
+            .map(|(i, (id, name))| (i, id, name))
+            .collect();
+        jobs.sort_by_key(|&(_, id, _)| std::cmp::Reverse(bytes(id)));
+        let read = crate::tree::par_map(&jobs, |&(_, id, name)| {
             self.read_field(id, range.clone())
                 .map_err(|e| e.context(format!("field {name:?}")))
-        })
-        .into_iter()
-        .collect()
+        });
+        let mut arrays: Vec<Option<Array>> = vec![None; jobs.len()];
+        for (&(i, _, _), array) in jobs.iter().zip(read) {
+            arrays[i] = Some(array?);
+        }
+        Ok(arrays.into_iter().flatten().collect())
     }
 
     /// Entry ranges of at most `step` entries covering the RNTuple: whole
@@ -514,6 +531,42 @@ impl RNTuple {
     /// A collection's offsets over `span`, from 0, as list offsets, and where its items are.
     fn offsets_in(&self, field: usize, items: u64, span: &Span) -> Result<(Vec<u32>, Span)> {
         let column = self.principal_column(field, 0)?;
+        let name = &self.schema.fields[field].name;
+        if let Span::Within { cluster, elements } = span {
+            // A window inside a cluster: the offsets made relative in one pass over the page.
+            if let Some(window) = self.read_offsets_window(column, *cluster, elements.clone())? {
+                let (offsets, first) = window.finish().map_err(|problem| {
+                    Error::format(match problem {
+                        OffsetsProblem::Decreasing => {
+                            format!("{}: field {name:?}: decreasing offsets", self.what)
+                        }
+                        OffsetsProblem::TooMany => format!(
+                            "{}: field {name:?}: offsets claim over 2^32 items, more than the pages hold",
+                            self.what
+                        ),
+                    })
+                })?;
+                let count = u64::from(*offsets.last().unwrap_or(&0));
+                if offsets.len() as u64 != items.saturating_add(1) {
+                    return Err(Error::format(format!(
+                        "{}: field {name:?}: column {column} has {} elements, but {items} were expected",
+                        self.what,
+                        offsets.len().saturating_sub(1)
+                    )));
+                }
+                if count > self.element_bound {
+                    return Err(Error::format(format!(
+                        "{}: field {name:?}: offsets claim {count} items, more than the pages hold",
+                        self.what
+                    )));
+                }
+                let inner = Span::Within {
+                    cluster: *cluster,
+                    elements: first..first + count,
+                };
+                return Ok((offsets, inner));
+            }
+        }
         let ColumnValues::Offsets(o) = self.read_checked(column, span, items, field)? else {
             return Err(Error::format(format!(
                 "{}: field {:?}: the principal column {column} is not an offset column",

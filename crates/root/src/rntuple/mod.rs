@@ -36,10 +36,12 @@ pub mod column_type;
 pub mod envelope;
 pub mod leaves;
 pub(crate) mod page;
+mod page_buffer;
 mod reader;
 pub mod schema;
 pub mod values;
 mod variant;
+mod window;
 
 /// Whether xxhash3 checksums (anchor, envelopes, pages) are enforced: always, except in the
 /// cargo-fuzz build (`--cfg fuzzing`), where a mutated byte would otherwise stop at the checksum
@@ -62,6 +64,8 @@ use reader::Reader;
 use std::collections::HashMap;
 use std::ops::Range;
 use std::sync::Arc;
+use window::OpenValues;
+pub(crate) use window::{OffsetsProblem, RelativeOffsets};
 
 /// The class name of RNTuple anchors in ROOT files.
 pub const ANCHOR_CLASS: &str = "ROOT::RNTuple";
@@ -97,7 +101,7 @@ pub struct RNTuple {
 struct OpenPage {
     cluster: usize,
     page: usize,
-    values: Arc<ColumnValues>,
+    values: Arc<OpenValues>,
 }
 
 impl RNTuple {
@@ -339,6 +343,12 @@ impl RNTuple {
     /// Tells the byte source which pages the fields `ids` (with their subfields) need for entries
     /// `range`, so that a remote source fetches them in few requests.
     pub(crate) fn prefetch(&self, ids: &[usize], range: Range<u64>) -> Result<()> {
+        self.source.prefetch(&self.page_ranges(ids, range))
+    }
+
+    /// The byte ranges (offset, length) of the pages the fields `ids` (with their subfields) need
+    /// for entries `range`.
+    pub(crate) fn page_ranges(&self, ids: &[usize], range: Range<u64>) -> Vec<(u64, usize)> {
         let fields = &self.schema.fields;
         let in_subtree = |mut f: usize| {
             // Bounded: a corrupt schema could make the parents a cycle.
@@ -369,7 +379,7 @@ impl RNTuple {
                 }
             }
         }
-        self.source.prefetch(&ranges)
+        ranges
     }
 
     /// Reads a physical column over a range of clusters: every page,
@@ -485,30 +495,106 @@ impl RNTuple {
             (ElementKind::Index, a) => (a - 1, ColumnValues::Offsets(Vec::new())),
             (_, a) => (a, ColumnValues::empty(kind)),
         };
-        let mut position = 0u64;
-        if let Some((active, pages)) = self.active_column(column, c)? {
-            for (i, page) in pages.pages.iter().enumerate() {
-                let next = position.saturating_add(u64::from(page.elements));
-                if next > first_needed && position < elements.end.max(first_needed + 1) {
-                    // Kept when a later window of the cluster starts in this page.
-                    let keep = next > elements.end;
-                    let values = self.page_for_window(active, c, i, keep, &what)?;
-                    let lo = (first_needed.max(position) - position) as usize;
-                    let hi = (elements.end.min(next) - position) as usize;
-                    if hi > values.len() || !out.extend_from(&values, lo..hi) {
-                        return Err(short(values.len()));
-                    }
+        self.window_pages(
+            column,
+            c,
+            first_needed..elements.end,
+            &what,
+            |page, range| {
+                if page.extend_into(&mut out, range) {
+                    Ok(())
+                } else {
+                    Err(short(page.len()))
                 }
-                position = next;
-                if position >= elements.end {
-                    break;
-                }
-            }
-        }
+            },
+        )?;
         if (out.len() as u64) != elements.end - elements.start {
             return Err(short(out.len()));
         }
         Ok(out)
+    }
+
+    /// The offsets of an index column's window (as [`read_column_window`](Self::read_column_window)
+    /// gives them) made relative to the window's first collection and checked, in one pass over
+    /// the pages. None for a column that is no index column or for the rare layouts (a column
+    /// added late) that only the general path reads.
+    pub(crate) fn read_offsets_window(
+        &self,
+        column: usize,
+        c: usize,
+        elements: Range<u64>,
+    ) -> Result<Option<RelativeOffsets>> {
+        let is_index = self
+            .schema
+            .columns
+            .get(column)
+            .is_some_and(|d| d.column_type.kind() == ElementKind::Index);
+        if !is_index || self.leading_zeros(column)?.get(c).copied().unwrap_or(0) > 0 {
+            return Ok(None);
+        }
+        let what = format!("{}: column {column} in cluster {c}", self.what);
+        let short = |held: usize| {
+            Error::format(format!(
+                "{what}: elements {elements:?} asked for, the pages hold {held}"
+            ))
+        };
+        let mut window = RelativeOffsets::default();
+        let first_needed = match elements.start {
+            0 => {
+                window.extend(&[0u64]);
+                0
+            }
+            a => a - 1,
+        };
+        self.window_pages(
+            column,
+            c,
+            first_needed..elements.end,
+            &what,
+            |page, range| {
+                if page.push_offsets(&mut window, range) {
+                    Ok(())
+                } else {
+                    Err(short(page.len()))
+                }
+            },
+        )?;
+        if window.len() as u64 != (elements.end - elements.start).saturating_add(1) {
+            return Err(short(window.len().saturating_sub(1)));
+        }
+        Ok(Some(window))
+    }
+
+    /// Hands `take` each page of `column` in cluster `c` holding some of elements `needed`
+    /// (counted from the cluster's first), with the range of its elements inside `needed`.
+    fn window_pages(
+        &self,
+        column: usize,
+        c: usize,
+        needed: Range<u64>,
+        what: &str,
+        mut take: impl FnMut(&OpenValues, Range<usize>) -> Result<()>,
+    ) -> Result<()> {
+        let Some((active, pages)) = self.active_column(column, c)? else {
+            return Ok(());
+        };
+        let mut position = 0u64;
+        for (i, page) in pages.pages.iter().enumerate() {
+            if position >= needed.end {
+                break;
+            }
+            let next = position.saturating_add(u64::from(page.elements));
+            if next > needed.start {
+                // Kept when a later window of the cluster starts in this page.
+                let keep = next > needed.end;
+                let values = self.page_for_window(active, c, i, keep, what)?;
+                let lo = (needed.start.max(position) - position) as usize;
+                let hi = (needed.end.min(next) - position) as usize;
+                take(&values, lo..hi)?;
+            }
+            position = next;
+        }
+        Ok(())
     }
 
     /// Page `i` of column `active` in cluster `c`, decoded, from the open pages or read; kept
@@ -520,7 +606,7 @@ impl RNTuple {
         i: usize,
         keep: bool,
         what: &str,
-    ) -> Result<Arc<ColumnValues>> {
+    ) -> Result<Arc<OpenValues>> {
         let is_this = |o: &OpenPage| o.cluster == c && o.page == i;
         {
             let mut pages = self.open_pages.lock().unwrap_or_else(|e| e.into_inner());
@@ -537,7 +623,12 @@ impl RNTuple {
             }
         }
         let page = &self.clusters[c].columns[active].pages[i];
-        let values = Arc::new(self.read_page(active, page, &format!("{what}, page {i}"))?);
+        let values = self.read_page(active, page, &format!("{what}, page {i}"))?;
+        let values = Arc::new(if keep {
+            OpenValues::narrowed(values)
+        } else {
+            OpenValues::Decoded(values)
+        });
         if keep {
             let open = OpenPage {
                 cluster: c,

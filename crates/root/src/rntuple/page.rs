@@ -18,7 +18,8 @@
 
 use super::clusters::PageInfo;
 use super::column_type::ColumnType;
-use super::envelope::{decompress, read_range_borrowed};
+use super::envelope::read_range_borrowed;
+use super::page_buffer::zeroed_page_vec;
 use super::schema::ColumnDescription;
 use super::values::{ColumnValues, SwitchValue};
 use crate::compression::{check_blocks, decompress_into};
@@ -60,20 +61,30 @@ pub(crate) fn read_page(
             )));
         }
     }
+    let Ok(expected) = usize::try_from(expected) else {
+        return Err(Error::format(format!(
+            "{what}: {expected} uncompressed bytes"
+        )));
+    };
+    // The compressed blocks must add up to the page's size before that much is allocated.
+    if stored.len() != expected {
+        check_blocks(stored, expected, what)?;
+    }
     if let Some(values) = plain_page(stored, expected, n, column, what)? {
         return Ok(values);
     }
-    let bytes = decompress(stored, expected, what)?;
+    let mut bytes = zeroed_page_vec::<u8>(expected);
+    fill(stored, &mut bytes, what)?;
     Ok(decode_page(&bytes, n, column))
 }
 
-/// Fills `out` with a page's bytes: decompressed, or copied when stored uncompressed.
+/// Fills `out` with a page's bytes (checked by `check_blocks`): decompressed, or copied when
+/// stored uncompressed.
 fn fill(stored: &[u8], out: &mut [u8], what: &str) -> Result<()> {
     if stored.len() == out.len() {
         out.copy_from_slice(stored);
         return Ok(());
     }
-    check_blocks(stored, out.len(), what)?;
     decompress_into(stored, out, what)
 }
 
@@ -81,7 +92,7 @@ fn fill(stored: &[u8], out: &mut [u8], what: &str) -> Result<()> {
 /// no intermediate bytes, no decoding pass. None for the other encodings.
 fn plain_page(
     stored: &[u8],
-    expected: u64,
+    expected: usize,
     n: usize,
     column: &ColumnDescription,
     what: &str,
@@ -92,12 +103,12 @@ fn plain_page(
     }
     let ty = column.column_type;
     let width = ty.element_bytes();
-    if width == 0 || (n as u64).checked_mul(width as u64) != Some(expected) {
+    if width == 0 || n.checked_mul(width) != Some(expected) {
         return Ok(None);
     }
     macro_rules! direct {
         ($variant:ident, $t:ty) => {{
-            let mut values = vec![<$t>::default(); n];
+            let mut values = zeroed_page_vec::<$t>(n);
             fill(stored, bytemuck::cast_slice_mut(&mut values), what)?;
             ColumnValues::$variant(values)
         }};
@@ -115,6 +126,12 @@ fn plain_page(
         UInt64 => direct!(U64, u64),
         Real32 => direct!(F32, f32),
         Real64 => direct!(F64, f64),
+        Index64 => {
+            // Offsets as stored (absolute within the cluster) after the leading 0.
+            let mut offsets = zeroed_page_vec::<u64>(n + 1);
+            fill(stored, bytemuck::cast_slice_mut(&mut offsets[1..]), what)?;
+            ColumnValues::Offsets(offsets)
+        }
         _ => return Ok(None),
     }))
 }
@@ -132,14 +149,30 @@ fn unsplit(data: &[u8], width: usize) -> Vec<u8> {
     out
 }
 
+/// The `N` bytes of each element of a byte-split page, gathered from the planes.
+fn unsplit_elements<const N: usize>(data: &[u8]) -> impl Iterator<Item = [u8; N]> + '_ {
+    let n = data.len() / N;
+    let planes: [&[u8]; N] = std::array::from_fn(|b| &data[b * n..(b + 1) * n]);
+    (0..n).map(move |i| std::array::from_fn(|b| planes[b][i]))
+}
+
 /// The elements of a byte-split page of `N`-byte elements, each made from its `N` bytes (one per
 /// plane) by `make`: one pass, no intermediate buffer.
 fn unsplit_map<const N: usize, T>(data: &[u8], make: impl Fn([u8; N]) -> T) -> Vec<T> {
-    let n = data.len() / N;
-    let planes: [&[u8]; N] = std::array::from_fn(|b| &data[b * n..(b + 1) * n]);
-    (0..n)
-        .map(|i| make(std::array::from_fn(|b| planes[b][i])))
-        .collect()
+    unsplit_elements(data).map(make).collect()
+}
+
+/// Offsets (a leading 0, then one end offset per element) from stored index values: the values
+/// themselves, or, delta-encoded, their running sum.
+fn offsets_from(stored: impl Iterator<Item = u64>, n: usize, delta: bool) -> Vec<u64> {
+    let mut offsets = Vec::with_capacity(n + 1);
+    offsets.push(0u64);
+    let mut running = 0u64;
+    offsets.extend(stored.map(|x| {
+        running = if delta { running.wrapping_add(x) } else { x };
+        running
+    }));
+    offsets
 }
 
 /// Element `i` of `bits` bits from a little-endian bit stream.
@@ -207,6 +240,14 @@ pub(crate) fn decode_page(data: &[u8], n: usize, column: &ColumnDescription) -> 
             return ColumnValues::I64(unsplit_map(data, |c| zigzag(u64::from_le_bytes(c))))
         }
         SplitUInt64 => return ColumnValues::U64(unsplit_map(data, u64::from_le_bytes)),
+        SplitIndex32 => {
+            let stored = unsplit_elements(data).map(|c| u32::from_le_bytes(c) as u64);
+            return ColumnValues::Offsets(offsets_from(stored, n, true));
+        }
+        SplitIndex64 => {
+            let stored = unsplit_elements(data).map(u64::from_le_bytes);
+            return ColumnValues::Offsets(offsets_from(stored, n, true));
+        }
         _ => {}
     }
     let owned;
@@ -250,24 +291,13 @@ pub(crate) fn decode_page(data: &[u8], n: usize, column: &ColumnDescription) -> 
         ),
         Real32 | SplitReal32 => ColumnValues::F32(chunks(data).map(f32::from_le_bytes).collect()),
         Real64 | SplitReal64 => ColumnValues::F64(chunks(data).map(f64::from_le_bytes).collect()),
-        Index32 | Index64 | SplitIndex32 | SplitIndex64 => {
-            let raw: Vec<u64> = if ty.element_bytes() == 4 {
-                chunks(data).map(|c| u32::from_le_bytes(c) as u64).collect()
-            } else {
-                chunks(data).map(u64::from_le_bytes).collect()
-            };
-            let mut offsets = Vec::with_capacity(raw.len() + 1);
-            offsets.push(0u64);
-            let mut running = 0u64;
-            for x in raw {
-                running = if ty.is_delta() {
-                    running.wrapping_add(x)
-                } else {
-                    x
-                };
-                offsets.push(running);
-            }
-            ColumnValues::Offsets(offsets)
+        Index32 | SplitIndex32 => {
+            let stored = chunks(data).map(|c| u32::from_le_bytes(c) as u64);
+            ColumnValues::Offsets(offsets_from(stored, n, ty.is_delta()))
+        }
+        Index64 | SplitIndex64 => {
+            let stored = chunks(data).map(u64::from_le_bytes);
+            ColumnValues::Offsets(offsets_from(stored, n, ty.is_delta()))
         }
         Switch => ColumnValues::Switch(
             data.chunks_exact(12)

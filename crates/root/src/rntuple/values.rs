@@ -182,9 +182,29 @@ impl ColumnValues {
         true
     }
 
+    /// Becomes `other` when empty and of the same kind (no copy: a cluster of one page is its
+    /// page); otherwise hands `other` back to be appended.
+    fn replace_if_empty(&mut self, other: ColumnValues) -> Option<ColumnValues> {
+        let empty = match (&*self, &other) {
+            // Offsets both starting at 0: appending would shift by 0 and drop the other's 0.
+            (ColumnValues::Offsets(a), ColumnValues::Offsets(b)) => {
+                a[..] == [0] && b.first() == Some(&0)
+            }
+            (a, b) => a.is_empty() && std::mem::discriminant(a) == std::mem::discriminant(b),
+        };
+        if empty {
+            *self = other;
+            return None;
+        }
+        Some(other)
+    }
+
     /// Appends the next page of the same cluster: offsets are relative to
     /// the cluster, so they continue without a shift.
     pub(crate) fn append_page(&mut self, page: ColumnValues) {
+        let Some(page) = self.replace_if_empty(page) else {
+            return;
+        };
         match (self, page) {
             (ColumnValues::Offsets(a), ColumnValues::Offsets(b)) => a.extend(b.into_iter().skip(1)),
             (this, page) => this.append(page),
@@ -196,6 +216,9 @@ impl ColumnValues {
     /// counts each alternative's items); a different kind (another
     /// column representation in some clusters) is converted through f64.
     pub(crate) fn append(&mut self, other: ColumnValues) {
+        let Some(other) = self.replace_if_empty(other) else {
+            return;
+        };
         match (self, other) {
             (ColumnValues::Offsets(a), ColumnValues::Offsets(b)) => {
                 let base = *a.last().unwrap_or(&0);
@@ -254,6 +277,21 @@ mod tests {
         all.append(ColumnValues::Offsets(vec![0, 1, 4]));
         assert_eq!(all, ColumnValues::Offsets(vec![0, 2, 3, 5, 6, 9]));
         assert_eq!(all.len(), 5);
+    }
+
+    #[test]
+    fn appending_to_nothing_takes_the_values_as_they_are() {
+        let mut values = ColumnValues::empty(ElementKind::F32);
+        values.append(ColumnValues::F32(vec![1.0, 2.0]));
+        assert_eq!(values, ColumnValues::F32(vec![1.0, 2.0]));
+        // A window's offsets without their leading 0 stay without it.
+        let mut window = ColumnValues::Offsets(Vec::new());
+        window.append(ColumnValues::Offsets(vec![0, 2, 3]));
+        assert_eq!(window, ColumnValues::Offsets(vec![2, 3]));
+        // Another kind is converted, not taken.
+        let mut ints = ColumnValues::empty(ElementKind::I32);
+        ints.append(ColumnValues::F64(vec![4.0]));
+        assert_eq!(ints, ColumnValues::I32(vec![4]));
     }
 
     #[test]

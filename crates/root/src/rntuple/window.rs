@@ -1,0 +1,172 @@
+//! Pages kept open while the chunks of their cluster are read, and the windows chunks take from
+//! them. A writer that puts a cluster's column in one page (uproot does) makes every chunk take a
+//! window of the same page: the page is decoded once, and index pages, the bulk of such a file
+//! (one offset column per jagged branch), are kept as 32-bit offsets, in half the memory.
+
+use super::page_buffer::zeroed_page_vec;
+use super::values::ColumnValues;
+use std::ops::Range;
+
+/// A decoded page as kept for the windows of later chunks.
+pub(crate) enum OpenValues {
+    Decoded(ColumnValues),
+    /// An index page whose offsets (relative to the cluster, with the leading 0) all fit 32 bits.
+    Offsets32(Vec<u32>),
+}
+
+impl OpenValues {
+    /// The page as kept open: offsets narrowed to 32 bits when they fit.
+    pub(crate) fn narrowed(values: ColumnValues) -> OpenValues {
+        match values {
+            ColumnValues::Offsets(v) if v.iter().all(|&x| x <= u64::from(u32::MAX)) => {
+                let mut narrow = zeroed_page_vec::<u32>(v.len());
+                for (n, &x) in narrow.iter_mut().zip(&v) {
+                    *n = x as u32;
+                }
+                OpenValues::Offsets32(narrow)
+            }
+            other => OpenValues::Decoded(other),
+        }
+    }
+
+    /// Number of elements (for offsets: of collections).
+    pub(crate) fn len(&self) -> usize {
+        match self {
+            OpenValues::Decoded(v) => v.len(),
+            OpenValues::Offsets32(v) => v.len().saturating_sub(1),
+        }
+    }
+
+    /// Appends elements `range` to `out`, as [`ColumnValues::extend_from`] does. False when the
+    /// kinds differ or the range is outside the page.
+    pub(crate) fn extend_into(&self, out: &mut ColumnValues, range: Range<usize>) -> bool {
+        match (self, out) {
+            (OpenValues::Decoded(page), out) => out.extend_from(page, range),
+            (OpenValues::Offsets32(page), ColumnValues::Offsets(out)) => {
+                let Some(ends) = end_offsets(page, range) else {
+                    return false;
+                };
+                out.extend(ends.iter().map(|&x| u64::from(x)));
+                true
+            }
+            (OpenValues::Offsets32(_), _) => false,
+        }
+    }
+
+    /// Appends the end offsets of collections `range` to `window`. False when the page holds
+    /// no offsets or the range is outside it.
+    pub(crate) fn push_offsets(&self, window: &mut RelativeOffsets, range: Range<usize>) -> bool {
+        match self {
+            OpenValues::Offsets32(page) => end_offsets(page, range).map(|e| window.extend(e)),
+            OpenValues::Decoded(ColumnValues::Offsets(page)) => {
+                end_offsets(page, range).map(|e| window.extend(e))
+            }
+            OpenValues::Decoded(_) => None,
+        }
+        .is_some()
+    }
+}
+
+/// The end offsets of collections `range` of a page's offsets (which start with a 0).
+fn end_offsets<T>(page: &[T], range: Range<usize>) -> Option<&[T]> {
+    if range.start > range.end {
+        return None;
+    }
+    page.get(range.start + 1..range.end + 1)
+}
+
+/// What is wrong with a window's offsets.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum OffsetsProblem {
+    Decreasing,
+    /// The window's collections hold more than 2^32 items.
+    TooMany,
+}
+
+/// A window's offsets made relative to its first, checked as they are appended.
+#[derive(Default)]
+pub(crate) struct RelativeOffsets {
+    offsets: Vec<u32>,
+    first: u64,
+    previous: u64,
+    problem: Option<OffsetsProblem>,
+}
+
+impl RelativeOffsets {
+    pub(crate) fn len(&self) -> usize {
+        self.offsets.len()
+    }
+
+    pub(crate) fn extend<T: Copy + Into<u64>>(&mut self, values: &[T]) {
+        let Some(&head) = values.first() else {
+            return;
+        };
+        if self.offsets.is_empty() {
+            self.first = head.into();
+            self.previous = self.first;
+        }
+        let (first, mut previous) = (self.first, self.previous);
+        let (mut decreasing, mut too_many) = (false, false);
+        self.offsets.extend(values.iter().map(|&x| {
+            let x: u64 = x.into();
+            decreasing |= x < previous;
+            previous = x;
+            let relative = x.wrapping_sub(first);
+            too_many |= relative > u64::from(u32::MAX);
+            relative as u32
+        }));
+        self.previous = previous;
+        if decreasing {
+            self.problem = Some(OffsetsProblem::Decreasing);
+        } else if too_many {
+            self.problem = self.problem.or(Some(OffsetsProblem::TooMany));
+        }
+    }
+
+    /// The offsets from 0 and the first one as stored (relative to the cluster).
+    pub(crate) fn finish(self) -> Result<(Vec<u32>, u64), OffsetsProblem> {
+        match self.problem {
+            Some(p) => Err(p),
+            None => Ok((self.offsets, self.first)),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn narrowed_offsets_give_the_same_windows() {
+        let offsets = vec![0u64, 2, 5, 5, 9];
+        let wide = OpenValues::Decoded(ColumnValues::Offsets(offsets.clone()));
+        let narrow = OpenValues::narrowed(ColumnValues::Offsets(offsets));
+        assert!(matches!(narrow, OpenValues::Offsets32(_)));
+        for page in [&wide, &narrow] {
+            let mut out = ColumnValues::Offsets(Vec::new());
+            assert!(page.extend_into(&mut out, 1..3));
+            assert_eq!(out, ColumnValues::Offsets(vec![5, 5]));
+            let mut window = RelativeOffsets::default();
+            assert!(page.push_offsets(&mut window, 0..4));
+            assert_eq!(window.finish(), Ok((vec![0, 3, 3, 7], 2)));
+            assert!(!page.extend_into(&mut ColumnValues::Offsets(Vec::new()), 2..5));
+        }
+        let big = ColumnValues::Offsets(vec![0, 1 << 33]);
+        assert!(matches!(OpenValues::narrowed(big), OpenValues::Decoded(_)));
+    }
+
+    #[test]
+    fn relative_offsets_report_decreasing_and_oversized_windows() {
+        let mut w = RelativeOffsets::default();
+        w.extend(&[3u64, 4]);
+        w.extend(&[2u64]);
+        assert_eq!(w.finish(), Err(OffsetsProblem::Decreasing));
+        let mut w = RelativeOffsets::default();
+        w.extend(&[1u64, 2 + u64::from(u32::MAX)]);
+        assert_eq!(w.finish(), Err(OffsetsProblem::TooMany));
+        let mut w = RelativeOffsets::default();
+        w.extend(&[7u32]);
+        w.extend(&[7u32, 8]);
+        assert_eq!(w.finish(), Ok((vec![0, 0, 1], 7)));
+    }
+}
