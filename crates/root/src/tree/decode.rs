@@ -37,7 +37,9 @@ pub fn decode_basket(
         Interpretation::Jagged { prim, inner } => {
             let offsets = offsets.ok_or_else(|| {
                 Error::Unsupported(format!(
-                    "{what}: a variable-length array without entry offsets"
+                    "{what} ({}): a variable-length array stored without entry offsets, which hepkey \
+                     cannot split into entries",
+                    interp.type_name()
                 ))
             })?;
             let block = prim.size() * inner.iter().product::<usize>().max(1);
