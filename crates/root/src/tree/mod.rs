@@ -142,8 +142,7 @@ impl Tree {
         let data = file.object_bytes(&key)?;
         let what = format!("{}: TTree {}", file.name(), key.name);
         let mut c = Cursor::new(&data, key.keylen as u32, &what);
-        let mut model =
-            model::read_tree(&mut c, &key.class_name).map_err(|e| e.context(&what))?;
+        let mut model = model::read_tree(&mut c, &key.class_name).map_err(|e| e.context(&what))?;
         // Streamer infos describe members of split objects; a file without
         // readable ones still gives every branch that does not need them.
         let infos = file.streamer_infos().unwrap_or(&[]);
