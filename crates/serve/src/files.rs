@@ -56,8 +56,8 @@ impl SharedDir {
         Ok(real)
     }
 
-    /// The files the page opens under the directory: ROOT files and analysis files (`.toml`, the
-    /// page's sample sets). Relative paths with `/`, sorted, with sizes, skipping symlinks that lead
+    /// The files the page opens under the directory: ROOT files and analysis files (`.toml` files with
+    /// `[[samples]]`, the page's sample sets; not `Cargo.toml` and the like). Relative paths with `/`, sorted, with sizes, skipping symlinks that lead
     /// out; at most `limit` files, 16 levels deep.
     pub fn page_files(&self, limit: usize) -> Vec<(String, u64)> {
         let mut out = Vec::new();
@@ -98,10 +98,21 @@ impl SharedDir {
             let relative = format!("{prefix}{name}");
             if real.is_dir() && depth < 16 && entry.file_type().is_ok_and(|t| t.is_dir()) {
                 self.walk(&real, &format!("{relative}/"), depth + 1, limit, out);
-            } else if real.is_file() && (name.ends_with(".root") || name.ends_with(".toml")) {
+            } else if real.is_file() && (name.ends_with(".root") || is_analysis_file(&real)) {
                 let size = real.metadata().map(|m| m.len()).unwrap_or(0);
                 out.push((relative, size));
             }
         }
     }
+}
+
+/// Whether a file is an analysis file: a `.toml` declaring samples (its first 64 KiB are read).
+fn is_analysis_file(path: &Path) -> bool {
+    use std::io::Read;
+    if path.extension().and_then(|e| e.to_str()) != Some("toml") {
+        return false;
+    }
+    let mut head = Vec::new();
+    let read = std::fs::File::open(path).and_then(|f| f.take(64 * 1024).read_to_end(&mut head));
+    read.is_ok() && String::from_utf8_lossy(&head).contains("[[samples]]")
 }

@@ -53,8 +53,17 @@ fn setup() -> (tempfile::TempDir, tempfile::TempDir, SocketAddr) {
     std::fs::write(shared.path().join("sub/data.root"), &data).unwrap();
     std::fs::write(shared.path().join("a b.root"), b"spaced").unwrap();
     // Analysis files are listed too (the page's sample sets); other files are not.
-    std::fs::write(shared.path().join("sub/zll.toml"), b"[analysis]").unwrap();
+    std::fs::write(
+        shared.path().join("sub/zll.toml"),
+        b"[analysis]\nname = \"z\"\n\n[[samples]]\nname = \"data\"\n",
+    )
+    .unwrap();
     std::fs::write(shared.path().join("notes.txt"), b"not listed").unwrap();
+    std::fs::write(
+        shared.path().join("Cargo.toml"),
+        b"[package]\nname = \"x\"\n",
+    )
+    .unwrap();
     std::fs::write(shared.path().join("notes.txt"), b"text").unwrap();
     #[cfg(unix)]
     {
