@@ -4,14 +4,12 @@
 //   sed -i 's|^ATLAS_2020 = .*|ATLAS_2020 = "."|' /tmp/gen/zll.toml
 //   hepkey serve /tmp/gen --port 8399 &
 //   NODE_PATH=/path/to/node_modules node bench/page/refill_chromium.cjs http://127.0.0.1:8399/ zll.toml
-const { chromium } = require("playwright-core");
+// Chromium and playwright-core as the page tests find them.
+const { launch } = require("../../crates/web/tests/chromium.cjs");
 
 (async () => {
   const [url, setPath] = process.argv.slice(2);
-  const browser = await chromium.launch({
-    executablePath: process.env.HEPKEY_CHROMIUM || "/usr/bin/chromium",
-    args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"],
-  });
+  const browser = await launch();
   try {
     const page = await browser.newPage({ viewport: { width: 1400, height: 1100 } });
     const cdp = await page.context().newCDPSession(page);

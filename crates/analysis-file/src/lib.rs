@@ -30,7 +30,7 @@
 //! range = [60.0, 120.0]
 //! ```
 
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use toml::Spanned;
 
@@ -91,7 +91,7 @@ pub struct Settings {
 }
 
 /// What a sample is.
-#[derive(Clone, Copy, Debug, Deserialize, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, Deserialize, Serialize, PartialEq, Eq, PartialOrd, Ord)]
 #[serde(rename_all = "lowercase")]
 pub enum SampleKind {
     Data,
@@ -119,6 +119,30 @@ pub const CATALOG: &str = "catalog";
 pub enum Number {
     Value(f64),
     Text(String),
+}
+
+impl Number {
+    /// The number of `key` of sample `sample`, `${NAME}` expanded by `value`; `None` for
+    /// `"catalog"`, which the catalog entry of the sample's dataset gives.
+    pub fn resolve(
+        &self,
+        sample: &str,
+        key: &str,
+        value: impl Fn(&str) -> Option<String>,
+    ) -> Result<Option<f64>, String> {
+        let text = match self {
+            Number::Value(v) => return Ok(Some(*v)),
+            Number::Text(t) if t.trim() == CATALOG => return Ok(None),
+            Number::Text(t) => t,
+        };
+        let what = format!("sample {sample:?}: {key} = {text:?}");
+        let expanded = expand_variables(&what, text, value)?;
+        expanded
+            .trim()
+            .parse::<f64>()
+            .map(Some)
+            .map_err(|_| format!("{what} is {expanded:?}, not a number"))
+    }
 }
 
 /// `[[samples]]`.

@@ -86,7 +86,7 @@ fn substitute_in(
     .map_err(Error::Config)
 }
 
-/// A normalisation number of a sample: given, or text after substitution.
+/// A normalisation number of a sample: given, text after substitution, or the catalog's.
 fn number(
     sample: &SampleConfig,
     key: &str,
@@ -94,21 +94,16 @@ fn number(
     overrides: &[(String, String)],
     defaults: &BTreeMap<String, String>,
 ) -> Result<Option<f64>> {
-    let text = match n {
-        None => return Ok(None),
-        Some(Number::Value(v)) => return Ok(Some(*v)),
-        Some(Number::Text(t)) if t.trim() == CATALOG => {
-            return crate::dataset::number(sample, key).map(Some)
-        }
-        Some(Number::Text(t)) => t,
-    };
-    let what = format!("sample {:?}: {key} = {text:?}", sample.name);
-    let value = substitute_in(&what, text, overrides, defaults)?;
-    value
-        .trim()
-        .parse::<f64>()
-        .map(Some)
-        .map_err(|_| Error::Config(format!("{what} is {value:?}, not a number")))
+    let Some(n) = n else { return Ok(None) };
+    let value = n
+        .resolve(&sample.name, key, |name| {
+            lookup(name, overrides, defaults).map(|(value, _)| value)
+        })
+        .map_err(Error::Config)?;
+    match value {
+        Some(v) => Ok(Some(v)),
+        None => crate::dataset::number(sample, key).map(Some),
+    }
 }
 
 /// Where a value of `${NAME}` came from, which decides what a relative path in it is relative to.

@@ -226,6 +226,11 @@ impl Values {
         each!(self, v => v.iter().map(|x| x.to_f64()).collect())
     }
 
+    /// Hands every value, widened to float64 and in order, to `f`: `to_f64_vec` without the vector.
+    pub fn for_each_f64(&self, mut f: impl FnMut(f64)) {
+        each!(self, v => v.iter().for_each(|x| f(x.to_f64())))
+    }
+
     /// Value `i` widened to float64.
     pub fn get_f64(&self, i: usize) -> f64 {
         each!(self, v => v[i].to_f64())

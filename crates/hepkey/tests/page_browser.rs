@@ -5,9 +5,12 @@
 //! Needs HEPKEY_PLAYWRIGHT (a node_modules with playwright-core) and chromium: skipped without them
 //! locally, required in CI (.ci/run installs both).
 
+mod support;
+
+use std::ffi::OsStr;
 use std::io::{BufRead, BufReader};
-use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
+use support::{hepkey_ok, repo, shared};
 
 fn tool(var: &str) -> Option<String> {
     match std::env::var(var) {
@@ -18,10 +21,6 @@ fn tool(var: &str) -> Option<String> {
             None
         }
     }
-}
-
-fn repo() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..")
 }
 
 /// Ends the server when the test ends, whatever happens.
@@ -55,8 +54,14 @@ fn serve(dir: &std::path::Path) -> (Serving, String) {
     (serving, url)
 }
 
-/// Chromium and playwright-core, or `None` to skip (outside CI).
-fn browser() -> Option<(String, String)> {
+/// Chromium and playwright-core, for the page's scripts (`crates/web/tests/*.cjs`).
+struct Browser {
+    node_path: String,
+    chromium: String,
+}
+
+/// The browser, or `None` to skip (outside CI).
+fn browser() -> Option<Browser> {
     let node_path = tool("HEPKEY_PLAYWRIGHT")?;
     let chromium = std::env::var("HEPKEY_CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into());
     if !std::path::Path::new(&chromium).exists() {
@@ -64,7 +69,37 @@ fn browser() -> Option<(String, String)> {
         eprintln!("no chromium at {chromium}: skipping");
         return None;
     }
-    Some((node_path, chromium))
+    Some(Browser {
+        node_path,
+        chromium,
+    })
+}
+
+impl Browser {
+    /// Runs `crates/web/tests/SCRIPT` with `args`: the JSON it prints, once the page raised no error.
+    fn run(&self, script: &str, args: &[&dyn AsRef<OsStr>]) -> serde_json::Value {
+        let out = Command::new("node")
+            .arg(repo("crates/web/tests").join(script))
+            .args(args.iter().map(|a| a.as_ref()))
+            .env("NODE_PATH", &self.node_path)
+            .env("HEPKEY_CHROMIUM", &self.chromium)
+            .output()
+            .expect("node runs");
+        assert!(
+            out.status.success(),
+            "{script} failed:\n{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let page: serde_json::Value = serde_json::from_slice(&out.stdout)
+            .unwrap_or_else(|e| panic!("JSON from {script}: {e}"));
+        assert_eq!(page["pageErrors"], serde_json::json!([]), "{page}");
+        page
+    }
+}
+
+/// The `histograms.json` of a run.
+fn histograms(out: &std::path::Path) -> serde_json::Value {
+    serde_json::from_slice(&std::fs::read(out.join("histograms.json")).unwrap()).unwrap()
 }
 
 fn numbers(v: &serde_json::Value) -> Vec<f64> {
@@ -77,10 +112,10 @@ fn numbers(v: &serde_json::Value) -> Vec<f64> {
 
 #[test]
 fn the_page_reads_a_file_in_the_browser() {
-    let Some((node_path, chromium)) = browser() else {
+    let Some(browser) = browser() else {
         return;
     };
-    let shared = repo().join("../shared/data/root");
+    let shared = shared("data/root");
     let hzz = shared.join("uproot-HZZ.root");
     let dir = tempfile::tempdir().unwrap();
     let corrupt = dir.path().join("corrupt.root");
@@ -90,24 +125,9 @@ fn the_page_reads_a_file_in_the_browser() {
     let screenshot = dir.path().join("page.png");
 
     let (serving, url) = serve(&shared);
-
-    let out = Command::new("node")
-        .arg(repo().join("crates/web/tests/page.cjs"))
-        .args([&url, &hzz.display().to_string()])
-        .args([&corrupt, &screenshot])
-        .env("NODE_PATH", &node_path)
-        .env("HEPKEY_CHROMIUM", &chromium)
-        .output()
-        .expect("node runs");
+    let page = browser.run("page.cjs", &[&url, &hzz, &corrupt, &screenshot]);
     drop(serving);
-    assert!(
-        out.status.success(),
-        "the page script failed:\n{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let page: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON from page.cjs");
     assert_eq!(page["ready"], true);
-    assert_eq!(page["pageErrors"], serde_json::json!([]), "{page}");
     // Nothing was fetched from anywhere but the server.
     for r in page["requests"].as_array().unwrap() {
         assert!(r.as_str().unwrap().starts_with(&url), "fetched {r}");
@@ -225,7 +245,7 @@ fn printed(stdout: &str, label: &str) -> f64 {
 
 #[test]
 fn the_page_analyses_a_sample_set_as_hepkey_run_does() {
-    let Some((node_path, chromium)) = browser() else {
+    let Some(browser) = browser() else {
         return;
     };
     // `hepkey demo` writes the samples, its analysis file, and prints its fit.
@@ -249,23 +269,11 @@ fn the_page_analyses_a_sample_set_as_hepkey_run_does() {
     let saved_toml = demo.join("hyy-page.toml");
     let saved_svg = dir.path().join("plot.svg");
     let screenshot = dir.path().join("set.png");
-    let out = Command::new("node")
-        .arg(repo().join("crates/web/tests/page_set.cjs"))
-        .args([&url, "hyy.toml"])
-        .args([&saved_toml, &saved_svg, &screenshot])
-        .env("NODE_PATH", &node_path)
-        .env("HEPKEY_CHROMIUM", &chromium)
-        .output()
-        .expect("node runs");
-    drop(serving);
-    assert!(
-        out.status.success(),
-        "the page script failed:\n{}",
-        String::from_utf8_lossy(&out.stderr)
+    let page = browser.run(
+        "page_set.cjs",
+        &[&url, &"hyy.toml", &saved_toml, &saved_svg, &screenshot],
     );
-    let page: serde_json::Value =
-        serde_json::from_slice(&out.stdout).expect("JSON from page_set.cjs");
-    assert_eq!(page["pageErrors"], serde_json::json!([]), "{page}");
+    drop(serving);
     for r in page["requests"].as_array().unwrap() {
         assert!(r.as_str().unwrap().starts_with(&url), "fetched {r}");
     }
@@ -295,16 +303,14 @@ fn the_page_analyses_a_sample_set_as_hepkey_run_does() {
     assert_eq!(request["cuts"].as_array().unwrap().len(), 6);
     assert_eq!(page["savedTomlName"], "hyy-page.toml");
     let run_dir = dir.path().join("run");
-    let status = Command::new(env!("CARGO_BIN_EXE_hepkey"))
-        .args(["run", "--quiet"])
-        .arg(&saved_toml)
-        .arg("-o")
-        .arg(&run_dir)
-        .status()
-        .unwrap();
-    assert!(status.success());
-    let run: serde_json::Value =
-        serde_json::from_slice(&std::fs::read(run_dir.join("histograms.json")).unwrap()).unwrap();
+    hepkey_ok(&[
+        "run",
+        "--quiet",
+        saved_toml.to_str().unwrap(),
+        "-o",
+        run_dir.to_str().unwrap(),
+    ]);
+    let run = histograms(&run_dir);
     let samples = page["moved"]["result"]["samples"].as_array().unwrap();
     assert_eq!(samples.len(), 6, "data and five signal samples");
     let mut data_events = 0.0;
@@ -325,14 +331,10 @@ fn the_page_analyses_a_sample_set_as_hepkey_run_does() {
         }
     }
     // The new cut removed events, but not all.
-    let before: f64 = numbers(
-        &serde_json::from_slice::<serde_json::Value>(
-            &std::fs::read(demo.join("hyy/histograms.json")).unwrap(),
-        )
-        .unwrap()["all/m_yy/data/nominal"]["values"],
-    )
-    .iter()
-    .sum();
+    let demo_histograms = histograms(&demo.join("hyy"));
+    let before: f64 = numbers(&demo_histograms["all/m_yy/data/nominal"]["values"])
+        .iter()
+        .sum();
     assert!(
         data_events > 0.0 && data_events < before,
         "{data_events} of {before}"
@@ -353,4 +355,36 @@ fn the_page_analyses_a_sample_set_as_hepkey_run_does() {
         "{inline}"
     );
     eprintln!("sample set refill: {} ms", page["refillMs"]);
+
+    // The page as one file, opened from disk as on the key without a server: a ROOT file through the
+    // file input, and the demo's folder as a sample set, filled as `hepkey demo` filled it.
+    let one_file = dir.path().join("hepkey.html");
+    hepkey_ok(&["serve", "--save-page", one_file.to_str().unwrap()]);
+    let hzz = shared("data/root/uproot-HZZ.root");
+    let page = browser.run("page_file.cjs", &[&one_file, &hzz, &demo, &"demo/hyy.toml"]);
+    assert_eq!(page["ready"], true, "{page}");
+    // Nothing but the page itself was requested (the temporary path needs no escaping).
+    for r in page["requests"].as_array().unwrap() {
+        assert_eq!(
+            r.as_str().unwrap(),
+            format!("file://{}", one_file.display())
+        );
+    }
+    assert_eq!(
+        page["contents"],
+        serde_json::json!([["events", "tree", 2421]])
+    );
+    let samples = page["samples"].as_array().unwrap();
+    assert_eq!(samples.len(), 6);
+    for s in samples {
+        let name = s[0].as_str().unwrap();
+        let ours = s[1].as_f64().unwrap();
+        let theirs: f64 = numbers(&demo_histograms[format!("all/m_yy/{name}/nominal")]["values"])
+            .iter()
+            .sum();
+        assert!(
+            (ours - theirs).abs() <= 1e-9 * theirs.abs(),
+            "{name}: page {ours}, demo {theirs}"
+        );
+    }
 }

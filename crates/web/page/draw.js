@@ -74,10 +74,6 @@ function plotBox(w, h) {
 }
 
 // A 1D histogram: {axes: [{edges, title}], values, errors, title}.
-export function drawHist1D(canvas, h) {
-  drawHist1DOn(canvas.getContext("2d"), canvas.width, canvas.height, h);
-}
-
 export function drawHist1DOn(ctx, w, hgt, h) {
   const edges = h.axes[0].edges;
   const n = h.values.length;
@@ -126,10 +122,6 @@ function colour(f) {
 }
 
 // A 2D histogram: values row after row (x fastest); empty bins stay white.
-export function drawHist2D(canvas, h) {
-  drawHist2DOn(canvas.getContext("2d"), canvas.width, canvas.height, h);
-}
-
 export function drawHist2DOn(ctx, w, hgt, h) {
   const xe = h.axes[0].edges;
   const ye = h.axes[1].edges;
@@ -162,10 +154,6 @@ const PALETTE = ["#6baed6", "#fd8d3c", "#74c476", "#9e9ac8", "#fdd0a2", "#c6dbef
 
 // A sample set: `plot` = {edges, stack: [{group, color, values}] (bottom first), total: {values, variances},
 // data: {values} | null, fit: {background, total} | null, title, xtitle, label}.
-export function drawStack(canvas, plot) {
-  drawStackOn(canvas.getContext("2d"), canvas.width, canvas.height, plot);
-}
-
 export function drawStackOn(ctx, w, hgt, plot) {
   const edges = plot.edges;
   const n = edges.length - 1;
@@ -219,7 +207,8 @@ export function drawStackOn(ctx, w, hgt, plot) {
     }
     ctx.setLineDash([]);
   }
-  if (plot.data) dataPoints(ctx, X, Y, edges, plot.data.values, plot.data.values.map(Math.sqrt));
+  // Empty data bins get no point.
+  if (plot.data) dataPoints(ctx, X, Y, edges, plot.data.values.map((v) => (v > 0 ? v : NaN)), plot.data.values.map(Math.sqrt));
   legend(ctx, main, plot);
 
   if (plot.fit && plot.data) residuals(ctx, ratio, edges, plot);
@@ -297,14 +286,14 @@ function residuals(ctx, box, edges, plot) {
   dataPoints(ctx, R.X, R.Y, edges, d, e, [lo - pad, hi + pad]);
 }
 
-// Black points with vertical error bars; values outside `clip` are left out.
+// Black points with vertical error bars; values outside `clip` (and NaN) are left out.
 function dataPoints(ctx, X, Y, edges, values, errors, clip = [-Infinity, Infinity]) {
   ctx.fillStyle = "#000";
   ctx.strokeStyle = "#000";
   ctx.lineWidth = 1.5;
   for (let i = 0; i < values.length; i++) {
     const v = values[i];
-    if (!Number.isFinite(v) || v < clip[0] || v > clip[1] || (clip[0] === -Infinity && v <= 0)) continue;
+    if (!Number.isFinite(v) || v < clip[0] || v > clip[1]) continue;
     const x = X((edges[i] + edges[i + 1]) / 2);
     const e = errors[i] || 0;
     ctx.beginPath();

@@ -112,7 +112,7 @@ impl WebSampleSet {
 #[wasm_bindgen]
 pub fn bump_fit(data: Vec<f64>, centres: Vec<f64>, signal: Vec<f64>) -> Result<String, JsError> {
     let fit = hepkey_stats::bump::fit(&data, &centres, &signal).map_err(|e| JsError::new(&e))?;
-    Ok(serde_json::to_string(&crate::set::FitJson::of(
+    Ok(serde_json::to_string(&crate::fit::FitJson::of(
         &fit, &centres, &signal,
     ))?)
 }

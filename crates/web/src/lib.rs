@@ -8,6 +8,7 @@
 pub mod analysis;
 pub mod bindings;
 pub mod contents;
+pub mod fit;
 pub mod glob;
 pub mod histogram;
 pub mod save;

@@ -195,7 +195,11 @@ impl Session {
         let (variable, rest) = outputs.split_first().expect("one output per request part");
         let cuts = &rest[..r.cuts.len()];
         let weights: Vec<f64> = match rest.get(r.cuts.len()) {
-            Some(w) => w.values().to_f64_vec().iter().map(|x| x * scale).collect(),
+            Some(w) => {
+                let mut w = w.values().to_f64_vec();
+                w.iter_mut().for_each(|x| *x *= scale);
+                w
+            }
             None => vec![scale; n_events],
         };
 
@@ -205,10 +209,13 @@ impl Session {
         for (cut, column) in r.cuts.iter().zip(cuts) {
             match cut.compare.as_ref().and_then(|c| c.test()) {
                 Some(test) => {
-                    let xs = column.values().to_f64_vec();
-                    for (k, x) in keep.iter_mut().zip(xs) {
-                        *k &= test(x);
-                    }
+                    // One value per event (checked above): compared as they are, nothing copied.
+                    let mut keep = keep.iter_mut();
+                    column.values().for_each_f64(|x| {
+                        if let Some(k) = keep.next() {
+                            *k &= test(x);
+                        }
+                    });
                 }
                 None => {
                     let pass = column.as_slice::<bool>().expect("cuts are checked boolean");

@@ -49,8 +49,7 @@ pub struct HistogramChoice {
 #[derive(Clone, Debug, Serialize)]
 pub struct SampleInfo {
     pub name: String,
-    /// `data`, `background` or `signal`.
-    pub kind: String,
+    pub kind: SampleKind,
     /// Samples of one group are drawn as one colour in the stack.
     pub group: String,
     pub color: Option<String>,
@@ -65,13 +64,8 @@ enum Scale {
     /// Data, or simulation without a cross-section.
     One,
     Factor(f64),
-    /// `sum_weights = "entries"`: known once the files are open.
-    ByEntries {
-        xsec: f64,
-        kfactor: Option<f64>,
-        filter_eff: Option<f64>,
-        luminosity: f64,
-    },
+    /// `sum_weights = "entries"`: the factor once the files are open (`sum_weights` is set then).
+    ByEntries(Normalisation),
 }
 
 /// The page's analyser on a sample set.
@@ -97,7 +91,7 @@ pub struct SetRequest {
 #[derive(Debug, Serialize)]
 pub struct SampleResult {
     pub name: String,
-    pub kind: String,
+    pub kind: SampleKind,
     pub group: String,
     pub color: Option<String>,
     pub values: Vec<f64>,
@@ -141,23 +135,16 @@ fn join(dir: &str, pattern: &str) -> Option<String> {
     Some(parts.join("/"))
 }
 
+/// A normalisation number of a sample, as `hepkey run` reads it; the catalog is not in the page.
 fn number(
     sample: &str,
     key: &str,
-    n: &Option<Number>,
+    n: &Number,
     vars: &dyn Fn(&str) -> Option<String>,
-) -> Result<Option<f64>, String> {
-    match n {
-        None => Ok(None),
-        Some(Number::Value(v)) => Ok(Some(*v)),
-        Some(Number::Text(t)) => {
-            let what = format!("sample {sample:?}: {key} = {t:?}");
-            let text = expand_variables(&what, t, vars)?;
-            text.trim().parse().map(Some).map_err(|_| {
-                format!("{what} is {text:?}, not a number (the page cannot look numbers up in the catalog)")
-            })
-        }
-    }
+) -> Result<f64, String> {
+    n.resolve(sample, key, vars)?.ok_or_else(|| {
+        format!("sample {sample:?}: {key} = \"catalog\": the page cannot look numbers up in the catalog")
+    })
 }
 
 impl SampleSet {
@@ -234,7 +221,12 @@ impl SampleSet {
                 }
                 return Err(format!("{path}: sample {why}"));
             }
-            let xsec = number(&s.name, "xsec", &s.xsec, &lookup)?;
+            let optional = |key: &str, n: &Option<Number>| {
+                n.as_ref()
+                    .map(|n| number(&s.name, key, n, &lookup))
+                    .transpose()
+            };
+            let xsec = optional("xsec", &s.xsec)?;
             let scale = match xsec {
                 None => Scale::One,
                 Some(_) if s.kind == SampleKind::Data => {
@@ -244,47 +236,33 @@ impl SampleSet {
                     ))
                 }
                 Some(xsec) => {
-                    let kfactor = number(&s.name, "kfactor", &s.kfactor, &lookup)?;
-                    let filter_eff = number(&s.name, "filter_eff", &s.filter_eff, &lookup)?;
                     let luminosity = file.analysis.luminosity.ok_or_else(|| {
                         format!("sample {:?} has a cross-section, so [analysis] needs `luminosity` (pb^-1)", s.name)
                     })?;
-                    let sum_weights = match &s.sum_weights {
-                        Some(SumWeights::Value(v)) => Some(*v),
-                        Some(SumWeights::Keyword(k)) if k == "entries" => None,
-                        Some(SumWeights::Keyword(k)) => Some(
-                            number(
-                                &s.name,
-                                "sum_weights",
-                                &Some(Number::Text(k.clone())),
-                                &lookup,
-                            )?
-                            .unwrap_or(f64::NAN),
-                        ),
+                    let mut n = Normalisation {
+                        xsec,
+                        kfactor: optional("kfactor", &s.kfactor)?,
+                        filter_eff: optional("filter_eff", &s.filter_eff)?,
+                        sum_weights: f64::NAN,
+                        luminosity,
+                    };
+                    match &s.sum_weights {
+                        Some(SumWeights::Keyword(k)) if k == "entries" => Scale::ByEntries(n),
+                        Some(SumWeights::Value(v)) => {
+                            n.sum_weights = *v;
+                            Scale::Factor(n.factor(&s.name)?)
+                        }
+                        Some(SumWeights::Keyword(k)) => {
+                            let text = Number::Text(k.clone());
+                            n.sum_weights = number(&s.name, "sum_weights", &text, &lookup)?;
+                            Scale::Factor(n.factor(&s.name)?)
+                        }
                         None => {
                             return Err(format!(
                                 "sample {:?} has a cross-section but no `sum_weights`",
                                 s.name
                             ))
                         }
-                    };
-                    match sum_weights {
-                        Some(sum_weights) => Scale::Factor(
-                            Normalisation {
-                                xsec,
-                                kfactor,
-                                filter_eff,
-                                sum_weights,
-                                luminosity,
-                            }
-                            .factor(&s.name)?,
-                        ),
-                        None => Scale::ByEntries {
-                            xsec,
-                            kfactor,
-                            filter_eff,
-                            luminosity,
-                        },
                     }
                 }
             };
@@ -299,7 +277,7 @@ impl SampleSet {
             scales.push(scale);
             samples.push(SampleInfo {
                 name: s.name.clone(),
-                kind: kind_name(s.kind).to_string(),
+                kind: s.kind,
                 group: s
                     .group
                     .clone()
@@ -434,12 +412,7 @@ impl SampleSet {
             let scale = match *scale {
                 Scale::One => 1.0,
                 Scale::Factor(f) => f,
-                Scale::ByEntries {
-                    xsec,
-                    kfactor,
-                    filter_eff,
-                    luminosity,
-                } => {
+                Scale::ByEntries(n) => {
                     let mut entries = 0;
                     for f in &sample.files {
                         if let Some(s) = self.files.get_mut(f) {
@@ -449,11 +422,8 @@ impl SampleSet {
                         }
                     }
                     Normalisation {
-                        xsec,
-                        kfactor,
-                        filter_eff,
                         sum_weights: entries as f64,
-                        luminosity,
+                        ..n
                     }
                     .factor(&sample.name)
                     .map_err(|e| ExpressionError::plain("file", e))?
@@ -498,7 +468,7 @@ impl SampleSet {
             edges = h.edges();
             samples.push(SampleResult {
                 name: sample.name.clone(),
-                kind: sample.kind.clone(),
+                kind: sample.kind,
                 group: sample.group.clone(),
                 color: sample.color.clone(),
                 values: h.values().to_vec(),
@@ -507,44 +477,5 @@ impl SampleSet {
             });
         }
         Ok(SetResult { edges, samples })
-    }
-}
-
-fn kind_name(kind: SampleKind) -> &'static str {
-    match kind {
-        SampleKind::Data => "data",
-        SampleKind::Background => "background",
-        SampleKind::Signal => "signal",
-    }
-}
-
-/// The page's view of a bump fit.
-#[derive(Debug, Serialize)]
-pub struct FitJson {
-    pub mu: f64,
-    pub mu_error: f64,
-    pub significance: f64,
-    pub expected_significance: f64,
-    /// Fitted background, and background + μ × signal, at the bin centres.
-    pub background: Vec<f64>,
-    pub total: Vec<f64>,
-}
-
-impl FitJson {
-    pub fn of(fit: &hepkey_stats::bump::BumpFit, centres: &[f64], signal: &[f64]) -> FitJson {
-        let background: Vec<f64> = centres.iter().map(|x| fit.background_at(*x)).collect();
-        let total = background
-            .iter()
-            .zip(signal)
-            .map(|(b, s)| b + fit.mu * s)
-            .collect();
-        FitJson {
-            mu: fit.mu,
-            mu_error: fit.mu_error,
-            significance: fit.significance,
-            expected_significance: fit.expected_significance,
-            background,
-            total,
-        }
     }
 }
