@@ -13,6 +13,8 @@ use crate::kernels::math::{self, Func1, Func2, Predicate};
 use crate::kernels::reduce::{self, ReduceOp};
 use crate::kernels::{combinations, internal, jagged, sort, Datum};
 
+mod best;
+
 pub type NodeId = usize;
 
 /// A constant: integers (and booleans) as i128, floats by their bits.
@@ -114,6 +116,25 @@ pub enum Node {
         slot: usize,
         like: NodeId,
     },
+    /// Per event, the combination of `k` of `like`'s objects with the largest (`ArgMax`) or smallest
+    /// (`ArgMin`) `key` among those where `cond` holds, found without materialising the
+    /// combinations (see [`best`]). `key` and `cond` are evaluated inside the step, block by block;
+    /// `inputs` are the nodes they need from outside (the members' fields and constants).
+    CombBest {
+        like: NodeId,
+        k: usize,
+        op: ReduceOp,
+        key: NodeId,
+        cond: Option<NodeId>,
+        inputs: Vec<NodeId>,
+    },
+    /// The flat positions in `like`'s lists of member `slot` of each event's best combination (one
+    /// per event, -1 where there is none).
+    BestMember {
+        best: NodeId,
+        slot: usize,
+        like: NodeId,
+    },
 }
 
 impl Node {
@@ -121,6 +142,12 @@ impl Node {
     fn children(&self) -> Vec<NodeId> {
         if matches!(self, Node::Input { .. } | Node::Const { .. }) {
             return Vec::new(); // and no clone of an input's name
+        }
+        if let Node::CombBest { like, inputs, .. } = self {
+            // The key and condition are computed inside the step, not before it.
+            let mut c = vec![*like];
+            c.extend(inputs);
+            return c;
         }
         let found = std::cell::RefCell::new(Vec::with_capacity(3));
         self.map_children(|c| {
@@ -166,9 +193,26 @@ impl Node {
             | Node::Compose { inner: a, pick: b }
             | Node::SlotPositions {
                 comb: a, like: b, ..
+            }
+            | Node::BestMember {
+                best: a, like: b, ..
             } => {
                 *a = f(*a);
                 *b = f(*b);
+            }
+            Node::CombBest {
+                like,
+                key,
+                cond,
+                inputs,
+                ..
+            } => {
+                *like = f(*like);
+                *key = f(*key);
+                *cond = cond.map(&f);
+                for i in inputs {
+                    *i = f(*i);
+                }
             }
             Node::GroupReduce { data, a, b, .. } => {
                 *data = f(*data);
@@ -211,7 +255,10 @@ fn unmask_gathers(
     fn is_pick(nodes: &[Node], id: NodeId) -> bool {
         matches!(
             nodes[id],
-            Node::Positions { pick: true, .. } | Node::Unmask { .. } | Node::Compose { .. }
+            Node::Positions { pick: true, .. }
+                | Node::Unmask { .. }
+                | Node::Compose { .. }
+                | Node::BestMember { .. }
         )
     }
     fn add(out: &mut Vec<Node>, made: &mut HashMap<Node, NodeId>, node: Node) -> NodeId {
@@ -252,16 +299,26 @@ fn unmask_gathers(
                     Node::Positions { pick: false, .. } | Node::SlotPositions { .. }
                 ) =>
                 {
+                    // A member of the best combination: found without making the combinations.
+                    let member = match out[inner] {
+                        Node::SlotPositions { comb, slot, like } => {
+                            best::best_pick(&out, comb, positions).map(|b| (b, slot, like))
+                        }
+                        _ => None,
+                    };
+                    let composed = match member {
+                        Some((b, slot, like)) => {
+                            let best = add(&mut out, &mut made, b);
+                            Node::BestMember { best, slot, like }
+                        }
+                        None => Node::Compose {
+                            inner,
+                            pick: positions,
+                        },
+                    };
                     Node::Gather {
                         data: x,
-                        positions: add(
-                            &mut out,
-                            &mut made,
-                            Node::Compose {
-                                inner,
-                                pick: positions,
-                            },
-                        ),
+                        positions: add(&mut out, &mut made, composed),
                     }
                 }
                 _ => break,
@@ -791,6 +848,10 @@ impl Program {
             Node::Slot { comb, slot } => combinations::slot(get(*comb)?, *slot)?,
             Node::SlotPositions { comb, slot, like } => {
                 combinations::slot_positions(get(*comb)?, *slot, get(*like)?)?
+            }
+            Node::CombBest { .. } => self.run_comb_best(id, slots, chunk)?,
+            Node::BestMember { best, slot, like } => {
+                best::best_member(get(*best)?, *slot, get(*like)?)?
             }
         })
     }

@@ -1266,18 +1266,18 @@ fn picking_from_a_selection_and_gathers_in_fused_chains() {
     b.output("eta", "first.eta").unwrap();
     let p = b.build();
     let steps = p.profile(&chunk).unwrap();
+    // `first` picks from a selection: gathered from the jets themselves.
     assert!(steps.iter().any(|(what, _)| what.starts_with("Unmask")));
-    // The picked triplet's jets' four-momenta come straight from the jets' (no gather of every
-    // triplet's first, second and third jet first).
-    assert!(steps.iter().any(|(what, _)| what.starts_with("Compose")));
-    // A combination member's positions come straight from the combinations.
-    assert!(steps
-        .iter()
-        .any(|(what, _)| what.starts_with("SlotPositions")));
-    // The b-tags of the triplets' jets are gathered block by block inside the fused `max`.
-    assert!(steps
-        .iter()
-        .any(|(what, _)| what.starts_with("fused [Gather") && what.contains("Max")));
+    // The best triplet is found block by block, without making every triplet's index lists, member
+    // positions or four-momenta; its jets' four-momenta come straight from the jets'.
+    assert!(steps.iter().any(|(what, _)| what.starts_with("CombBest")));
+    assert!(steps.iter().any(|(what, _)| what.starts_with("BestMember")));
+    for whole in ["Combinations", "SlotPositions", "Compose", "Reduce(ArgMax"] {
+        assert!(
+            !steps.iter().any(|(what, _)| what.starts_with(whole)),
+            "{whole} in {steps:?}"
+        );
+    }
     let (fused, unfused) = (
         p.evaluate(&chunk).unwrap(),
         p.unfused().evaluate(&chunk).unwrap(),
@@ -1305,6 +1305,96 @@ fn picking_from_a_selection_and_gathers_in_fused_chains() {
         let first = jets.iter().find(|&&j| ev.jet_pt[e][j] > 40.0);
         let want = first.map_or(f64::NAN, |&j| ev.jet_eta[e][j] as f64);
         assert_eq!(fused[2].values().get_f64(e).to_bits(), want.to_bits());
+    }
+}
+
+#[test]
+fn best_combinations_equal_the_unfused_chain() {
+    // Every shape the best-combination step takes: arg-max and arg-min, with and without a
+    // condition, pairs, triplets and quadruplets, float and integer keys, NaN keys, events without
+    // any (passing) combination; each against the unfused program, which makes the combinations.
+    let ev = events(6000, 11);
+    let chunk = ev.chunk();
+    let cases = [
+        "tri[has_b][argmax(pt(tri.0, tri.1, tri.2)[has_b])]",
+        "tri[has_b][argmin(pt(tri.0, tri.1, tri.2)[has_b])]",
+        "tri[argmax(tri.0.pt + tri.1.pt - tri.2.pt)]",
+        "tri[argmax(log(tri.0.pt - 2 * tri.1.pt))]", // NaN where the first is not twice the second
+        "tri[argmax(sqrt(tri.0.eta - 1))]",          // NaN in many events, all NaN in some
+        "tri[argmin(tri.0.jetId + tri.1.jetId * tri.2.jetId)]",
+        "pairs[abs(pairs.0.eta - pairs.1.eta) < 1][argmax((pairs.0.pt * pairs.1.pt)[abs(pairs.0.eta - pairs.1.eta) < 1])]",
+        "quads[argmax(mass(quads.0, quads.1, quads.2, quads.3))]",
+    ];
+    for (i, case) in cases.iter().enumerate() {
+        let mut b = ProgramBuilder::new(Schema::from_chunk(&chunk));
+        b.define_all(&format!(
+            "jets = Jet[Jet_pt > 20]
+             tri = combinations(jets, 3)
+             pairs = combinations(jets, 2)
+             quads = combinations(jets, 4)
+             has_b = max(tri.0.btagCSVV2, tri.1.btagCSVV2, tri.2.btagCSVV2) > 0.5
+             best = {case}"
+        ))
+        .unwrap();
+        b.output("pt0", "best.0.pt").unwrap();
+        b.output("eta1", "best.1.eta").unwrap();
+        let p = b.build();
+        let steps = p.profile(&chunk).unwrap();
+        assert!(
+            steps.iter().any(|(what, _)| what.starts_with("CombBest")),
+            "case {i} not fused: {steps:?}"
+        );
+        let (fused, unfused) = (
+            p.evaluate(&chunk).unwrap(),
+            p.unfused().evaluate(&chunk).unwrap(),
+        );
+        for (a, b) in fused.iter().zip(&unfused) {
+            let bits = |c: &Column| {
+                c.values()
+                    .to_f64_vec()
+                    .iter()
+                    .map(|x| x.to_bits())
+                    .collect::<Vec<_>>()
+            };
+            assert_eq!(bits(a), bits(b), "case {i}: {case}");
+        }
+        let v = f64s(&fused[0]);
+        assert!(
+            v.iter().any(|x| x.is_nan()) && v.iter().any(|x| !x.is_nan()),
+            "case {i}"
+        );
+    }
+    // And one against a direct computation: the leading pair by pt product among pairs within
+    // |Δη| < 1, first best on ties.
+    let mut b = ProgramBuilder::new(Schema::from_chunk(&chunk));
+    b.define_all(
+        "jets = Jet[Jet_pt > 20]
+         pairs = combinations(jets, 2)
+         close = abs(pairs.0.eta - pairs.1.eta) < 1
+         best = pairs[close][argmax((pairs.0.pt * pairs.1.pt)[close])]",
+    )
+    .unwrap();
+    b.output("pt1", "best.1.pt").unwrap();
+    let got = f64s(&b.build().evaluate(&chunk).unwrap()[0]);
+    for e in 0..ev.n {
+        let jets: Vec<usize> = (0..ev.jet_pt[e].len())
+            .filter(|&j| ev.jet_pt[e][j] > 20.0)
+            .collect();
+        let mut best: Option<(f32, f32)> = None;
+        for a in 0..jets.len() {
+            for c in a + 1..jets.len() {
+                let (x, y) = (jets[a], jets[c]);
+                if (ev.jet_eta[e][x] - ev.jet_eta[e][y]).abs() >= 1.0 {
+                    continue;
+                }
+                let key = ev.jet_pt[e][x] * ev.jet_pt[e][y];
+                if best.is_none_or(|(k, _)| key > k) {
+                    best = Some((key, ev.jet_pt[e][y]));
+                }
+            }
+        }
+        let want = best.map_or(f64::NAN, |(_, pt)| pt as f64);
+        assert_eq!(got[e].to_bits(), want.to_bits(), "event {e}");
     }
 }
 
