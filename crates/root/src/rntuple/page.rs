@@ -149,17 +149,51 @@ fn unsplit(data: &[u8], width: usize) -> Vec<u8> {
     out
 }
 
-/// The `N` bytes of each element of a byte-split page, gathered from the planes.
-fn unsplit_elements<const N: usize>(data: &[u8]) -> impl Iterator<Item = [u8; N]> + '_ {
-    let n = data.len() / N;
-    let planes: [&[u8]; N] = std::array::from_fn(|b| &data[b * n..(b + 1) * n]);
-    (0..n).map(move |i| std::array::from_fn(|b| planes[b][i]))
+/// The elements of a byte-split page of 4-byte elements, each made from its 4 bytes (one per
+/// plane) by `make`: one pass, no intermediate buffer. The planes are walked together by zipped
+/// slice iterators, which the compiler turns into a loop without bounds checks.
+fn unsplit4<T>(data: &[u8], make: impl FnMut([u8; 4]) -> T) -> Vec<T> {
+    unsplit4_iter(data, make).collect()
 }
 
-/// The elements of a byte-split page of `N`-byte elements, each made from its `N` bytes (one per
-/// plane) by `make`: one pass, no intermediate buffer.
-fn unsplit_map<const N: usize, T>(data: &[u8], make: impl Fn([u8; N]) -> T) -> Vec<T> {
-    unsplit_elements(data).map(make).collect()
+/// The elements of [`unsplit4`] as an iterator of known length.
+fn unsplit4_iter<'a, T, F: FnMut([u8; 4]) -> T + 'a>(
+    data: &'a [u8],
+    mut make: F,
+) -> impl ExactSizeIterator<Item = T> + 'a {
+    let n = data.len() / 4;
+    let (p0, rest) = data.split_at(n);
+    let (p1, rest) = rest.split_at(n);
+    let (p2, p3) = rest.split_at(n);
+    p0.iter()
+        .zip(p1)
+        .zip(p2)
+        .zip(&p3[..n])
+        .map(move |(((&a, &b), &c), &d)| make([a, b, c, d]))
+}
+
+/// [`unsplit4`] for 8-byte elements.
+fn unsplit8<T>(data: &[u8], make: impl FnMut([u8; 8]) -> T) -> Vec<T> {
+    unsplit8_iter(data, make).collect()
+}
+
+/// The elements of [`unsplit8`] as an iterator of known length.
+fn unsplit8_iter<'a, T, F: FnMut([u8; 8]) -> T + 'a>(
+    data: &'a [u8],
+    mut make: F,
+) -> impl ExactSizeIterator<Item = T> + 'a {
+    let n = data.len() / 8;
+    let planes: [&[u8]; 8] = std::array::from_fn(|b| &data[b * n..(b + 1) * n]);
+    let [p0, p1, p2, p3, p4, p5, p6, p7] = planes;
+    p0.iter()
+        .zip(p1)
+        .zip(p2)
+        .zip(p3)
+        .zip(p4)
+        .zip(p5)
+        .zip(p6)
+        .zip(p7)
+        .map(move |(((((((&a, &b), &c), &d), &e), &f), &g), &h)| make([a, b, c, d, e, f, g, h]))
 }
 
 /// Offsets (a leading 0, then one end offset per element) from stored index values: the values
@@ -228,25 +262,34 @@ pub(crate) fn decode_page(data: &[u8], n: usize, column: &ColumnDescription) -> 
     let ty = column.column_type;
     let bits = column.bits_on_storage as u32;
     match ty {
-        SplitReal32 => return ColumnValues::F32(unsplit_map(data, f32::from_le_bytes)),
-        SplitReal64 => return ColumnValues::F64(unsplit_map(data, f64::from_le_bytes)),
+        SplitReal32 => return ColumnValues::F32(unsplit4(data, f32::from_le_bytes)),
+        SplitReal64 => return ColumnValues::F64(unsplit8(data, f64::from_le_bytes)),
         SplitInt32 => {
-            return ColumnValues::I32(unsplit_map(data, |c| {
+            return ColumnValues::I32(unsplit4(data, |c| {
                 zigzag(u32::from_le_bytes(c) as u64) as i32
             }))
         }
-        SplitUInt32 => return ColumnValues::U32(unsplit_map(data, u32::from_le_bytes)),
-        SplitInt64 => {
-            return ColumnValues::I64(unsplit_map(data, |c| zigzag(u64::from_le_bytes(c))))
-        }
-        SplitUInt64 => return ColumnValues::U64(unsplit_map(data, u64::from_le_bytes)),
+        SplitUInt32 => return ColumnValues::U32(unsplit4(data, u32::from_le_bytes)),
+        SplitInt64 => return ColumnValues::I64(unsplit8(data, |c| zigzag(u64::from_le_bytes(c)))),
+        SplitUInt64 => return ColumnValues::U64(unsplit8(data, u64::from_le_bytes)),
+        // The running sum taken as the planes are read: one pass.
         SplitIndex32 => {
-            let stored = unsplit_elements(data).map(|c| u32::from_le_bytes(c) as u64);
-            return ColumnValues::Offsets(offsets_from(stored, n, true));
+            let mut running = 0u64;
+            let mut offsets = vec![0u64];
+            offsets.extend(unsplit4_iter(data, |c| {
+                running = running.wrapping_add(u32::from_le_bytes(c) as u64);
+                running
+            }));
+            return ColumnValues::Offsets(offsets);
         }
         SplitIndex64 => {
-            let stored = unsplit_elements(data).map(u64::from_le_bytes);
-            return ColumnValues::Offsets(offsets_from(stored, n, true));
+            let mut running = 0u64;
+            let mut offsets = vec![0u64];
+            offsets.extend(unsplit8_iter(data, |c| {
+                running = running.wrapping_add(u64::from_le_bytes(c));
+                running
+            }));
+            return ColumnValues::Offsets(offsets);
         }
         _ => {}
     }
