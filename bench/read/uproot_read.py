@@ -25,7 +25,8 @@ import uproot
 
 def touch(array):
     """Sum of all values plus list lengths, like read_bench's checksum."""
-    total = float(ak.sum(array, axis=None))
+    # In float64: awkward sums float32 values in float32, which depends on the arrays' layout.
+    total = float(np.sum(np.asarray(ak.flatten(array, axis=None)), dtype=np.float64))
     if array.ndim > 1:
         total += float(ak.sum(ak.num(array, axis=1)))
     return total

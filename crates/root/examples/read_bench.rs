@@ -31,12 +31,15 @@ struct Options {
     branches: Vec<String>,
     threads: usize,
     chunk: Option<u64>,
+    /// Chunks read as `hepkey run` reads them: tasks in parallel (a TTree's chunks sharing a
+    /// basket in one task, an RNTuple's chunks each a task), each chunk summed on its thread.
+    parallel_chunks: bool,
     stage: Stage,
 }
 
 fn usage() -> String {
     "usage: read_bench FILE TREE BRANCH[,BRANCH...] [--threads N] [--chunk N] \
-     [--stage full|decompress|decode]"
+     [--parallel-chunks] [--stage full|decompress|decode]"
         .to_string()
 }
 
@@ -45,6 +48,7 @@ fn parse_args() -> Result<Options, String> {
     let mut threads = rayon::current_num_threads();
     let mut chunk = None;
     let mut stage = Stage::Full;
+    let mut parallel_chunks = false;
     let mut args = std::env::args().skip(1);
     while let Some(a) = args.next() {
         let mut value = |flag: &str| {
@@ -72,6 +76,7 @@ fn parse_args() -> Result<Options, String> {
                     other => return Err(format!("--stage: unknown stage {other:?}")),
                 }
             }
+            "--parallel-chunks" => parallel_chunks = true,
             "-h" | "--help" => return Err(usage()),
             _ => positional.push(a),
         }
@@ -83,8 +88,18 @@ fn parse_args() -> Result<Options, String> {
         branches: branches.split(',').map(str::to_string).collect(),
         threads: threads.max(1),
         chunk,
+        parallel_chunks,
         stage,
     })
+}
+
+/// The reading mode, as the JSON line names it.
+fn mode(opts: &Options) -> &'static str {
+    match (opts.chunk, opts.parallel_chunks) {
+        (None, _) => "read_many",
+        (Some(_), false) => "iterate",
+        (Some(_), true) => "chunks in parallel",
+    }
 }
 
 /// Sums every value (and the list lengths) so no read can be optimised away.
@@ -136,10 +151,31 @@ fn cpu_seconds() -> Option<f64> {
 }
 
 /// Reads with the public API: one `read_many`, or chunk by chunk.
-fn read_full(tree: &Tree, names: &[&str], chunk: Option<u64>) -> hepkey_root::Result<(u64, f64)> {
+fn read_full(tree: &Tree, names: &[&str], opts: &Options) -> hepkey_root::Result<(u64, f64)> {
     let mut checksum = 0.0;
     let mut entries = 0;
-    match chunk {
+    if let (Some(step), true) = (opts.chunk, opts.parallel_chunks) {
+        let groups = tree.chunk_groups(names, step);
+        let sums = groups
+            .par_iter()
+            .map(|group| {
+                let (Some(first), Some(last)) = (group.first(), group.last()) else {
+                    return Ok((0, 0.0));
+                };
+                let mut sum = (0, 0.0);
+                for chunk in tree.iterate_range(names, first.start..last.end, step)? {
+                    let chunk = chunk?;
+                    sum.0 += chunk.entries.end - chunk.entries.start;
+                    sum.1 += chunk.columns.iter().map(touch).sum::<f64>();
+                }
+                Ok(sum)
+            })
+            .collect::<hepkey_root::Result<Vec<(u64, f64)>>>()?;
+        return Ok(sums
+            .into_iter()
+            .fold((0, 0.0), |a, b| (a.0 + b.0, a.1 + b.1)));
+    }
+    match opts.chunk {
         None => {
             let columns = tree.read_many(names, 0..tree.entries())?;
             entries = columns.first().map_or(0, |c| c.len() as u64);
@@ -210,7 +246,7 @@ fn run(opts: &Options) -> Result<String, String> {
             unzipped += b.uncompressed_bytes();
         }
         let (entries, checksum) = match opts.stage {
-            Stage::Full => read_full(&tree, &names, opts.chunk),
+            Stage::Full => read_full(&tree, &names, opts),
             stage => read_stage(&file, &tree, &names, stage),
         }
         .map_err(|e| e.to_string())?;
@@ -226,7 +262,7 @@ fn run(opts: &Options) -> Result<String, String> {
             "reader": "hepkey",
             "file": opts.file,
             "threads": opts.threads,
-            "mode": if opts.chunk.is_some() { "iterate" } else { "read_many" },
+            "mode": mode(opts),
             "chunk": opts.chunk,
             "stage": stage,
             "branches": names.len(),
@@ -260,14 +296,24 @@ fn run_rntuple(
         None => std::iter::once(0..ntuple.entries()).collect(),
         Some(step) => ntuple.chunk_ranges(names, step),
     };
-    let (mut entries, mut checksum) = (0, 0.0);
-    for range in ranges {
+    let read = |range: &std::ops::Range<u64>| -> Result<(u64, f64), String> {
         let columns = ntuple
             .read_many(names, range.clone())
             .map_err(|e| e.to_string())?;
-        entries += range.end - range.start;
-        checksum += columns.iter().map(touch).sum::<f64>();
-    }
+        Ok((
+            range.end - range.start,
+            columns.iter().map(touch).sum::<f64>(),
+        ))
+    };
+    let sums: Vec<(u64, f64)> = if opts.parallel_chunks {
+        // As `hepkey run`: every chunk a task of its own.
+        ranges.par_iter().map(read).collect::<Result<_, _>>()?
+    } else {
+        ranges.iter().map(read).collect::<Result<_, _>>()?
+    };
+    let (entries, checksum) = sums
+        .into_iter()
+        .fold((0, 0.0), |a, b| (a.0 + b.0, a.1 + b.1));
     let seconds = start.elapsed().as_secs_f64();
     let cpu = cpu_seconds().zip(cpu_start).map(|(end, start)| end - start);
     Ok(serde_json::json!({
@@ -275,7 +321,7 @@ fn run_rntuple(
         "format": "rntuple",
         "file": opts.file,
         "threads": opts.threads,
-        "mode": if opts.chunk.is_some() { "iterate" } else { "read_many" },
+        "mode": mode(opts),
         "chunk": opts.chunk,
         "stage": "full",
         "branches": names.len(),
