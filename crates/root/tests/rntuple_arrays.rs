@@ -246,3 +246,52 @@ fn records_arrays_and_strings_assemble() {
     let vs = ntuple.read_all("vector_vector_string").unwrap();
     assert_eq!(vs.depth(), 2);
 }
+
+/// Chunks read at the same time and out of order, as `hepkey run` reads them (every chunk a
+/// task), give what one whole read gives: chunks of one cluster share its decoded pages, which
+/// are decoded once and dropped after their last window, and a chunk coming after that decodes
+/// the page again.
+#[test]
+fn chunks_read_in_parallel_and_out_of_order_join_to_the_whole_read() {
+    use rayon::prelude::*;
+    let mut checked = 0;
+    for name in rntuple_files() {
+        let file = open(&name);
+        for entry in file.walk().unwrap() {
+            if entry.key.class_name != ANCHOR_CLASS {
+                continue;
+            }
+            let ntuple = RNTuple::open(&file, &entry.path).unwrap();
+            let paths: Vec<&str> = ntuple.numeric_columns().map(|(p, _, _)| p).collect();
+            let n = ntuple.entries();
+            if paths.is_empty() || n < 4 {
+                continue;
+            }
+            let whole: Vec<String> = paths
+                .iter()
+                .map(|p| format!("{:?}", ntuple.read_all(p).unwrap()))
+                .collect();
+            for step in [(n / 5).max(1), 3] {
+                let ranges = ntuple.chunk_ranges(&paths, step);
+                // Last chunk first, then the rest at the same time.
+                let mut order: Vec<usize> = (0..ranges.len()).rev().collect();
+                order.rotate_left(1);
+                let mut parts: Vec<(usize, Vec<Array>)> = order
+                    .par_iter()
+                    .map(|&i| (i, ntuple.read_many(&paths, ranges[i].clone()).unwrap()))
+                    .collect();
+                parts.sort_by_key(|(i, _)| *i);
+                for (k, path) in paths.iter().enumerate() {
+                    let joined = Array::concat(parts.iter().map(|(_, a)| a[k].clone()).collect());
+                    assert_eq!(
+                        format!("{:?}", joined.unwrap()),
+                        whole[k],
+                        "{name}: {path} in steps of {step}"
+                    );
+                    checked += 1;
+                }
+            }
+        }
+    }
+    assert!(checked > 100, "{checked}");
+}

@@ -94,14 +94,7 @@ pub struct RNTuple {
     /// The last page decoded of each column while chunks of its cluster still need it: a writer
     /// that puts a whole cluster's column in one page (uproot does) would otherwise have every
     /// chunk of the cluster decode the whole page again.
-    open_pages: std::sync::Mutex<HashMap<usize, OpenPage>>,
-}
-
-/// A decoded page kept for the next chunk: column, cluster and page index, and its values.
-struct OpenPage {
-    cluster: usize,
-    page: usize,
-    values: Arc<OpenValues>,
+    open_pages: window::OpenPages,
 }
 
 impl RNTuple {
@@ -585,62 +578,40 @@ impl RNTuple {
             }
             let next = position.saturating_add(u64::from(page.elements));
             if next > needed.start {
-                // Kept when a later window of the cluster starts in this page.
+                // Shared with the chunk after when the window ends inside the page; then the
+                // chunk whose window reaches the page's end takes it last.
                 let keep = next > needed.end;
-                let values = self.page_for_window(active, c, i, keep, what)?;
+                let shared = keep || needed.start > position;
+                let values = self.page_for_window(active, c, i, shared, what)?;
                 let lo = (needed.start.max(position) - position) as usize;
                 let hi = (needed.end.min(next) - position) as usize;
                 take(&values, lo..hi)?;
+                if shared && !keep {
+                    self.open_pages.close(active, (c, i));
+                }
             }
             position = next;
         }
         Ok(())
     }
 
-    /// Page `i` of column `active` in cluster `c`, decoded, from the open pages or read; kept
-    /// open (replacing the column's previous one) when `keep`.
+    /// Page `i` of column `active` in cluster `c`, decoded: from the open pages (decoded there
+    /// once) when other chunks take windows of it too (`shared`), else read for this window only.
     fn page_for_window(
         &self,
         active: usize,
         c: usize,
         i: usize,
-        keep: bool,
+        shared: bool,
         what: &str,
     ) -> Result<Arc<OpenValues>> {
-        let is_this = |o: &OpenPage| o.cluster == c && o.page == i;
-        {
-            let mut pages = self.open_pages.lock().unwrap_or_else(|e| e.into_inner());
-            if let Some(values) = pages
-                .get(&active)
-                .filter(|o| is_this(o))
-                .map(|o| o.values.clone())
-            {
-                if !keep {
-                    // The page's last window: no later chunk needs it.
-                    pages.remove(&active);
-                }
-                return Ok(values);
-            }
-        }
         let page = &self.clusters[c].columns[active].pages[i];
-        let values = self.read_page(active, page, &format!("{what}, page {i}"))?;
-        let values = Arc::new(if keep {
-            OpenValues::narrowed(values)
+        let read = || self.read_page(active, page, &format!("{what}, page {i}"));
+        if shared {
+            self.open_pages.get_or_decode(active, (c, i), read)
         } else {
-            OpenValues::Decoded(values)
-        });
-        if keep {
-            let open = OpenPage {
-                cluster: c,
-                page: i,
-                values: values.clone(),
-            };
-            self.open_pages
-                .lock()
-                .unwrap_or_else(|e| e.into_inner())
-                .insert(active, open);
+            Ok(Arc::new(OpenValues::Decoded(read()?)))
         }
-        Ok(values)
     }
 }
 

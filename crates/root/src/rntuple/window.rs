@@ -5,7 +5,74 @@
 
 use super::page_buffer::zeroed_page_vec;
 use super::values::ColumnValues;
+use crate::error::Result;
+use std::collections::{HashMap, VecDeque};
 use std::ops::Range;
+use std::sync::{Arc, Mutex};
+
+/// Decoded pages that more than one chunk takes windows from, shared by the chunks of a cluster
+/// whether they are read one after the other or at the same time (`hepkey run` reads chunks in
+/// parallel): a page is decoded once, by the first chunk needing it, while the others wait for it
+/// rather than decoding it again. A page is dropped once the window reaching its end has taken
+/// it, and at most a few pages of each column are kept.
+#[derive(Default)]
+pub(crate) struct OpenPages {
+    columns: Mutex<HashMap<usize, KeptPages>>,
+}
+
+/// The pages kept open of one column, oldest first.
+type KeptPages = VecDeque<(PageKey, Arc<OpenSlot>)>;
+
+/// A page of a column: cluster and page index.
+type PageKey = (usize, usize);
+
+/// One page, decoded once.
+type OpenSlot = Mutex<Option<Arc<OpenValues>>>;
+
+/// Pages kept per column: the pages the chunks in flight share.
+const KEPT_PER_COLUMN: usize = 4;
+
+impl OpenPages {
+    /// Page `key` of `column`, decoded by `decode` unless another chunk has done it (or is doing
+    /// it: then this waits for it).
+    pub(crate) fn get_or_decode(
+        &self,
+        column: usize,
+        key: PageKey,
+        decode: impl FnOnce() -> Result<ColumnValues>,
+    ) -> Result<Arc<OpenValues>> {
+        let slot = {
+            let mut columns = self.columns.lock().unwrap_or_else(|e| e.into_inner());
+            let kept = columns.entry(column).or_default();
+            match kept.iter().find(|(k, _)| *k == key) {
+                Some((_, slot)) => slot.clone(),
+                None => {
+                    let slot = Arc::new(Mutex::new(None));
+                    kept.push_back((key, slot.clone()));
+                    if kept.len() > KEPT_PER_COLUMN {
+                        kept.pop_front();
+                    }
+                    slot
+                }
+            }
+        };
+        let mut values = slot.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(v) = values.as_ref() {
+            return Ok(v.clone());
+        }
+        let decoded = Arc::new(OpenValues::narrowed(decode()?));
+        *values = Some(decoded.clone());
+        Ok(decoded)
+    }
+
+    /// Drops page `key` of `column`: its last window has been taken.
+    pub(crate) fn close(&self, column: usize, key: PageKey) {
+        let mut columns = self.columns.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(kept) = columns.get_mut(&column) {
+            kept.retain(|(k, _)| *k != key);
+        }
+    }
+}
 
 /// A decoded page as kept for the windows of later chunks.
 pub(crate) enum OpenValues {
