@@ -74,14 +74,22 @@ pub fn read_basket(
     branch: &BranchModel,
     r: &BasketRef,
     what: &str,
+    generate: Option<&GenerateOffsets>,
 ) -> Result<RawBasket> {
-    with_basket(source, branch, r, what, |data, offsets, entries| {
-        Ok(RawBasket {
-            data: data.to_vec(),
-            offsets: offsets.map(<[u32]>::to_vec),
-            entries,
-        })
-    })
+    with_basket(
+        source,
+        branch,
+        r,
+        what,
+        generate,
+        |data, offsets, entries| {
+            Ok(RawBasket {
+                data: data.to_vec(),
+                offsets: offsets.map(<[u32]>::to_vec),
+                entries,
+            })
+        },
+    )
 }
 
 #[cfg(feature = "native")]
@@ -91,20 +99,35 @@ thread_local! {
     static SCRATCH: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
 }
 
+/// Makes the entry offsets of a basket stored without them (ROOT's `kGenerateOffsetMap` I/O
+/// feature: a leaf-count array's offsets follow from its counter branch), given the basket and the
+/// length of its data.
+pub type GenerateOffsets<'a> = dyn Fn(&BasketRef, usize) -> Result<Vec<u32>> + Sync + 'a;
+
 /// Reads one basket and calls `f` with its data (entries only), its entry
-/// offsets (ending with the data length) and its number of entries. The data
-/// is borrowed from the file when stored uncompressed, else from a buffer
+/// offsets (ending with the data length; made by `generate` when the basket
+/// has none and the branch can have them made) and its number of entries. The
+/// data is borrowed from the file when stored uncompressed, else from a buffer
 /// reused by the thread.
 pub fn with_basket<R>(
     source: &dyn ByteSource,
     branch: &BranchModel,
     r: &BasketRef,
     what: &str,
+    generate: Option<&GenerateOffsets>,
     f: impl FnOnce(&[u8], Option<&[u32]>, usize) -> Result<R>,
 ) -> Result<R> {
     let Some((seek, nbytes)) = r.location else {
         let e = &branch.embedded[r.index - branch.write_basket as usize];
-        return f(&e.data, e.offsets.as_deref(), e.entries);
+        let generated = match (&e.offsets, generate) {
+            (None, Some(g)) => Some(g(r, e.data.len())?),
+            _ => None,
+        };
+        return f(
+            &e.data,
+            e.offsets.as_deref().or(generated.as_deref()),
+            e.entries,
+        );
     };
     let bytes = source.read_at(seek, nbytes)?;
     let mut c = Cursor::new(&bytes, 0, what);
@@ -159,6 +182,8 @@ pub fn with_basket<R>(
             }
             offs[entries] = border as u32;
             Some(offs)
+        } else if let Some(g) = generate {
+            Some(g(r, border)?)
         } else {
             None
         };

@@ -15,7 +15,7 @@ use crate::error::{Error, Result};
 use crate::file::RootFile;
 use crate::source::ByteSource;
 use append::Appender;
-use basket::{basket_refs, read_basket, with_basket};
+use basket::{basket_refs, read_basket, with_basket, GenerateOffsets};
 use hepkey_column::{Array, DType};
 use interpretation::{interpret, Interpretation};
 use model::{BranchModel, TreeModel};
@@ -54,7 +54,7 @@ impl Branch {
     /// Basket `r` of this branch, decompressed (the first stage of a read, exposed for
     /// benchmarks that time the stages apart).
     pub fn read_raw_basket(&self, source: &dyn ByteSource, r: &BasketRef) -> Result<RawBasket> {
-        read_basket(source, &self.model, r, &self.path)
+        read_basket(source, &self.model, r, &self.path, None)
     }
 
     /// Decodes a basket from [`Branch::read_raw_basket`] into its entries' array (the second
@@ -412,12 +412,15 @@ impl Tree {
         // Uncompressed bytes per entry, to size the column once.
         let per_entry = branch.uncompressed_bytes().max(0) as f64 / self.entries().max(1) as f64;
         let hint = |n: u64| ((n as f64 * per_entry * 1.05) as usize).min(u32::MAX as usize);
+        let generator = self.offset_generator(branch, interp);
+        let generate = generator.as_ref().map(|g| g as &GenerateOffsets);
         let append_basket = |out: &mut Appender, r: &BasketRef, range: Range<usize>| {
             with_basket(
                 self.source.as_ref(),
                 &branch.model,
                 r,
                 &what,
+                generate,
                 |data, offsets, entries| out.append(data, offsets, entries, range, &basket_what(r)),
             )
         };
@@ -440,6 +443,7 @@ impl Tree {
                                 &branch.model,
                                 r,
                                 &what,
+                                generate,
                                 |data, offsets, entries| {
                                     decode::decode_basket(
                                         interp,
@@ -451,7 +455,13 @@ impl Tree {
                                 },
                             )?)
                         } else {
-                            Cached::Raw(read_basket(self.source.as_ref(), &branch.model, r, &what)?)
+                            Cached::Raw(read_basket(
+                                self.source.as_ref(),
+                                &branch.model,
+                                r,
+                                &what,
+                                generate,
+                            )?)
                         })
                     }
                     None => None,
@@ -497,6 +507,78 @@ impl Tree {
             )));
         }
         Ok(array)
+    }
+}
+
+impl Tree {
+    /// For a leaf-count array (`x[n]/F`) whose baskets may lack entry offsets (ROOT's
+    /// `kGenerateOffsetMap` I/O feature writes none), what makes a basket's offsets from the
+    /// counter branch: entry `i` holds `n[i]` items. None for other branches.
+    fn offset_generator<'t>(
+        &'t self,
+        branch: &'t Branch,
+        interp: &Interpretation,
+    ) -> Option<impl Fn(&BasketRef, usize) -> Result<Vec<u32>> + Sync + 't> {
+        let Interpretation::Jagged { prim, inner } = interp else {
+            return None;
+        };
+        let [leaf] = branch.model.leaves.as_slice() else {
+            return None;
+        };
+        let count = leaf.count.as_deref()?;
+        let item_bytes = prim.size() * inner.iter().product::<usize>().max(1);
+        Some(move |r: &BasketRef, data_len: usize| -> Result<Vec<u32>> {
+            let what = || {
+                format!(
+                    "{}: branch {:?}, basket {} (stored without entry offsets)",
+                    self.file_name, branch.path, r.index
+                )
+            };
+            let counter = self
+                .branches
+                .iter()
+                .find(|b| {
+                    !std::ptr::eq(*b, branch)
+                        && b.model.leaves.iter().any(|l| l.name == count)
+                        && b.model.leaves.len() == 1
+                })
+                .ok_or_else(|| Error::format(format!("{}: no counter branch {count:?}", what())))?;
+            let counts = self.read_branch(counter, r.entry_start..r.entry_stop)?;
+            let Array::Flat(values) = &counts else {
+                return Err(Error::format(format!(
+                    "{}: counter {count:?} is not one number per entry",
+                    what()
+                )));
+            };
+            let mut offsets = Vec::with_capacity(values.len() + 1);
+            offsets.push(0u32);
+            let mut at: u64 = 0;
+            for i in 0..values.len() {
+                let n = values.get_f64(i);
+                if !(n >= 0.0 && n.fract() == 0.0) {
+                    return Err(Error::format(format!(
+                        "{}: counter {count:?} holds {n} at entry {}",
+                        what(),
+                        r.entry_start + i as u64
+                    )));
+                }
+                at += n as u64 * item_bytes as u64;
+                if at > data_len as u64 {
+                    break;
+                }
+                offsets.push(at as u32);
+            }
+            if at != data_len as u64 || offsets.len() != values.len() + 1 {
+                return Err(Error::format(format!(
+                    "{}: counter {count:?} gives {at} bytes of items for entries {}..{}, but the \
+                     basket holds {data_len}",
+                    what(),
+                    r.entry_start,
+                    r.entry_stop
+                )));
+            }
+            Ok(offsets)
+        })
     }
 }
 
