@@ -76,7 +76,7 @@ impl ProgramBuilder {
             if let Some(p) = parents {
                 let inner = self.p4_components([p[0], p[1], p[2], p[3]], form);
                 let jagged = f[0].ty.jagged;
-                return inner.map(|c| {
+                let gathered = inner.map(|c| {
                     self.add(
                         Node::Gather {
                             data: c.node,
@@ -89,6 +89,18 @@ impl ProgramBuilder {
                         false,
                     )
                 });
+                if matches!(
+                    self.graph.nodes[positions],
+                    Node::Positions { pick: true, .. }
+                ) {
+                    // One object per event (the best triplet's jets, `jets[0]`): its pz and E are
+                    // computed on it, not on every object of the list (a sinh and a sqrt per jet
+                    // for three jets used). px and py stay gathered: transverse keys (`pt` of
+                    // combinations) have them per object already. The same arithmetic either way.
+                    let transverse = Some([gathered[0], gathered[1]]);
+                    return self.p4_from_fields(f, form, transverse);
+                }
+                return gathered;
             }
         }
         if let Node::Mask { mask, offsets, .. } = nodes[0] {
@@ -125,16 +137,34 @@ impl ProgramBuilder {
                 });
             }
         }
+        self.p4_from_fields(f, form, None)
+    }
+
+    /// (px, py, pz, E) in float64 computed from the fields themselves; px and py taken as given
+    /// when `transverse` holds them (the same values, computed elsewhere).
+    fn p4_from_fields(
+        &mut self,
+        f: [ColVal; 4],
+        form: P4Form,
+        transverse: Option<[ColVal; 2]>,
+    ) -> [ColVal; 4] {
         let [a, b, c, d] = f.map(|x| self.cast(x, DType::F64));
         match form {
             P4Form::Cartesian => [a, b, c, d],
             P4Form::PtEtaPhiM | P4Form::PtEtaPhiE => {
                 let (pt, eta, phi) = (a, b, c);
-                let cos = self.math1(Func1::Cos, phi);
-                let sin = self.math1(Func1::Sin, phi);
                 let sh = self.math1(Func1::Sinh, eta);
-                let px = self.arith(ArithOp::Mul, pt, cos);
-                let py = self.arith(ArithOp::Mul, pt, sin);
+                let [px, py] = match transverse {
+                    Some(t) => t,
+                    None => {
+                        let cos = self.math1(Func1::Cos, phi);
+                        let sin = self.math1(Func1::Sin, phi);
+                        [
+                            self.arith(ArithOp::Mul, pt, cos),
+                            self.arith(ArithOp::Mul, pt, sin),
+                        ]
+                    }
+                };
                 let pz = self.arith(ArithOp::Mul, pt, sh);
                 let e = if form == P4Form::PtEtaPhiM {
                     // E = sqrt(px² + py² + pz² + m²)
