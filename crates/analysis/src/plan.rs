@@ -89,6 +89,26 @@ pub struct SamplePlan {
     pub variations: Vec<VariationOutputs>,
     /// What computes the columns of each `[[skims]]` entry, in the file's order.
     pub skims: Vec<crate::skim::SkimPart>,
+    /// Columns a kinematic variation replaces, computed once by the first selection stage that
+    /// needs them and carried with the events to the later stages and the histograms.
+    pub carried: Vec<Carried>,
+}
+
+/// A replaced column is carried when computing it takes at least this many kernels; cheaper
+/// ones (a scale factor) are computed again, which costs less than moving them with the events.
+const CARRIED_FROM_KERNELS: usize = 4;
+
+/// A column of a kinematic variation (say the jets' pt after the energy-resolution smearing),
+/// computed by one selection stage and carried to the programs after it, which read it from the
+/// chunk instead of computing it again.
+#[derive(Debug, Clone)]
+pub struct Carried {
+    /// The column's name in the chunk (`variation/column`: not a name a tree can have in an
+    /// expression).
+    pub name: String,
+    pub output: OutputId,
+    /// The stage that computes it.
+    pub stage: usize,
 }
 
 impl SamplePlan {
@@ -97,13 +117,20 @@ impl SamplePlan {
         self.inputs_from(0)
     }
 
-    /// The columns read from selection stage `stage` on (and by the histograms), sorted.
+    /// The columns read from selection stage `stage` on (and by the histograms), sorted: the
+    /// tree's, and those carried from the stages before.
     pub fn inputs_from(&self, stage: usize) -> Vec<&str> {
+        let not_yet = |name: &&str| {
+            self.carried
+                .iter()
+                .any(|c| c.name == *name && c.stage >= stage)
+        };
         let mut v: Vec<&str> = self.stages[stage.min(self.stages.len())..]
             .iter()
             .chain(self.fills.iter().map(|f| &f.part))
             .chain(self.skims.iter().map(|s| &s.part))
             .flat_map(|p| p.program.inputs())
+            .filter(|name| !not_yet(name))
             .collect();
         v.sort();
         v.dedup();
@@ -124,9 +151,23 @@ pub struct Part {
 
 impl Part {
     pub(crate) fn new(b: &ProgramBuilder, outputs: Vec<OutputId>, label: &str) -> Result<Part> {
+        Part::carrying(b, outputs, &[], label)
+    }
+
+    /// A part reading the `carried` columns from the chunk rather than computing them.
+    fn carrying(
+        b: &ProgramBuilder,
+        outputs: Vec<OutputId>,
+        carried: &[&Carried],
+        label: &str,
+    ) -> Result<Part> {
         let positions: Vec<usize> = outputs.iter().map(|o| o.0).collect();
+        let carried: Vec<(usize, String)> = carried
+            .iter()
+            .map(|c| (c.output.0, c.name.clone()))
+            .collect();
         let program = b
-            .build_outputs(&positions)
+            .build_outputs_carrying(&positions, &carried)
             .map_err(|e| Error::Config(format!("compiling the analysis: {e}")))?
             .with_label(label);
         Ok(Part { program, outputs })
@@ -215,6 +256,7 @@ fn compile_sample(
     let mut variations = Vec::new();
     let mut n_outputs = 0usize;
     let mut skim_outputs = Vec::new();
+    let mut carry_outputs: Vec<(String, OutputId)> = Vec::new();
     let kinematic: Vec<&crate::config::Systematic> = file
         .systematics
         .iter()
@@ -240,6 +282,19 @@ fn compile_sample(
             if let Some(defs) = &file.definitions {
                 b.define_all(defs.get_ref())
                     .map_err(|e| source.expression_error(defs, "definitions", &e))?;
+            }
+            if let (Phase::Select, Some(s)) = (phase, syst) {
+                // The replaced columns themselves, to be carried from stage to stage when they
+                // cost more than carrying them (`Jet_pt * 1.03` does not).
+                for column in s.replace.keys() {
+                    let name = format!("{}/{column}", s.name);
+                    b.output(&name, column)
+                        .map_err(|e| Error::Config(format!("compiling the analysis: {e}")))?;
+                    n_outputs += 1;
+                    if b.kernels_of(n_outputs - 1).unwrap_or(0) >= CARRIED_FROM_KERNELS {
+                        carry_outputs.push((name, OutputId(n_outputs - 1)));
+                    }
+                }
             }
             let mut out = |b: &mut ProgramBuilder,
                            name: String,
@@ -385,8 +440,8 @@ fn compile_sample(
             }
         }
     }
-    let stages = selection_stages(file, &b, &variations)?;
-    let fills = fill_programs(file, &b, &variations)?;
+    let (stages, carried) = selection_stages(file, &b, &variations, carry_outputs)?;
+    let fills = fill_programs(file, &b, &variations, &carried)?;
     let skims = crate::skim::compile(file, &b, skim_outputs)?;
     let histogram_sample = sample
         .variation_of
@@ -409,15 +464,18 @@ fn compile_sample(
         fills,
         variations,
         skims,
+        carried,
     })
 }
 
-/// The selection stages of a sample (see [`SamplePlan::stages`]).
+/// The selection stages of a sample (see [`SamplePlan::stages`]), and the replaced columns they
+/// carry (`carry`: name and output of each): each computed by the first stage that needs it.
 fn selection_stages(
     file: &AnalysisFile,
     b: &ProgramBuilder,
     variations: &[VariationOutputs],
-) -> Result<Vec<Part>> {
+    carry: Vec<(String, OutputId)>,
+) -> Result<(Vec<Part>, Vec<Carried>)> {
     let mut outputs: Vec<Vec<OutputId>> = (0..file.selections.len())
         .map(|i| variations.iter().map(|v| v.selections[i]).collect())
         .collect();
@@ -440,11 +498,34 @@ fn selection_stages(
         labels[0] = "event weights".to_string();
     }
     outputs[0].extend(variations.iter().filter_map(|v| v.event_weight));
-    outputs
-        .into_iter()
-        .zip(labels)
-        .map(|(o, label)| Part::new(b, o, &label))
-        .collect()
+    let compile_error =
+        |e: hepkey_columnar::Error| Error::Config(format!("compiling the analysis: {e}"));
+    let mut carried = Vec::new();
+    for (name, output) in carry {
+        for (stage, o) in outputs.iter().enumerate() {
+            let positions: Vec<usize> = o.iter().map(|o| o.0).collect();
+            if b.needs(&positions, output.0).map_err(compile_error)? {
+                carried.push(Carried {
+                    name,
+                    output,
+                    stage,
+                });
+                break;
+            }
+        }
+    }
+    let mut parts = Vec::with_capacity(outputs.len());
+    for (stage, (mut o, label)) in outputs.into_iter().zip(labels).enumerate() {
+        o.extend(
+            carried
+                .iter()
+                .filter(|c| c.stage == stage)
+                .map(|c| c.output),
+        );
+        let before: Vec<&Carried> = carried.iter().filter(|c| c.stage < stage).collect();
+        parts.push(Part::carrying(b, o, &before, &label)?);
+    }
+    Ok((parts, carried))
 }
 
 /// The fill programs of a sample (see [`SamplePlan::fills`]).
@@ -452,7 +533,9 @@ fn fill_programs(
     file: &AnalysisFile,
     b: &ProgramBuilder,
     variations: &[VariationOutputs],
+    carried: &[Carried],
 ) -> Result<Vec<Fill>> {
+    let carried: Vec<&Carried> = carried.iter().collect();
     let regions = region_names(file);
     let mut fill_list = Vec::new();
     for (k, v) in variations.iter().enumerate() {
@@ -492,7 +575,7 @@ fn fill_programs(
                 variation: VariationId(k),
                 histograms: hs,
                 regions: rs,
-                part: Part::new(b, outputs, &label)?,
+                part: Part::carrying(b, outputs, &carried, &label)?,
             });
         }
     }

@@ -580,6 +580,14 @@ fn select(
             sub_rows = rows.clone();
         }
         let cols = evaluate_rows(&stage.program, &sub, None).map_err(fail)?;
+        // Replaced columns this stage computed, for the programs after it.
+        if let Some(cols) = &cols {
+            for c in plan.carried.iter().filter(|c| c.stage == k) {
+                let column = output(stage, cols, c.output)?.clone();
+                sub.insert(&c.name, column)
+                    .map_err(|e| Error::Data(format!("internal: carrying {}: {e}", c.name)))?;
+            }
+        }
         // No rows, no values.
         let values = |id: OutputId| -> Result<Vec<bool>> {
             cols.as_ref()

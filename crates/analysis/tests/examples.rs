@@ -415,6 +415,23 @@ fn selections_run_in_stages_and_histograms_only_on_their_regions() {
     );
     assert!(inputs[1].contains(&"Jet_pt") && !inputs[1].contains(&"Jet_btagCSVV2"));
     assert!(inputs[2].contains(&"Jet_btagCSVV2"));
+    // The jet-energy-resolution pt (a normal quantile per jet) is computed once, by the jet stage,
+    // and carried to the regions and the histograms, which read it; the pt scale (one product)
+    // is computed where needed.
+    assert_eq!(plan.carried.len(), 1, "{:?}", plan.carried);
+    let jer = &plan.carried[0];
+    assert_eq!((jer.name.as_str(), jer.stage), ("pt_res_up/Jet_pt", 1));
+    assert!(plan.stages[1].position(jer.output).is_some());
+    assert!(inputs[2].contains(&"pt_res_up/Jet_pt"), "{inputs:?}");
+    assert!(!plan.inputs().contains(&"pt_res_up/Jet_pt"));
+    assert!(!plan.inputs_from(1).contains(&"pt_res_up/Jet_pt"));
+    assert!(plan.inputs_from(2).contains(&"pt_res_up/Jet_pt"));
+    let jer_fills = plan
+        .fills
+        .iter()
+        .filter(|f| f.part.program.inputs().contains(&"pt_res_up/Jet_pt"))
+        .count();
+    assert_eq!(jer_fills, 2);
     // Per kinematic variation, HT (4j1b) and m_bjj (4j2b) are separate programs, and only m_bjj's
     // reads the jets' phi and mass.
     assert_eq!(plan.fills.len(), 3 * 2);

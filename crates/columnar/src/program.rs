@@ -139,7 +139,7 @@ pub enum Node {
 
 impl Node {
     /// The nodes this one is computed from, in [`Node::map_children`]'s order.
-    fn children(&self) -> Vec<NodeId> {
+    pub(crate) fn children(&self) -> Vec<NodeId> {
         if matches!(self, Node::Input { .. } | Node::Const { .. }) {
             return Vec::new(); // and no clone of an input's name
         }
@@ -342,6 +342,55 @@ pub struct Graph {
 }
 
 impl Graph {
+    /// The same graph with each node `n` of `inputs` replaced by the input column `name` (of
+    /// type `ty`): what computed it is then left out of programs built from it.
+    pub(crate) fn with_inputs(&self, inputs: &[(NodeId, String, Type)]) -> Graph {
+        let mut nodes = self.nodes.clone();
+        for (n, name, ty) in inputs {
+            nodes[*n] = Node::Input {
+                name: name.clone(),
+                ty: *ty,
+            };
+        }
+        Graph {
+            nodes,
+            dedup: HashMap::new(),
+        }
+    }
+
+    /// Number of kernels computing node `n` takes (inputs and constants not counted).
+    pub(crate) fn kernels_under(&self, n: NodeId) -> usize {
+        let mut seen = vec![false; self.nodes.len()];
+        let mut stack = vec![n];
+        let mut count = 0;
+        while let Some(n) = stack.pop() {
+            if std::mem::replace(&mut seen[n], true) {
+                continue;
+            }
+            if !matches!(self.nodes[n], Node::Input { .. } | Node::Const { .. }) {
+                count += 1;
+            }
+            stack.extend(self.nodes[n].children());
+        }
+        count
+    }
+
+    /// Whether computing nodes `from` needs node `target`.
+    pub(crate) fn reaches(&self, from: &[NodeId], target: NodeId) -> bool {
+        let mut seen = vec![false; self.nodes.len()];
+        let mut stack: Vec<NodeId> = from.to_vec();
+        while let Some(n) = stack.pop() {
+            if n == target {
+                return true;
+            }
+            if std::mem::replace(&mut seen[n], true) {
+                continue;
+            }
+            stack.extend(self.nodes[n].children());
+        }
+        false
+    }
+
     /// Adds a node, or returns the existing identical one.
     pub(crate) fn add(&mut self, node: Node) -> NodeId {
         if let Some(&id) = self.dedup.get(&node) {

@@ -207,6 +207,57 @@ impl ProgramBuilder {
         Ok(Program::new(&self.graph, outputs))
     }
 
+    /// Whether computing outputs `which` needs the value of output `of` (by their positions among
+    /// the outputs added so far).
+    pub fn needs(&self, which: &[usize], of: usize) -> Result<bool> {
+        let node = |i: usize| {
+            self.outputs.get(i).map(|o| o.1).ok_or_else(|| {
+                crate::kernels::internal(&format!(
+                    "output {i} requested, {} defined",
+                    self.outputs.len()
+                ))
+            })
+        };
+        let from = which.iter().map(|&i| node(i)).collect::<Result<Vec<_>>>()?;
+        Ok(self.graph.reaches(&from, node(of)?))
+    }
+
+    /// Number of kernels output `i` takes to compute (its inputs and constants not counted).
+    pub fn kernels_of(&self, i: usize) -> Option<usize> {
+        self.outputs.get(i).map(|o| self.graph.kernels_under(o.1))
+    }
+
+    /// [`ProgramBuilder::build_outputs`] where the values of outputs `carried` (by position, with a
+    /// column name) are read from the chunk's columns of those names instead of computed: a value
+    /// an earlier program computed for the same events, carried along with them.
+    pub fn build_outputs_carrying(
+        &self,
+        which: &[usize],
+        carried: &[(usize, String)],
+    ) -> Result<Program> {
+        let outputs = which
+            .iter()
+            .map(|&i| {
+                self.outputs.get(i).cloned().ok_or_else(|| {
+                    crate::kernels::internal(&format!(
+                        "output {i} requested, {} defined",
+                        self.outputs.len()
+                    ))
+                })
+            })
+            .collect::<Result<Vec<_>>>()?;
+        let inputs = carried
+            .iter()
+            .map(|(i, name)| {
+                let (_, node, ty) = self.outputs.get(*i).ok_or_else(|| {
+                    crate::kernels::internal(&format!("carried output {i} is not defined"))
+                })?;
+                Ok((*node, name.clone(), *ty))
+            })
+            .collect::<Result<Vec<_>>>()?;
+        Ok(Program::new(&self.graph.with_inputs(&inputs), outputs))
+    }
+
     // ---- values -------------------------------------------------------------------------------------
 
     fn add(&mut self, node: Node, ty: Type, scalar: bool) -> ColVal {
