@@ -15,10 +15,11 @@ use super::{Node, NodeId, Program};
 
 /// Combinations per block: the block's keys, conditions and gathered fields stay in the L1/L2 cache.
 const COMB_BLOCK: usize = 1024;
-use crate::column::{Chunk, Element};
+use crate::column::{Chunk, Column, Element, Values};
+use crate::error::Error;
 use crate::error::Result;
 use crate::kernels::reduce::ReduceOp;
-use crate::kernels::{internal, jagged, Datum};
+use crate::kernels::{internal, Datum};
 
 /// The fused node that picks, per event, the combination of `tri` that `pick` (a position per
 /// event into the combinations' lists) selects, when `pick` is the arg-max or arg-min of a key over
@@ -112,8 +113,8 @@ fn per_combination(
 
 /// One block of combinations: the members' flat positions per slot, and which events they belong to.
 struct Block {
-    /// Per slot, the member's position in the lists' values.
-    positions: Vec<Vec<i64>>,
+    /// Per slot, the member's position in the lists' values (below 2^32: offsets are 32-bit).
+    positions: Vec<Vec<u32>>,
     /// The events of the block and, per event, the end of its combinations in the block.
     events: Vec<(usize, usize)>,
 }
@@ -121,7 +122,7 @@ struct Block {
 impl Block {
     /// Appends the combinations of `n` objects starting at flat position `start`, in lexicographic
     /// order (as `combinations`).
-    fn push_event(&mut self, event: usize, start: i64, n: usize, k: usize) {
+    fn push_event(&mut self, event: usize, start: u32, n: usize, k: usize) {
         let p = &mut self.positions;
         let at = p[0].len();
         match k {
@@ -141,8 +142,8 @@ impl Block {
                     let (p0, p1) = p.split_at_mut(1);
                     let (p0, p1) = (&mut p0[0][at..], &mut p1[0][at..]);
                     i = 0;
-                    for a in 0..n as i64 {
-                        for b in a + 1..n as i64 {
+                    for a in 0..n as u32 {
+                        for b in a + 1..n as u32 {
                             p0[i] = start + a;
                             p1[i] = start + b;
                             i += 1;
@@ -154,9 +155,9 @@ impl Block {
                     };
                     let (p0, p1, p2) = (&mut p0[at..], &mut p1[at..], &mut p2[at..]);
                     i = 0;
-                    for a in 0..n as i64 {
-                        for b in a + 1..n as i64 {
-                            for c in b + 1..n as i64 {
+                    for a in 0..n as u32 {
+                        for b in a + 1..n as u32 {
+                            for c in b + 1..n as u32 {
                                 p0[i] = start + a;
                                 p1[i] = start + b;
                                 p2[i] = start + c;
@@ -171,7 +172,7 @@ impl Block {
                 let mut cur: Vec<usize> = (0..k).collect();
                 loop {
                     for (s, &i) in cur.iter().enumerate() {
-                        p[s].push(start + i as i64);
+                        p[s].push(start + i as u32);
                     }
                     let Some(i) = (0..k).rev().find(|&i| cur[i] < n - (k - i)) else {
                         break;
@@ -232,6 +233,29 @@ impl Program {
             }
         }
         members.sort_unstable();
+        // The members' fields (node, slot, values), each of the lists the combinations are made of.
+        let mut fields: Vec<(NodeId, usize, &Values)> = Vec::new();
+        for &m in &members {
+            if let Node::Gather { data, positions } = &self.nodes[m] {
+                let Node::SlotPositions { slot, .. } = self.nodes[*positions] else {
+                    return Err(internal("best combination: gather without slot"));
+                };
+                let column = slots[*data]
+                    .as_ref()
+                    .ok_or_else(|| internal("best combination input missing"))?
+                    .column()?;
+                match column.offsets() {
+                    Some(o) if Arc::ptr_eq(o, &lists) || **o == *lists => {}
+                    _ => {
+                        return Err(Error::data(
+                            "a combination's fields come from lists of different lengths than the \
+                             combined objects",
+                        ))
+                    }
+                }
+                fields.push((m, slot, column.values()));
+            }
+        }
 
         let n_events = lists.len() - 1;
         let mut chosen: Vec<u32> = Vec::with_capacity(n_events * k);
@@ -259,31 +283,21 @@ impl Program {
             block.events.clear();
             while event < n_events && block.len() < COMB_BLOCK {
                 let (start, end) = (lists[event], lists[event + 1]);
-                block.push_event(event, start as i64, (end - start) as usize, k);
+                block.push_event(event, start, (end - start) as usize, k);
                 event += 1;
             }
-            // The block's key and condition.
-            let positions: Vec<Datum> = block
-                .positions
-                .iter_mut()
-                .map(|p| Datum::Positions {
-                    pos: Arc::new(std::mem::take(p)),
-                    offsets: None,
-                    source: lists.clone(),
-                })
-                .collect();
+            // The block's key and condition: the members' fields gathered at their positions,
+            // then the element-wise kernels.
             for &m in &members {
-                local[m] = Some(match &self.nodes[m] {
-                    Node::Gather { data, positions: p } => {
-                        let Node::SlotPositions { slot, .. } = self.nodes[*p] else {
-                            return Err(internal("best combination: gather without slot"));
-                        };
-                        let data = slots[*data]
-                            .as_ref()
-                            .ok_or_else(|| internal("best combination input missing"))?;
-                        jagged::gather_flat(data, &positions[slot])?
+                local[m] = Some(match fields.iter().find(|f| f.0 == m) {
+                    Some(&(_, slot, values)) => {
+                        let at = &block.positions[slot];
+                        Datum::Col(Column::from_parts(
+                            crate::with_values!(values, v => Element::wrap(at.iter().map(|&p| v[p as usize]).collect())),
+                            None,
+                        ))
                     }
-                    _ => self.run(m, &local, chunk)?,
+                    None => self.run(m, &local, chunk)?,
                 });
             }
             let keys = local[*key]
@@ -301,12 +315,6 @@ impl Program {
                 ),
                 None => None,
             };
-            // The positions go back into the block, to be refilled.
-            for (slot, d) in positions.into_iter().enumerate() {
-                if let Datum::Positions { pos, .. } = d {
-                    block.positions[slot] = Arc::try_unwrap(pos).unwrap_or_default();
-                }
-            }
             crate::with_values!(keys, s => keep_best(s, passing, &block, &lists, max, &mut chosen, &mut offsets));
         }
         Ok(Datum::Comb {
@@ -332,8 +340,8 @@ fn keep_best<T: Element>(
     let mut begin = 0;
     for &(ev, end) in &block.events {
         if let Some(b) = best_in(keys, passing, begin, end, max) {
-            let start = lists[ev] as i64;
-            chosen.extend(block.positions.iter().map(|p| (p[b] - start) as u32));
+            let start = lists[ev];
+            chosen.extend(block.positions.iter().map(|p| p[b] - start));
         }
         offsets.push((chosen.len() / k) as u32);
         begin = end;
