@@ -17,6 +17,15 @@ fn f64s(c: &Column) -> Vec<f64> {
         .collect()
 }
 
+/// A column's values as float64 bits: equal bit for bit, NaN included.
+fn bits(c: &Column) -> Vec<u64> {
+    c.values()
+        .to_f64_vec()
+        .iter()
+        .map(|x| x.to_bits())
+        .collect()
+}
+
 fn same(a: f64, b: f64) -> bool {
     (a.is_nan() && b.is_nan()) || a == b
 }
@@ -1230,13 +1239,6 @@ fn fused_element_wise_chains_over_many_blocks() {
     assert_eq!(fused.len(), 4);
     for (a, b) in fused.iter().zip(&unfused) {
         // Bit for bit, NaN included.
-        let bits = |c: &Column| {
-            c.values()
-                .to_f64_vec()
-                .iter()
-                .map(|x| x.to_bits())
-                .collect::<Vec<_>>()
-        };
         assert_eq!(bits(a), bits(b));
         assert_eq!(a.offsets(), b.offsets());
     }
@@ -1282,13 +1284,6 @@ fn picking_from_a_selection_and_gathers_in_fused_chains() {
         p.evaluate(&chunk).unwrap(),
         p.unfused().evaluate(&chunk).unwrap(),
     );
-    let bits = |c: &Column| {
-        c.values()
-            .to_f64_vec()
-            .iter()
-            .map(|x| x.to_bits())
-            .collect::<Vec<_>>()
-    };
     for (a, b) in fused.iter().zip(&unfused) {
         assert_eq!(bits(a), bits(b));
     }
@@ -1349,13 +1344,6 @@ fn best_combinations_equal_the_unfused_chain() {
             p.unfused().evaluate(&chunk).unwrap(),
         );
         for (a, b) in fused.iter().zip(&unfused) {
-            let bits = |c: &Column| {
-                c.values()
-                    .to_f64_vec()
-                    .iter()
-                    .map(|x| x.to_bits())
-                    .collect::<Vec<_>>()
-            };
             assert_eq!(bits(a), bits(b), "case {i}: {case}");
         }
         let v = f64s(&fused[0]);

@@ -193,18 +193,7 @@ impl ProgramBuilder {
     /// The program computing only some of the outputs added so far (by their position among them, in
     /// the order given): the kernels the others alone need are left out.
     pub fn build_outputs(&self, which: &[usize]) -> Result<Program> {
-        let outputs = which
-            .iter()
-            .map(|&i| {
-                self.outputs.get(i).cloned().ok_or_else(|| {
-                    crate::kernels::internal(&format!(
-                        "output {i} requested, {} defined",
-                        self.outputs.len()
-                    ))
-                })
-            })
-            .collect::<Result<Vec<_>>>()?;
-        Ok(Program::new(&self.graph, outputs))
+        self.build_outputs_carrying(which, &[])
     }
 
     /// Whether computing outputs `which` needs the value of output `of` (by their positions among
@@ -246,6 +235,9 @@ impl ProgramBuilder {
                 })
             })
             .collect::<Result<Vec<_>>>()?;
+        if carried.is_empty() {
+            return Ok(Program::new(&self.graph, outputs));
+        }
         let inputs = carried
             .iter()
             .map(|(i, name)| {
