@@ -23,26 +23,6 @@ pub(crate) struct OpenPages {
 /// The pages kept open of one column, oldest first.
 type KeptPages = VecDeque<(PageKey, Arc<OpenSlot>)>;
 
-/// Locks a page's slot. While another thread holds it (decoding the page), this thread runs other
-/// pending tasks of the pool (another field of the same chunk, say) rather than sleeping: chunks
-/// read at the same time then decode different pages instead of queueing behind one.
-fn lock_helping(slot: &OpenSlot) -> std::sync::MutexGuard<'_, Option<Arc<OpenValues>>> {
-    #[cfg(feature = "native")]
-    loop {
-        match slot.try_lock() {
-            Ok(guard) => return guard,
-            Err(std::sync::TryLockError::Poisoned(e)) => return e.into_inner(),
-            Err(std::sync::TryLockError::WouldBlock) => match rayon::yield_now() {
-                Some(rayon::Yield::Executed) => {}
-                // Nothing else to do (or not in the pool): wait for the page.
-                _ => return slot.lock().unwrap_or_else(|e| e.into_inner()),
-            },
-        }
-    }
-    #[cfg(not(feature = "native"))]
-    slot.lock().unwrap_or_else(|e| e.into_inner())
-}
-
 /// A page of a column: cluster and page index.
 type PageKey = (usize, usize);
 
@@ -76,7 +56,7 @@ impl OpenPages {
                 }
             }
         };
-        let mut values = lock_helping(&slot);
+        let mut values = slot.lock().unwrap_or_else(|e| e.into_inner());
         if let Some(v) = values.as_ref() {
             return Ok(v.clone());
         }
