@@ -39,6 +39,7 @@ pub(crate) mod page;
 mod page_buffer;
 mod reader;
 pub mod schema;
+mod unsplit;
 pub mod values;
 mod variant;
 mod window;

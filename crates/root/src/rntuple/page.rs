@@ -21,6 +21,7 @@ use super::column_type::ColumnType;
 use super::envelope::read_range_borrowed;
 use super::page_buffer::zeroed_page_vec;
 use super::schema::ColumnDescription;
+use super::unsplit::{unsplit4_into, unsplit8_into};
 use super::values::{ColumnValues, SwitchValue};
 use crate::compression::{check_blocks, decompress_into};
 use crate::error::{Error, Result};
@@ -149,51 +150,20 @@ fn unsplit(data: &[u8], width: usize) -> Vec<u8> {
     out
 }
 
-/// The elements of a byte-split page of 4-byte elements, each made from its 4 bytes (one per
-/// plane) by `make`: one pass, no intermediate buffer. The planes are walked together by zipped
-/// slice iterators, which the compiler turns into a loop without bounds checks.
-fn unsplit4<T>(data: &[u8], make: impl FnMut([u8; 4]) -> T) -> Vec<T> {
-    unsplit4_iter(data, make).collect()
+/// The 4-byte words of a byte-split page (a trailing partial element, in corrupt data, dropped).
+fn words4(data: &[u8]) -> Vec<u32> {
+    let m = data.len() / 4;
+    let mut words = zeroed_page_vec::<u32>(m);
+    unsplit4_into(&data[..4 * m], &mut words);
+    words
 }
 
-/// The elements of [`unsplit4`] as an iterator of known length.
-fn unsplit4_iter<'a, T, F: FnMut([u8; 4]) -> T + 'a>(
-    data: &'a [u8],
-    mut make: F,
-) -> impl ExactSizeIterator<Item = T> + 'a {
-    let n = data.len() / 4;
-    let (p0, rest) = data.split_at(n);
-    let (p1, rest) = rest.split_at(n);
-    let (p2, p3) = rest.split_at(n);
-    p0.iter()
-        .zip(p1)
-        .zip(p2)
-        .zip(&p3[..n])
-        .map(move |(((&a, &b), &c), &d)| make([a, b, c, d]))
-}
-
-/// [`unsplit4`] for 8-byte elements.
-fn unsplit8<T>(data: &[u8], make: impl FnMut([u8; 8]) -> T) -> Vec<T> {
-    unsplit8_iter(data, make).collect()
-}
-
-/// The elements of [`unsplit8`] as an iterator of known length.
-fn unsplit8_iter<'a, T, F: FnMut([u8; 8]) -> T + 'a>(
-    data: &'a [u8],
-    mut make: F,
-) -> impl ExactSizeIterator<Item = T> + 'a {
-    let n = data.len() / 8;
-    let planes: [&[u8]; 8] = std::array::from_fn(|b| &data[b * n..(b + 1) * n]);
-    let [p0, p1, p2, p3, p4, p5, p6, p7] = planes;
-    p0.iter()
-        .zip(p1)
-        .zip(p2)
-        .zip(p3)
-        .zip(p4)
-        .zip(p5)
-        .zip(p6)
-        .zip(p7)
-        .map(move |(((((((&a, &b), &c), &d), &e), &f), &g), &h)| make([a, b, c, d, e, f, g, h]))
+/// The 8-byte words of a byte-split page (a trailing partial element, in corrupt data, dropped).
+fn words8(data: &[u8]) -> Vec<u64> {
+    let m = data.len() / 8;
+    let mut words = zeroed_page_vec::<u64>(m);
+    unsplit8_into(&data[..8 * m], &mut words);
+    words
 }
 
 /// Offsets (a leading 0, then one end offset per element) from stored index values: the values
@@ -262,33 +232,43 @@ pub(crate) fn decode_page(data: &[u8], n: usize, column: &ColumnDescription) -> 
     let ty = column.column_type;
     let bits = column.bits_on_storage as u32;
     match ty {
-        SplitReal32 => return ColumnValues::F32(unsplit4(data, f32::from_le_bytes)),
-        SplitReal64 => return ColumnValues::F64(unsplit8(data, f64::from_le_bytes)),
-        SplitInt32 => {
-            return ColumnValues::I32(unsplit4(data, |c| {
-                zigzag(u32::from_le_bytes(c) as u64) as i32
-            }))
+        SplitReal32 => {
+            return ColumnValues::F32(words4(data).into_iter().map(f32::from_bits).collect())
         }
-        SplitUInt32 => return ColumnValues::U32(unsplit4(data, u32::from_le_bytes)),
-        SplitInt64 => return ColumnValues::I64(unsplit8(data, |c| zigzag(u64::from_le_bytes(c)))),
-        SplitUInt64 => return ColumnValues::U64(unsplit8(data, u64::from_le_bytes)),
-        // The running sum taken as the planes are read: one pass.
+        SplitReal64 => {
+            return ColumnValues::F64(words8(data).into_iter().map(f64::from_bits).collect())
+        }
+        SplitInt32 => {
+            return ColumnValues::I32(
+                words4(data)
+                    .into_iter()
+                    .map(|u| zigzag(u as u64) as i32)
+                    .collect(),
+            )
+        }
+        SplitUInt32 => return ColumnValues::U32(words4(data)),
+        SplitInt64 => return ColumnValues::I64(words8(data).into_iter().map(zigzag).collect()),
+        SplitUInt64 => return ColumnValues::U64(words8(data)),
+        // Index values are deltas: their running sum, after the leading 0.
         SplitIndex32 => {
             let mut running = 0u64;
-            let mut offsets = vec![0u64];
-            offsets.extend(unsplit4_iter(data, |c| {
-                running = running.wrapping_add(u32::from_le_bytes(c) as u64);
+            let mut offsets = Vec::with_capacity(data.len() / 4 + 1);
+            offsets.push(0u64);
+            offsets.extend(words4(data).into_iter().map(|d| {
+                running = running.wrapping_add(d as u64);
                 running
             }));
             return ColumnValues::Offsets(offsets);
         }
         SplitIndex64 => {
+            let m = data.len() / 8;
+            let mut offsets = zeroed_page_vec::<u64>(m + 1);
+            unsplit8_into(&data[..8 * m], &mut offsets[1..]);
             let mut running = 0u64;
-            let mut offsets = vec![0u64];
-            offsets.extend(unsplit8_iter(data, |c| {
-                running = running.wrapping_add(u64::from_le_bytes(c));
-                running
-            }));
+            for o in &mut offsets[1..] {
+                running = running.wrapping_add(*o);
+                *o = running;
+            }
             return ColumnValues::Offsets(offsets);
         }
         _ => {}
