@@ -21,7 +21,7 @@ use super::column_type::ColumnType;
 use super::envelope::read_range_borrowed;
 use super::page_buffer::zeroed_page_vec;
 use super::schema::ColumnDescription;
-use super::unsplit::{unsplit4_into, unsplit8_into};
+use super::unsplit::{unsplit4, unsplit8};
 use super::values::{ColumnValues, SwitchValue};
 use crate::compression::{check_blocks, decompress_into};
 use crate::error::{Error, Result};
@@ -74,9 +74,33 @@ pub(crate) fn read_page(
     if let Some(values) = plain_page(stored, expected, n, column, what)? {
         return Ok(values);
     }
-    let mut bytes = zeroed_page_vec::<u8>(expected);
-    fill(stored, &mut bytes, what)?;
-    Ok(decode_page(&bytes, n, column))
+    if stored.len() == expected {
+        return Ok(decode_page(stored, n, column));
+    }
+    // Decoding makes new values: the decompressed bytes are only read once, so they go to a
+    // buffer each thread reuses (in cache, and not zeroed again for every page).
+    if expected > SCRATCH_MAX_BYTES {
+        let mut bytes = zeroed_page_vec::<u8>(expected);
+        decompress_into(stored, &mut bytes, what)?;
+        return Ok(decode_page(&bytes, n, column));
+    }
+    SCRATCH.with_borrow_mut(|scratch| {
+        if scratch.len() < expected {
+            scratch.resize(expected, 0);
+        }
+        let bytes = &mut scratch[..expected];
+        decompress_into(stored, bytes, what)?;
+        Ok(decode_page(bytes, n, column))
+    })
+}
+
+/// Pages to decode larger than this (one-page clusters of megabytes) get a buffer of their own
+/// rather than growing the thread's for good.
+const SCRATCH_MAX_BYTES: usize = 4 << 20;
+
+thread_local! {
+    /// Each thread's buffer for the decompressed bytes of the page it decodes.
+    static SCRATCH: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
 }
 
 /// Fills `out` with a page's bytes (checked by `check_blocks`): decompressed, or copied when
@@ -150,22 +174,6 @@ fn unsplit(data: &[u8], width: usize) -> Vec<u8> {
     out
 }
 
-/// The 4-byte words of a byte-split page (a trailing partial element, in corrupt data, dropped).
-fn words4(data: &[u8]) -> Vec<u32> {
-    let m = data.len() / 4;
-    let mut words = zeroed_page_vec::<u32>(m);
-    unsplit4_into(&data[..4 * m], &mut words);
-    words
-}
-
-/// The 8-byte words of a byte-split page (a trailing partial element, in corrupt data, dropped).
-fn words8(data: &[u8]) -> Vec<u64> {
-    let m = data.len() / 8;
-    let mut words = zeroed_page_vec::<u64>(m);
-    unsplit8_into(&data[..8 * m], &mut words);
-    words
-}
-
 /// Offsets (a leading 0, then one end offset per element) from stored index values: the values
 /// themselves, or, delta-encoded, their running sum.
 fn offsets_from(stored: impl Iterator<Item = u64>, n: usize, delta: bool) -> Vec<u64> {
@@ -233,37 +241,35 @@ pub(crate) fn decode_page(data: &[u8], n: usize, column: &ColumnDescription) -> 
     let bits = column.bits_on_storage as u32;
     match ty {
         SplitReal32 => {
-            return ColumnValues::F32(words4(data).into_iter().map(f32::from_bits).collect())
+            return ColumnValues::F32(unsplit4(data).into_iter().map(f32::from_bits).collect())
         }
         SplitReal64 => {
-            return ColumnValues::F64(words8(data).into_iter().map(f64::from_bits).collect())
+            return ColumnValues::F64(unsplit8(data, None).into_iter().map(f64::from_bits).collect())
         }
         SplitInt32 => {
             return ColumnValues::I32(
-                words4(data)
+                unsplit4(data)
                     .into_iter()
                     .map(|u| zigzag(u as u64) as i32)
                     .collect(),
             )
         }
-        SplitUInt32 => return ColumnValues::U32(words4(data)),
-        SplitInt64 => return ColumnValues::I64(words8(data).into_iter().map(zigzag).collect()),
-        SplitUInt64 => return ColumnValues::U64(words8(data)),
+        SplitUInt32 => return ColumnValues::U32(unsplit4(data)),
+        SplitInt64 => return ColumnValues::I64(unsplit8(data, None).into_iter().map(zigzag).collect()),
+        SplitUInt64 => return ColumnValues::U64(unsplit8(data, None)),
         // Index values are deltas: their running sum, after the leading 0.
         SplitIndex32 => {
             let mut running = 0u64;
             let mut offsets = Vec::with_capacity(data.len() / 4 + 1);
             offsets.push(0u64);
-            offsets.extend(words4(data).into_iter().map(|d| {
+            offsets.extend(unsplit4(data).into_iter().map(|d| {
                 running = running.wrapping_add(d as u64);
                 running
             }));
             return ColumnValues::Offsets(offsets);
         }
         SplitIndex64 => {
-            let m = data.len() / 8;
-            let mut offsets = zeroed_page_vec::<u64>(m + 1);
-            unsplit8_into(&data[..8 * m], &mut offsets[1..]);
+            let mut offsets = unsplit8(data, Some(0));
             let mut running = 0u64;
             for o in &mut offsets[1..] {
                 running = running.wrapping_add(*o);
