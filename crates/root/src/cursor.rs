@@ -3,14 +3,37 @@
 
 use crate::error::{Error, Result};
 use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
+use std::rc::Rc;
 
 use crate::serialisation::{BYTE_COUNT_MASK, CLASS_MASK, MAP_OFFSET, NEW_CLASS_TAG};
 
 /// What a tag in ROOT's reference map points to.
 #[derive(Clone, Debug)]
 enum Ref {
-    Class(String),
+    /// Shared: every object of a class refers to its name (a NanoAOD has thousands of TBranch).
+    Class(Rc<str>),
     Object(String),
+}
+
+/// Hashes the reference map's keys (buffer positions, unique and not chosen by an adversary
+/// who gains from collisions: a corrupt file only slows its own parse) with one multiplication,
+/// as rustc's FxHash does; SipHash was a tenth of opening a 1,500-branch tree.
+#[derive(Default)]
+struct TagHasher(u64);
+
+impl Hasher for TagHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = (self.0.rotate_left(5) ^ b as u64).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+        }
+    }
+    fn write_u32(&mut self, tag: u32) {
+        self.0 = (self.0.rotate_left(5) ^ tag as u64).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    }
 }
 
 /// The result of reading a pointer to an object (`ReadObjectAny`).
@@ -31,7 +54,7 @@ pub struct Cursor<'a> {
     /// Added to positions to number them as ROOT does (the key length, since
     /// ROOT counts from the start of the key).
     base: u32,
-    refs: HashMap<u32, Ref>,
+    refs: HashMap<u32, Ref, BuildHasherDefault<TagHasher>>,
     /// What the data is, for error messages.
     what: &'a str,
     /// Nesting of objects being read, bounded so corrupt data cannot
@@ -58,7 +81,7 @@ impl<'a> Cursor<'a> {
             data,
             pos: 0,
             base,
-            refs: HashMap::new(),
+            refs: HashMap::default(),
             what,
             depth: 0,
         }
@@ -157,6 +180,30 @@ impl<'a> Cursor<'a> {
     }
     pub fn f64(&mut self) -> Result<f64> {
         Ok(f64::from_be_bytes(self.array()?))
+    }
+
+    /// `n` big-endian 4-byte integers (one allocation of the right size, one bounds check).
+    pub fn i32_array(&mut self, n: usize) -> Result<Vec<i32>> {
+        let bytes = self.bytes(
+            n.checked_mul(4)
+                .ok_or_else(|| self.error("array too long"))?,
+        )?;
+        Ok(bytes
+            .chunks_exact(4)
+            .map(|b| i32::from_be_bytes(b.try_into().expect("4 bytes")))
+            .collect())
+    }
+
+    /// `n` big-endian 8-byte integers.
+    pub fn i64_array(&mut self, n: usize) -> Result<Vec<i64>> {
+        let bytes = self.bytes(
+            n.checked_mul(8)
+                .ok_or_else(|| self.error("array too long"))?,
+        )?;
+        Ok(bytes
+            .chunks_exact(8)
+            .map(|b| i64::from_be_bytes(b.try_into().expect("8 bytes")))
+            .collect())
     }
 
     /// A count that must be non-negative and plausible for the bytes left
@@ -287,6 +334,10 @@ impl<'a> Cursor<'a> {
     /// Registers a name for the object that starts at `start` so that later
     /// references to it resolve to that name.
     fn register_object(&mut self, start: usize, name: String) {
+        if name.is_empty() {
+            // Nothing to resolve a reference to: an unknown reference reads as unnamed anyway.
+            return;
+        }
         let tag = self.tag_position(start);
         self.refs.insert(tag, Ref::Object(name));
     }
@@ -295,9 +346,55 @@ impl<'a> Cursor<'a> {
     /// class named inline or referenced, or a reference to an object read
     /// before. `read` reads the object's body given its class name and
     /// returns it with a name other pointers may refer to it by.
+    ///
+    /// A reference to an object or class this cursor has not read (it started in the middle of
+    /// the buffer, as for a branch read on its own) is resolved where the tag points: earlier in
+    /// the same buffer, where the class name or the object is read then.
     pub fn object_any<T>(
         &mut self,
         mut read: impl FnMut(&mut Cursor<'a>, &str) -> Result<(T, String)>,
+    ) -> Result<Pointer<T>> {
+        self.object_any_dyn(&mut read)
+    }
+
+    /// The position in this buffer that `tag` refers to, when it lies before `before`.
+    fn tag_target(&self, tag: u32, before: usize) -> Option<usize> {
+        let pos = tag.checked_sub(self.base)?.checked_sub(MAP_OFFSET)? as usize;
+        (pos < before).then_some(pos)
+    }
+
+    /// The class name stored at `pos` (a new-class tag, then the name), registered for later.
+    fn class_at(&mut self, tag: u32, pos: usize) -> Option<Rc<str>> {
+        let word = self.data.get(pos..pos + 4)?;
+        if u32::from_be_bytes(word.try_into().ok()?) != NEW_CLASS_TAG {
+            return None;
+        }
+        let rest = &self.data[pos + 4..];
+        let name = &rest[..rest.iter().position(|&b| b == 0)?];
+        let class: Rc<str> = String::from_utf8_lossy(name).into();
+        self.refs.insert(tag, Ref::Class(class.clone()));
+        Some(class)
+    }
+
+    /// The name of the object at `pos`, read there with `read` (and registered by it).
+    fn object_name_at<T>(
+        &mut self,
+        tag: u32,
+        pos: usize,
+        read: &mut dyn FnMut(&mut Cursor<'a>, &str) -> Result<(T, String)>,
+    ) -> String {
+        let back = self.pos;
+        let named = self.seek(pos).is_ok() && self.object_any_dyn(read).is_ok();
+        self.pos = back;
+        match self.refs.get(&tag) {
+            Some(Ref::Object(name)) if named => name.clone(),
+            _ => String::new(),
+        }
+    }
+
+    fn object_any_dyn<T>(
+        &mut self,
+        read: &mut dyn FnMut(&mut Cursor<'a>, &str) -> Result<(T, String)>,
     ) -> Result<Pointer<T>> {
         let beg = self.pos;
         let first = self.u32()?;
@@ -319,20 +416,27 @@ impl<'a> Cursor<'a> {
             if tag == 0 {
                 return Ok(Pointer::Null);
             }
-            return match self.refs.get(&tag) {
-                Some(Ref::Object(name)) => Ok(Pointer::Ref(name.clone())),
-                _ => {
-                    // Unknown reference: skip it, as ROOT does.
-                    if let Some(end) = count_end {
-                        self.seek(end)?;
-                    }
-                    Ok(Pointer::Ref(String::new()))
+            if let Some(Ref::Object(name)) = self.refs.get(&tag) {
+                return Ok(Pointer::Ref(name.clone()));
+            }
+            let name = match self.tag_target(tag, beg) {
+                Some(pos) if self.depth < MAX_DEPTH => {
+                    self.depth += 1;
+                    let name = self.object_name_at(tag, pos, read);
+                    self.depth -= 1;
+                    name
                 }
+                _ => String::new(),
             };
+            // An unknown reference is skipped, as ROOT does.
+            if let Some(end) = count_end {
+                self.seek(end)?;
+            }
+            return Ok(Pointer::Ref(name));
         }
         let class = if tag == NEW_CLASS_TAG {
             let class_start = self.pos - 4;
-            let class = self.cstring()?;
+            let class: Rc<str> = self.cstring()?.into();
             if has_count {
                 let t = self.tag_position(class_start);
                 self.refs.insert(t, Ref::Class(class.clone()));
@@ -340,14 +444,17 @@ impl<'a> Cursor<'a> {
             class
         } else {
             let reference = tag & !CLASS_MASK;
-            match self.refs.get(&reference) {
-                Some(Ref::Class(c)) => c.clone(),
-                _ => {
-                    return Err(
-                        self.error(format!("reference to an unknown class (tag {reference})"))
-                    )
-                }
-            }
+            let known = match self.refs.get(&reference) {
+                Some(Ref::Class(c)) => Some(c.clone()),
+                _ => None,
+            };
+            let found = known.or_else(|| {
+                let pos = self.tag_target(reference, beg)?;
+                self.class_at(reference, pos)
+            });
+            found.ok_or_else(|| {
+                self.error(format!("reference to an unknown class (tag {reference})"))
+            })?
         };
         if self.depth >= MAX_DEPTH {
             return Err(self.error(format!("objects nested more than {MAX_DEPTH} deep")));

@@ -28,7 +28,7 @@ pub struct RootFile {
     source: Arc<dyn ByteSource>,
     header: FileHeader,
     root: Directory,
-    streamers: OnceLock<std::result::Result<Vec<StreamerInfo>, String>>,
+    streamers: OnceLock<std::result::Result<Arc<[StreamerInfo]>, String>>,
 }
 
 /// An object found while walking the directory tree.
@@ -220,8 +220,14 @@ impl RootFile {
 
     /// The streamer infos (class descriptions), read once.
     pub fn streamer_infos(&self) -> Result<&[StreamerInfo]> {
+        self.shared_streamer_infos().map(|v| &v[..])
+    }
+
+    /// [`RootFile::streamer_infos`], shared (trees keep them to read their branches later).
+    pub(crate) fn shared_streamer_infos(&self) -> Result<&Arc<[StreamerInfo]>> {
         let r = self.streamers.get_or_init(|| {
             self.read_streamer_infos_uncached()
+                .map(Arc::from)
                 .map_err(|e| e.to_string())
         });
         match r {

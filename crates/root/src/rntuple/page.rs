@@ -244,7 +244,12 @@ pub(crate) fn decode_page(data: &[u8], n: usize, column: &ColumnDescription) -> 
             return ColumnValues::F32(unsplit4(data).into_iter().map(f32::from_bits).collect())
         }
         SplitReal64 => {
-            return ColumnValues::F64(unsplit8(data, None).into_iter().map(f64::from_bits).collect())
+            return ColumnValues::F64(
+                unsplit8(data, None)
+                    .into_iter()
+                    .map(f64::from_bits)
+                    .collect(),
+            )
         }
         SplitInt32 => {
             return ColumnValues::I32(
@@ -255,7 +260,9 @@ pub(crate) fn decode_page(data: &[u8], n: usize, column: &ColumnDescription) -> 
             )
         }
         SplitUInt32 => return ColumnValues::U32(unsplit4(data)),
-        SplitInt64 => return ColumnValues::I64(unsplit8(data, None).into_iter().map(zigzag).collect()),
+        SplitInt64 => {
+            return ColumnValues::I64(unsplit8(data, None).into_iter().map(zigzag).collect())
+        }
         SplitUInt64 => return ColumnValues::U64(unsplit8(data, None)),
         // Index values are deltas: their running sum, after the leading 0.
         SplitIndex32 => {

@@ -222,21 +222,12 @@ mod tests {
     #[test]
     fn baskets_never_end_before_they_start() {
         let branch = BranchModel {
-            class: "TBranch".into(),
-            name: "x".into(),
             title: "x/I".into(),
-            entry_offset_len: 0,
             write_basket: 2,
-            entries: 5,
-            tot_bytes: 0,
-            zip_bytes: 0,
             basket_bytes: vec![100, 100],
             basket_entry: vec![0, 8],
             basket_seek: vec![1000, 2000],
-            embedded: Vec::new(),
-            leaves: Vec::new(),
-            branches: Vec::new(),
-            element: None,
+            ..BranchModel::named("x", 5)
         };
         let refs = basket_refs(&branch);
         assert_eq!(refs.len(), 2);

@@ -151,6 +151,9 @@ pub fn interpret(branch: &BranchModel, ctx: StreamerContext) -> Result<Interpret
             describe(branch)
         )))
     };
+    if let Some(why) = &branch.unreadable {
+        return Err(Error::Format(why.clone()));
+    }
     if let Some(el) = &branch.element {
         if el.class_name == "TClonesArray" && !branch.branches.is_empty() {
             // The parent of a split TClonesArray holds the count per entry.

@@ -20,7 +20,7 @@ use hepkey_column::{Array, DType};
 use interpretation::{interpret, Interpretation};
 use model::{BranchModel, TreeModel};
 use std::ops::Range;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 /// A readable branch (sub-branches are listed with their full path).
 #[derive(Clone, Debug)]
@@ -31,7 +31,10 @@ pub struct Branch {
     /// How to decode it, or why it cannot be read.
     pub(crate) interpretation: std::result::Result<Interpretation, String>,
     baskets: Vec<BasketRef>,
-    /// Indices (in the tree's branch list) of the direct sub-branches.
+    /// The top-level branch this one is (or is under), by position in the tree.
+    family: usize,
+    /// Indices of the direct sub-branches in their family (the top-level branch, then every
+    /// branch under it, depth first).
     children: Vec<usize>,
     /// The embedded baskets' share of the tree object's compressed bytes.
     embedded_compressed: i64,
@@ -118,13 +121,27 @@ impl Branch {
 }
 
 /// An open tree.
+///
+/// Opening reads the tree's own fields and finds its top-level branches (name, entries, where
+/// each starts); a branch is read whole, with its sub-branches and leaves, when first needed.
+/// A NanoAOD has ~1,500 branches: reading 10 of them then costs what it costs in a narrow tree.
 pub struct Tree {
     source: Arc<dyn ByteSource>,
     file_name: String,
     /// Path of the tree in its file.
     pub path: String,
     pub(crate) model: TreeModel,
-    branches: Vec<Branch>,
+    /// The tree object, for the branches read later.
+    object: Vec<u8>,
+    /// The key's length: ROOT numbers the object's references from the start of the key.
+    keylen: u32,
+    /// Streamer infos describe members of split objects; a file without readable ones still
+    /// gives every branch that does not need them.
+    infos: Arc<[crate::streamers::StreamerInfo]>,
+    /// Compressed over uncompressed size of the tree object (baskets embedded in it get this).
+    ratio: f64,
+    /// Per top-level branch, it and the branches under it, read on first use.
+    families: Vec<OnceLock<Vec<Branch>>>,
 }
 
 impl Tree {
@@ -139,23 +156,15 @@ impl Tree {
                 key.class_name
             )));
         }
-        let data = file.object_bytes(&key)?;
+        let object = file.object_bytes(&key)?;
         let what = format!("{}: TTree {}", file.name(), key.name);
-        let mut c = Cursor::new(&data, key.keylen as u32, &what);
-        let mut model = model::read_tree(&mut c, &key.class_name).map_err(|e| e.context(&what))?;
-        // Streamer infos describe members of split objects; a file without
-        // readable ones still gives every branch that does not need them.
-        let infos = file.streamer_infos().unwrap_or(&[]);
-        let mut branches = Vec::new();
-        // The branches move into the flat list (a NanoAOD has ~1,500: no copies of them).
-        flatten(
-            std::mem::take(&mut model.branches),
-            "",
-            &mut branches,
-            infos,
-            true,
-        );
-        check_entries(&model, &branches).map_err(|e| e.context(&what))?;
+        let mut c = Cursor::new(&object, key.keylen as u32, &what);
+        let model = model::read_tree(&mut c, &key.class_name).map_err(|e| e.context(&what))?;
+        check_entries(&model).map_err(|e| e.context(&what))?;
+        let infos = file
+            .shared_streamer_infos()
+            .cloned()
+            .unwrap_or_else(|_| Arc::from(Vec::new()));
         // Embedded baskets are compressed together with the whole tree object,
         // so each gets the object's compression ratio.
         let stored = (key.nbytes as i64 - key.keylen as i64).max(0);
@@ -164,16 +173,39 @@ impl Tree {
         } else {
             1.0
         };
-        for b in &mut branches {
-            let embedded: i64 = b.model.embedded.iter().map(|e| e.stored_bytes()).sum();
-            b.embedded_compressed = (embedded as f64 * ratio).round() as i64;
-        }
         Ok(Tree {
             source: file.source().clone(),
             file_name: file.name().to_string(),
             path: path.to_string(),
+            families: model.branches.iter().map(|_| OnceLock::new()).collect(),
             model,
-            branches,
+            object,
+            keylen: key.keylen as u32,
+            infos,
+            ratio,
+        })
+    }
+
+    /// Top-level branch `k` and the branches under it, read now if not yet.
+    fn family(&self, k: usize) -> &[Branch] {
+        self.families[k].get_or_init(|| {
+            let top = &self.model.branches[k];
+            let what = format!("{}: TTree {}", self.file_name, self.model.name);
+            let mut c = Cursor::new(&self.object, self.keylen, &what);
+            let model = model::read_top_branch(&mut c, top.start).unwrap_or_else(|e| {
+                // Reported by name when read or listed, never a wrong value.
+                let mut stub = BranchModel::named(&top.name, top.entries);
+                stub.unreadable = Some(e.context(&what).to_string());
+                stub
+            });
+            let mut family = Vec::new();
+            flatten(vec![model], "", &mut family, &self.infos, true);
+            for b in &mut family {
+                b.family = k;
+                let embedded: i64 = b.model.embedded.iter().map(|e| e.stored_bytes()).sum();
+                b.embedded_compressed = (embedded as f64 * self.ratio).round() as i64;
+            }
+            family
         })
     }
 
@@ -182,15 +214,24 @@ impl Tree {
         self.model.entries.max(0) as u64
     }
 
-    /// Every branch, top-level ones and their sub-branches, depth first.
-    pub fn branches(&self) -> &[Branch] {
-        &self.branches
+    /// Every branch, top-level ones and their sub-branches, depth first (all read now).
+    pub fn branches(&self) -> Vec<&Branch> {
+        self.all_branches().collect()
+    }
+
+    fn all_branches(&self) -> impl Iterator<Item = &Branch> {
+        (0..self.families.len()).flat_map(|k| self.family(k))
+    }
+
+    /// Number of top-level branches (known without reading them).
+    pub fn top_level_branches(&self) -> usize {
+        self.model.branches.len()
     }
 
     /// Every branch that reads as numbers (one or one list per entry): its path, element type
     /// and whether entries are lists. This is what an expression engine can use of the tree.
     pub fn numeric_columns(&self) -> impl Iterator<Item = (&str, DType, bool)> {
-        self.branches.iter().filter_map(|b| {
+        self.all_branches().filter_map(|b| {
             let (dtype, jagged) = b.numeric_type()?;
             Some((b.path.as_str(), dtype, jagged))
         })
@@ -198,14 +239,18 @@ impl Tree {
 
     /// A branch by full path or by its own name.
     pub fn branch(&self, name: &str) -> Result<&Branch> {
-        self.branches
-            .iter()
+        // A top-level branch, or a path under one: only that family is read.
+        let top = name.split('/').next().unwrap_or(name);
+        let family = self.model.branches.iter().position(|t| t.name == top);
+        if let Some(b) = family.and_then(|k| self.family(k).iter().find(|b| b.path == name)) {
+            return Ok(b);
+        }
+        self.all_branches()
             .find(|b| b.path == name)
-            .or_else(|| self.branches.iter().find(|b| b.model.name == name))
+            .or_else(|| self.all_branches().find(|b| b.model.name == name))
             .ok_or_else(|| {
                 let mut close: Vec<&str> = self
-                    .branches
-                    .iter()
+                    .all_branches()
                     .map(|b| b.path.as_str())
                     .filter(|p| similar(p, name))
                     .collect();
@@ -348,7 +393,8 @@ impl Tree {
         let mut pending: Vec<&Branch> = branches.to_vec();
         while let Some(b) = pending.pop() {
             if let Ok(Interpretation::Group(_)) = &b.interpretation {
-                pending.extend(b.children.iter().map(|&i| &self.branches[i]));
+                let family = self.family(b.family);
+                pending.extend(b.children.iter().map(|&i| &family[i]));
                 continue;
             }
             ranges.extend(
@@ -377,11 +423,12 @@ impl Tree {
             .map_err(|e| Error::Unsupported(e.clone()))?;
         if let Interpretation::Group(_) = interp {
             // A split object: the record of its members' columns.
+            let family = self.family(branch.family);
             let fields = branch
                 .children
                 .iter()
                 .map(|&i| {
-                    let child = &self.branches[i];
+                    let child = &family[i];
                     let name = child
                         .model
                         .name
@@ -534,14 +581,17 @@ impl Tree {
                     self.file_name, branch.path, r.index
                 )
             };
+            let is_counter = |b: &&Branch| {
+                !std::ptr::eq(*b, branch)
+                    && b.model.leaves.iter().any(|l| l.name == count)
+                    && b.model.leaves.len() == 1
+            };
+            // Usually the top-level branch named like the counter leaf (read alone).
             let counter = self
-                .branches
-                .iter()
-                .find(|b| {
-                    !std::ptr::eq(*b, branch)
-                        && b.model.leaves.iter().any(|l| l.name == count)
-                        && b.model.leaves.len() == 1
-                })
+                .branch(count)
+                .ok()
+                .filter(is_counter)
+                .or_else(|| self.all_branches().find(is_counter))
                 .ok_or_else(|| Error::format(format!("{}: no counter branch {count:?}", what())))?;
             let counts = self.read_branch(counter, r.entry_start..r.entry_stop)?;
             let Array::Flat(values) = &counts else {
@@ -603,7 +653,11 @@ fn flatten(
 ) -> Vec<usize> {
     let mut here = Vec::new();
     for mut m in models {
-        let path = format!("{prefix}{}", m.name);
+        let path = if prefix.is_empty() {
+            m.name.clone()
+        } else {
+            format!("{prefix}{}", m.name)
+        };
         let ctx = interpretation::StreamerContext {
             member: member_of(&m, infos),
             infos,
@@ -613,17 +667,24 @@ fn flatten(
         let interpretation = interpret(&m, ctx).map_err(|e| e.to_string());
         let sub_branches = std::mem::take(&mut m.branches);
         here.push(out.len());
+        let child_prefix = if sub_branches.is_empty() {
+            String::new()
+        } else {
+            format!("{path}/")
+        };
         out.push(Branch {
-            path: path.clone(),
+            path,
             interpretation,
             baskets: basket_refs(&m),
+            family: 0,
             model: m,
             children: Vec::new(),
             embedded_compressed: 0,
         });
         let me = out.len() - 1;
-        let children = flatten(sub_branches, &format!("{path}/"), out, infos, false);
-        out[me].children = children;
+        if !sub_branches.is_empty() {
+            out[me].children = flatten(sub_branches, &child_prefix, out, infos, false);
+        }
     }
     here
 }
@@ -655,14 +716,14 @@ fn member_of<'a>(
 
 /// The tree's entry count is what readers plan chunks with, so it must not exceed what its
 /// branches hold: a damaged count (2^62) would otherwise plan work and memory without bound.
-fn check_entries(model: &TreeModel, branches: &[Branch]) -> Result<()> {
+fn check_entries(model: &TreeModel) -> Result<()> {
     if model.entries < 0 {
         return Err(Error::format(format!(
             "the tree has {} entries",
             model.entries
         )));
     }
-    let held = branches.iter().map(|b| b.model.entries).max();
+    let held = model.branches.iter().map(|b| b.entries).max();
     match held {
         Some(held) if model.entries > held => Err(Error::format(format!(
             "the tree says it has {} entries, but its branches hold at most {held}",
@@ -808,5 +869,37 @@ pub(crate) fn par_map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync 
     #[cfg(not(feature = "native"))]
     {
         items.iter().map(f).collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Reading one branch of a NanoAOD reads that branch's object only. Its leaf's counter
+    /// (`nMuon`) is a reference into another branch's object, resolved where it points.
+    #[test]
+    fn a_branch_is_read_without_reading_the_others() {
+        let path = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../../../shared/data/root/nanoAOD_2015_CMS_Open_Data_ttbar.root"
+        );
+        let file = RootFile::open(path).unwrap();
+        let read = |t: &Tree| t.families.iter().filter(|f| f.get().is_some()).count();
+
+        let lazy = Tree::open(&file, "Events").unwrap();
+        assert_eq!(read(&lazy), 0);
+        let muon_pt = lazy.branch("Muon_pt").unwrap();
+        assert_eq!(muon_pt.model.leaves[0].count.as_deref(), Some("nMuon"));
+        assert_eq!(muon_pt.type_name(), "float[]");
+        let values = lazy.read("Muon_pt", 0..lazy.entries()).unwrap();
+        assert_eq!(read(&lazy), 1);
+
+        let all = Tree::open(&file, "Events").unwrap();
+        let listed = all.branches();
+        assert_eq!(read(&all), all.top_level_branches());
+        assert_eq!(listed.len(), 947);
+        assert_eq!(all.read("Muon_pt", 0..all.entries()).unwrap(), values);
+        assert!(matches!(values, Array::List { .. }));
     }
 }

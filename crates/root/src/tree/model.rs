@@ -2,7 +2,7 @@
 //! TLeaf objects as ROOT serialises them (class versions of ROOT 5.30 on).
 
 use crate::containers::read_objarray;
-use crate::cursor::{Cursor, Pointer};
+use crate::cursor::{Cursor, Pointer, Version};
 use crate::error::{Error, Result};
 
 /// A leaf: the type of the values of a branch.
@@ -83,9 +83,36 @@ pub struct BranchModel {
     pub leaves: Vec<Leaf>,
     pub branches: Vec<BranchModel>,
     pub element: Option<ElementInfo>,
+    /// Why the branch's object could not be read (then only its name and entries are known).
+    pub unreadable: Option<String>,
 }
 
-/// A tree as stored.
+impl BranchModel {
+    /// A plain branch with a name and entries and nothing stored.
+    pub fn named(name: &str, entries: i64) -> BranchModel {
+        BranchModel {
+            class: "TBranch".into(),
+            name: name.into(),
+            title: String::new(),
+            entry_offset_len: 0,
+            write_basket: 0,
+            entries,
+            tot_bytes: 0,
+            zip_bytes: 0,
+            basket_bytes: Vec::new(),
+            basket_entry: Vec::new(),
+            basket_seek: Vec::new(),
+            embedded: Vec::new(),
+            leaves: Vec::new(),
+            branches: Vec::new(),
+            element: None,
+            unreadable: None,
+        }
+    }
+}
+
+/// A tree as stored, but for its branches: those are only found ([`TopBranch`]) and read
+/// when first needed, so that a tree of 1,500 branches costs little when a few are read.
 #[derive(Clone, Debug)]
 // Every stored field is kept (and shown by Debug), though the reader uses only some.
 #[allow(dead_code)]
@@ -94,7 +121,17 @@ pub struct TreeModel {
     pub name: String,
     pub title: String,
     pub entries: i64,
-    pub branches: Vec<BranchModel>,
+    pub branches: Vec<TopBranch>,
+}
+
+/// A top-level branch found in the tree object without reading it whole.
+#[derive(Clone, Debug)]
+pub struct TopBranch {
+    pub name: String,
+    /// Entries the branch holds (`fEntries`).
+    pub entries: i64,
+    /// Where its object (byte count and class tag first) starts in the tree object.
+    pub start: usize,
 }
 
 /// Reads a TTree (or TNtuple, TNtupleD) object.
@@ -148,7 +185,7 @@ pub fn read_tree(c: &mut Cursor, class: &str) -> Result<TreeModel> {
     if v.version >= 20 {
         c.skip_versioned("TIOFeatures")?;
     }
-    let branches = read_branch_array(c)?;
+    let branches = find_branches(c)?;
     c.finish(v)?;
     if let Some(o) = outer {
         c.finish(o)?;
@@ -164,10 +201,59 @@ pub fn read_tree(c: &mut Cursor, class: &str) -> Result<TreeModel> {
 
 fn read_branch_array(c: &mut Cursor) -> Result<Vec<BranchModel>> {
     read_objarray(c, |c, class| {
-        let b = read_branch(c, class)?;
-        let name = b.name.clone();
-        Ok(Some((b, name)))
+        // Nothing refers to a branch by pointer here: no name to register.
+        Ok(Some((read_branch(c, class)?, String::new())))
     })
+}
+
+/// The tree's `fBranches` array, each branch's name and entries read and the rest skipped (by
+/// its byte count).
+fn find_branches(c: &mut Cursor) -> Result<Vec<TopBranch>> {
+    let v = c.version()?;
+    c.tobject()?;
+    c.string()?; // fName
+    let n = c.count(4)?;
+    c.i32()?; // fLowerBound
+    let mut out = Vec::with_capacity(n);
+    for _ in 0..n {
+        let start = c.pos();
+        let found = c.object_any(|c, class| {
+            // TBranchElement and the like start with their own version, then TBranch's.
+            let outer = match class {
+                "TBranch" => None,
+                "TBranchElement" | "TBranchObject" | "TBranchSTL" => Some(c.version()?),
+                other => return Err(c.error(format!("unexpected class {other} among branches"))),
+            };
+            let head = read_tbranch_head(c)?;
+            let end = outer.unwrap_or(head.version).end.ok_or_else(|| {
+                c.error(format!(
+                    "branch {:?} has no byte count to skip it by",
+                    head.name
+                ))
+            })?;
+            c.seek(end)?;
+            Ok((Some((head.name, head.entries)), String::new()))
+        })?;
+        if let Pointer::New(Some((name, entries))) = found {
+            out.push(TopBranch {
+                name,
+                entries,
+                start,
+            });
+        }
+    }
+    c.finish(v)?;
+    Ok(out)
+}
+
+/// Reads the top-level branch whose object starts at `start` (found by [`find_branches`]), with
+/// its sub-branches.
+pub fn read_top_branch(c: &mut Cursor, start: usize) -> Result<BranchModel> {
+    c.seek(start)?;
+    match c.object_any(|c, class| Ok((read_branch(c, class)?, String::new())))? {
+        Pointer::New(b) => Ok(b),
+        _ => Err(c.error("expected a branch object")),
+    }
 }
 
 fn read_branch(c: &mut Cursor, class: &str) -> Result<BranchModel> {
@@ -216,12 +302,25 @@ fn read_branch(c: &mut Cursor, class: &str) -> Result<BranchModel> {
     }
 }
 
-fn read_tbranch(c: &mut Cursor, class: &str) -> Result<BranchModel> {
-    let v = c.version()?;
-    if !(10..=13).contains(&v.version) {
+/// The fields of a TBranch before its sub-branches.
+struct TBranchHead {
+    version: Version,
+    name: String,
+    title: String,
+    entry_offset_len: i32,
+    write_basket: i32,
+    max_baskets: i32,
+    entries: i64,
+    tot_bytes: i64,
+    zip_bytes: i64,
+}
+
+fn read_tbranch_head(c: &mut Cursor) -> Result<TBranchHead> {
+    let version = c.version()?;
+    if !(10..=13).contains(&version.version) {
         return Err(Error::Unsupported(format!(
             "TBranch class version {} (hepkey reads versions 10 to 13)",
-            v.version
+            version.version
         )));
     }
     let (name, title) = c.tnamed()?;
@@ -231,18 +330,41 @@ fn read_tbranch(c: &mut Cursor, class: &str) -> Result<BranchModel> {
     let entry_offset_len = c.i32()?;
     let write_basket = c.i32()?;
     c.i64()?; // entry number
-    if v.version >= 13 {
+    if version.version >= 13 {
         c.skip_versioned("TIOFeatures")?;
     }
     c.i32()?; // offset
     let max_baskets = c.i32()?;
     c.i32()?; // split level
     let entries = c.i64()?;
-    if v.version >= 11 {
+    if version.version >= 11 {
         c.i64()?; // first entry
     }
-    let tot_bytes = c.i64()?;
-    let zip_bytes = c.i64()?;
+    Ok(TBranchHead {
+        version,
+        name,
+        title,
+        entry_offset_len,
+        write_basket,
+        max_baskets,
+        entries,
+        tot_bytes: c.i64()?,
+        zip_bytes: c.i64()?,
+    })
+}
+
+fn read_tbranch(c: &mut Cursor, class: &str) -> Result<BranchModel> {
+    let TBranchHead {
+        version: v,
+        name,
+        title,
+        entry_offset_len,
+        write_basket,
+        max_baskets,
+        entries,
+        tot_bytes,
+        zip_bytes,
+    } = read_tbranch_head(c)?;
     let branches = read_branch_array(c)?;
     let leaves = read_objarray(c, |c, class| {
         let leaf = read_leaf(c, class)?;
@@ -257,11 +379,11 @@ fn read_tbranch(c: &mut Cursor, class: &str) -> Result<BranchModel> {
     })?;
     let n = c.check_count(max_baskets as i64, 4)?;
     c.u8()?;
-    let basket_bytes = (0..n).map(|_| c.i32()).collect::<Result<Vec<_>>>()?;
+    let basket_bytes = c.i32_array(n)?;
     c.u8()?;
-    let basket_entry = (0..n).map(|_| c.i64()).collect::<Result<Vec<_>>>()?;
+    let basket_entry = c.i64_array(n)?;
     c.u8()?;
-    let basket_seek = (0..n).map(|_| c.i64()).collect::<Result<Vec<_>>>()?;
+    let basket_seek = c.i64_array(n)?;
     c.finish(v)?;
     let wb = write_basket.clamp(0, n as i32);
     Ok(BranchModel {
@@ -280,6 +402,7 @@ fn read_tbranch(c: &mut Cursor, class: &str) -> Result<BranchModel> {
         leaves,
         branches,
         element: None,
+        unreadable: None,
     })
 }
 
