@@ -36,6 +36,9 @@ impl Hasher for TagHasher {
     }
 }
 
+/// Reads an object's body given its class name; returns it with the name references use.
+type ReadObject<'r, 'a, T> = dyn FnMut(&mut Cursor<'a>, &str) -> Result<(T, String)> + 'r;
+
 /// The result of reading a pointer to an object (`ReadObjectAny`).
 pub enum Pointer<T> {
     /// A null pointer.
@@ -381,7 +384,7 @@ impl<'a> Cursor<'a> {
         &mut self,
         tag: u32,
         pos: usize,
-        read: &mut dyn FnMut(&mut Cursor<'a>, &str) -> Result<(T, String)>,
+        read: &mut ReadObject<'_, 'a, T>,
     ) -> String {
         let back = self.pos;
         let named = self.seek(pos).is_ok() && self.object_any_dyn(read).is_ok();
@@ -392,10 +395,7 @@ impl<'a> Cursor<'a> {
         }
     }
 
-    fn object_any_dyn<T>(
-        &mut self,
-        read: &mut dyn FnMut(&mut Cursor<'a>, &str) -> Result<(T, String)>,
-    ) -> Result<Pointer<T>> {
+    fn object_any_dyn<T>(&mut self, read: &mut ReadObject<'_, 'a, T>) -> Result<Pointer<T>> {
         let beg = self.pos;
         let first = self.u32()?;
         let (tag, has_count, count_end) = if first & BYTE_COUNT_MASK == 0 || first == NEW_CLASS_TAG

@@ -10,7 +10,8 @@ use std::ops::Range;
 
 /// The events of a file: a TTree or an RNTuple.
 pub enum Events {
-    Tree(Tree),
+    // Boxed: a tree keeps its object for the branches it reads later.
+    Tree(Box<Tree>),
     // Boxed: an RNTuple carries its schema, page lists and open pages.
     RNTuple(Box<RNTuple>),
 }
@@ -21,7 +22,9 @@ impl Events {
     pub fn open(file: &RootFile, name: &str) -> Result<Events> {
         let key = file.find_key(name)?;
         match key.class_name.as_str() {
-            "TTree" | "TNtuple" | "TNtupleD" => Tree::open(file, name).map(Events::Tree),
+            "TTree" | "TNtuple" | "TNtupleD" => {
+                Tree::open(file, name).map(|t| Events::Tree(Box::new(t)))
+            }
             ANCHOR_CLASS => RNTuple::open(file, name).map(|n| Events::RNTuple(Box::new(n))),
             other => Err(Error::NotFound(format!(
                 "{}: {name:?} is a {other}, not a TTree or an RNTuple",
