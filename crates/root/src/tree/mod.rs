@@ -189,24 +189,48 @@ impl Tree {
     /// Top-level branch `k` and the branches under it, read now if not yet.
     fn family(&self, k: usize) -> &[Branch] {
         self.families[k].get_or_init(|| {
-            let top = &self.model.branches[k];
-            let what = format!("{}: TTree {}", self.file_name, self.model.name);
-            let mut c = Cursor::new(&self.object, self.keylen, &what);
-            let model = model::read_top_branch(&mut c, top.start).unwrap_or_else(|e| {
-                // Reported by name when read or listed, never a wrong value.
-                let mut stub = BranchModel::named(&top.name, top.entries);
-                stub.unreadable = Some(e.context(&what).to_string());
-                stub
-            });
-            let mut family = Vec::new();
-            flatten(vec![model], "", &mut family, &self.infos, true);
-            for b in &mut family {
-                b.family = k;
-                let embedded: i64 = b.model.embedded.iter().map(|e| e.stored_bytes()).sum();
-                b.embedded_compressed = (embedded as f64 * self.ratio).round() as i64;
-            }
-            family
+            let what = self.object_name();
+            self.read_family(k, &mut Cursor::new(&self.object, self.keylen, &what))
         })
+    }
+
+    /// Reads every top-level branch not read yet, in order with one cursor: references to
+    /// earlier branches then resolve from what it read (listing a NanoAOD's 1,500 branches).
+    fn read_all_families(&self) {
+        if self.families.iter().all(|f| f.get().is_some()) {
+            return;
+        }
+        let what = self.object_name();
+        let mut c = Cursor::new(&self.object, self.keylen, &what);
+        for (k, slot) in self.families.iter().enumerate() {
+            if slot.get().is_none() {
+                // Another thread may have read it meanwhile: the same branches, either kept.
+                let _ = slot.set(self.read_family(k, &mut c));
+            }
+        }
+    }
+
+    fn object_name(&self) -> String {
+        format!("{}: TTree {}", self.file_name, self.model.name)
+    }
+
+    /// Top-level branch `k` and the branches under it, read with `c`.
+    fn read_family(&self, k: usize, c: &mut Cursor) -> Vec<Branch> {
+        let top = &self.model.branches[k];
+        let model = model::read_top_branch(c, top.start).unwrap_or_else(|e| {
+            // Reported by name when read or listed, never a wrong value.
+            let mut stub = BranchModel::named(&top.name, top.entries);
+            stub.unreadable = Some(e.context(self.object_name()).to_string());
+            stub
+        });
+        let mut family = Vec::new();
+        flatten(vec![model], "", &mut family, &self.infos, true);
+        for b in &mut family {
+            b.family = k;
+            let embedded: i64 = b.model.embedded.iter().map(|e| e.stored_bytes()).sum();
+            b.embedded_compressed = (embedded as f64 * self.ratio).round() as i64;
+        }
+        family
     }
 
     /// Number of entries.
@@ -220,6 +244,7 @@ impl Tree {
     }
 
     fn all_branches(&self) -> impl Iterator<Item = &Branch> {
+        self.read_all_families();
         (0..self.families.len()).flat_map(|k| self.family(k))
     }
 
