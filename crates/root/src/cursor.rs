@@ -389,8 +389,11 @@ impl<'a> Cursor<'a> {
         let back = self.pos;
         let named = self.seek(pos).is_ok() && self.object_any_dyn(read).is_ok();
         self.pos = back;
-        match self.refs.get(&tag) {
-            Some(Ref::Object(name)) if named => name.clone(),
+        // Tried once per tag: in corrupt data, failing objects referred to again and again
+        // would otherwise be read again each time.
+        let known = self.refs.entry(tag).or_insert(Ref::Object(String::new()));
+        match known {
+            Ref::Object(name) if named => name.clone(),
             _ => String::new(),
         }
     }

@@ -606,10 +606,13 @@ impl Tree {
                     self.file_name, branch.path, r.index
                 )
             };
+            // One number per entry: a counter that is itself counted (a corrupt file) would make
+            // reading the two branches call each other without end.
             let is_counter = |b: &&Branch| {
                 !std::ptr::eq(*b, branch)
                     && b.model.leaves.iter().any(|l| l.name == count)
                     && b.model.leaves.len() == 1
+                    && matches!(&b.interpretation, Ok(Interpretation::Fixed { dims, .. }) if dims.is_empty())
             };
             // Usually the top-level branch named like the counter leaf (read alone).
             let counter = self
