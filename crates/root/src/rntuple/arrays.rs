@@ -298,14 +298,6 @@ impl RNTuple {
             .map(|(i, (id, name))| (i, id, name))
             .collect();
         jobs.sort_by_key(|&(_, id, _)| std::cmp::Reverse(bytes(id)));
-        // Chunks read at the same time (as `hepkey run` reads them) that share pages (one page per
-        // column and cluster, as uproot writes) would all start with the same page, and wait for
-        // the one decoding it. Every other chunk takes the fields from the other end: two chunks
-        // then decode different pages, and meet halfway.
-        let width = (range.end - range.start).max(1);
-        if (range.start / width) % 2 == 1 {
-            jobs.reverse();
-        }
         let read = crate::tree::par_map(&jobs, |&(_, id, name)| {
             self.read_field(id, range.clone())
                 .map_err(|e| e.context(format!("field {name:?}")))
