@@ -172,17 +172,20 @@ impl RelativeOffsets {
             self.first = head.into();
             self.previous = self.first;
         }
-        let (first, mut previous) = (self.first, self.previous);
-        let (mut decreasing, mut too_many) = (false, false);
-        self.offsets.extend(values.iter().map(|&x| {
-            let x: u64 = x.into();
-            decreasing |= x < previous;
-            previous = x;
-            let relative = x.wrapping_sub(first);
-            too_many |= relative > u64::from(u32::MAX);
-            relative as u32
-        }));
-        self.previous = previous;
+        let first = self.first;
+        // Checked and converted in separate passes without a value carried from one element to
+        // the next, which the compiler vectorises (one pass carrying the previous value was an
+        // eighth of reading ROOT's NanoAOD RNTuple). Non-decreasing, the largest is the last.
+        let decreasing = head.into() < self.previous
+            || values
+                .iter()
+                .zip(&values[1..])
+                .fold(false, |d, (&a, &b)| d | (b.into() < a.into()));
+        let last: u64 = values[values.len() - 1].into();
+        let too_many = last.wrapping_sub(first) > u64::from(u32::MAX);
+        self.offsets
+            .extend(values.iter().map(|&x| x.into().wrapping_sub(first) as u32));
+        self.previous = last;
         if decreasing {
             self.problem = Some(OffsetsProblem::Decreasing);
         } else if too_many {
