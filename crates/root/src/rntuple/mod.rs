@@ -489,6 +489,8 @@ impl RNTuple {
             (ElementKind::Index, a) => (a - 1, ColumnValues::Offsets(Vec::new())),
             (_, a) => (a, ColumnValues::empty(kind)),
         };
+        // The window's size is known: one allocation, not one per doubling with a copy each.
+        out.reserve(elements.end.saturating_sub(first_needed) as usize);
         self.window_pages(
             column,
             c,
@@ -532,7 +534,11 @@ impl RNTuple {
                 "{what}: elements {elements:?} asked for, the pages hold {held}"
             ))
         };
-        let mut window = RelativeOffsets::default();
+        let room = elements
+            .end
+            .saturating_sub(elements.start)
+            .saturating_add(1);
+        let mut window = RelativeOffsets::with_room(room as usize);
         let first_needed = match elements.start {
             0 => {
                 window.extend(&[0u64]);

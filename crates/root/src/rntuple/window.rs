@@ -164,6 +164,13 @@ impl RelativeOffsets {
         self.offsets.len()
     }
 
+    /// Empty, with room for `n` offsets where the allocator can.
+    pub(crate) fn with_room(n: usize) -> Self {
+        let mut window = RelativeOffsets::default();
+        let _ = window.offsets.try_reserve(n);
+        window
+    }
+
     pub(crate) fn extend<T: Copy + Into<u64>>(&mut self, values: &[T]) {
         let Some(&head) = values.first() else {
             return;
