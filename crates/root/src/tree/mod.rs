@@ -132,7 +132,7 @@ pub struct Tree {
     pub path: String,
     pub(crate) model: TreeModel,
     /// The tree object, for the branches read later.
-    object: Vec<u8>,
+    object: TreeObject,
     /// The key's length: ROOT numbers the object's references from the start of the key.
     keylen: u32,
     /// Streamer infos describe members of split objects; a file without readable ones still
@@ -142,6 +142,37 @@ pub struct Tree {
     ratio: f64,
     /// Per top-level branch, it and the branches under it, read on first use.
     families: Vec<OnceLock<Vec<Branch>>>,
+}
+
+/// Where the tree object's bytes are: in the file's memory map when stored uncompressed (a
+/// 1,500-branch tree object is a megabyte, not copied), else decompressed once and kept.
+enum TreeObject {
+    InSource { offset: u64, len: usize },
+    Owned(Vec<u8>),
+}
+
+impl TreeObject {
+    fn of(file: &RootFile, key: &crate::key::Key) -> Result<TreeObject> {
+        let offset = key.seek_key as u64 + key.keylen as u64;
+        let borrowed = matches!(
+            file.source().read_at(offset, key.stored_len())?,
+            std::borrow::Cow::Borrowed(_)
+        );
+        if borrowed && key.stored_len() == key.objlen as usize {
+            return Ok(TreeObject::InSource {
+                offset,
+                len: key.stored_len(),
+            });
+        }
+        file.object_bytes(key).map(TreeObject::Owned)
+    }
+
+    fn bytes<'s>(&'s self, source: &'s dyn ByteSource) -> Result<std::borrow::Cow<'s, [u8]>> {
+        match self {
+            TreeObject::InSource { offset, len } => source.read_at(*offset, *len),
+            TreeObject::Owned(bytes) => Ok(std::borrow::Cow::Borrowed(bytes)),
+        }
+    }
 }
 
 impl Tree {
@@ -156,9 +187,10 @@ impl Tree {
                 key.class_name
             )));
         }
-        let object = file.object_bytes(&key)?;
+        let object = TreeObject::of(file, &key)?;
         let what = format!("{}: TTree {}", file.name(), key.name);
-        let mut c = Cursor::new(&object, key.keylen as u32, &what);
+        let bytes = object.bytes(file.source().as_ref())?;
+        let mut c = Cursor::new(&bytes, key.keylen as u32, &what);
         let model = model::read_tree(&mut c, &key.class_name).map_err(|e| e.context(&what))?;
         check_entries(&model).map_err(|e| e.context(&what))?;
         let infos = file
@@ -190,7 +222,10 @@ impl Tree {
     fn family(&self, k: usize) -> &[Branch] {
         self.families[k].get_or_init(|| {
             let what = self.object_name();
-            self.read_family(k, &mut Cursor::new(&self.object, self.keylen, &what))
+            match self.object.bytes(self.source.as_ref()) {
+                Ok(bytes) => self.read_family(k, &mut Cursor::new(&bytes, self.keylen, &what)),
+                Err(e) => self.unreadable_family(k, e),
+            }
         })
     }
 
@@ -201,11 +236,24 @@ impl Tree {
             return;
         }
         let what = self.object_name();
-        let mut c = Cursor::new(&self.object, self.keylen, &what);
-        for (k, slot) in self.families.iter().enumerate() {
-            if slot.get().is_none() {
-                // Another thread may have read it meanwhile: the same branches, either kept.
-                let _ = slot.set(self.read_family(k, &mut c));
+        let pending = || {
+            self.families
+                .iter()
+                .enumerate()
+                .filter(|(_, f)| f.get().is_none())
+        };
+        // Another thread may read a branch meanwhile: the same branches, either kept.
+        match self.object.bytes(self.source.as_ref()) {
+            Ok(bytes) => {
+                let mut c = Cursor::new(&bytes, self.keylen, &what);
+                for (k, slot) in pending() {
+                    let _ = slot.set(self.read_family(k, &mut c));
+                }
+            }
+            Err(e) => {
+                for (k, slot) in pending() {
+                    let _ = slot.set(self.unreadable_family(k, Error::format(e.to_string())));
+                }
             }
         }
     }
@@ -216,13 +264,21 @@ impl Tree {
 
     /// Top-level branch `k` and the branches under it, read with `c`.
     fn read_family(&self, k: usize, c: &mut Cursor) -> Vec<Branch> {
+        match model::read_top_branch(c, self.model.branches[k].start) {
+            Ok(model) => self.family_of(k, model),
+            Err(e) => self.unreadable_family(k, e),
+        }
+    }
+
+    /// Top-level branch `k` as a branch reported by name when read or listed, never a wrong value.
+    fn unreadable_family(&self, k: usize, e: Error) -> Vec<Branch> {
         let top = &self.model.branches[k];
-        let model = model::read_top_branch(c, top.start).unwrap_or_else(|e| {
-            // Reported by name when read or listed, never a wrong value.
-            let mut stub = BranchModel::named(&top.name, top.entries);
-            stub.unreadable = Some(e.context(self.object_name()).to_string());
-            stub
-        });
+        let mut stub = BranchModel::named(&top.name, top.entries);
+        stub.unreadable = Some(e.context(self.object_name()).to_string());
+        self.family_of(k, stub)
+    }
+
+    fn family_of(&self, k: usize, model: BranchModel) -> Vec<Branch> {
         let mut family = Vec::new();
         flatten(vec![model], "", &mut family, &self.infos, true);
         for b in &mut family {
