@@ -39,6 +39,11 @@ impl Hasher for TagHasher {
 /// Reads an object's body given its class name; returns it with the name references use.
 type ReadObject<'r, 'a, T> = dyn FnMut(&mut Cursor<'a>, &str) -> Result<(T, String)> + 'r;
 
+/// Text as stored, invalid UTF-8 replaced.
+pub fn lossy(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
 /// The result of reading a pointer to an object (`ReadObjectAny`).
 pub enum Pointer<T> {
     /// A null pointer.
@@ -110,7 +115,18 @@ impl<'a> Cursor<'a> {
         Error::format(format!("{} (in {} at byte {})", msg, self.what, self.pos))
     }
 
+    /// The error of a read past the end: out of line, so that reads inline to a bounds check.
+    #[cold]
+    #[inline(never)]
+    fn short(&self, n: usize) -> Error {
+        self.error(format!(
+            "needed {n} more bytes but only {} remain",
+            self.remaining()
+        ))
+    }
+
     /// Moves to an absolute position.
+    #[inline]
     pub fn seek(&mut self, pos: usize) -> Result<()> {
         if pos > self.data.len() {
             return Err(self.error(format!(
@@ -123,27 +139,25 @@ impl<'a> Cursor<'a> {
     }
 
     /// Skips `n` bytes.
+    #[inline]
     pub fn skip(&mut self, n: usize) -> Result<()> {
         self.bytes(n).map(|_| ())
     }
 
     /// Takes the next `n` bytes.
+    #[inline]
     pub fn bytes(&mut self, n: usize) -> Result<&'a [u8]> {
         let end = self
             .pos
             .checked_add(n)
             .filter(|&e| e <= self.data.len())
-            .ok_or_else(|| {
-                self.error(format!(
-                    "needed {n} more bytes but only {} remain",
-                    self.remaining()
-                ))
-            })?;
+            .ok_or_else(|| self.short(n))?;
         let out = &self.data[self.pos..end];
         self.pos = end;
         Ok(out)
     }
 
+    #[inline]
     fn array<const N: usize>(&mut self) -> Result<[u8; N]> {
         let b = self.bytes(N)?;
         let mut out = [0u8; N];
@@ -151,6 +165,7 @@ impl<'a> Cursor<'a> {
         Ok(out)
     }
 
+    #[inline]
     pub fn u8(&mut self) -> Result<u8> {
         Ok(self.array::<1>()?[0])
     }
@@ -160,27 +175,35 @@ impl<'a> Cursor<'a> {
     pub fn bool(&mut self) -> Result<bool> {
         Ok(self.u8()? != 0)
     }
+    #[inline]
     pub fn u16(&mut self) -> Result<u16> {
         Ok(u16::from_be_bytes(self.array()?))
     }
+    #[inline]
     pub fn i16(&mut self) -> Result<i16> {
         Ok(i16::from_be_bytes(self.array()?))
     }
+    #[inline]
     pub fn u32(&mut self) -> Result<u32> {
         Ok(u32::from_be_bytes(self.array()?))
     }
+    #[inline]
     pub fn i32(&mut self) -> Result<i32> {
         Ok(i32::from_be_bytes(self.array()?))
     }
+    #[inline]
     pub fn u64(&mut self) -> Result<u64> {
         Ok(u64::from_be_bytes(self.array()?))
     }
+    #[inline]
     pub fn i64(&mut self) -> Result<i64> {
         Ok(i64::from_be_bytes(self.array()?))
     }
+    #[inline]
     pub fn f32(&mut self) -> Result<f32> {
         Ok(f32::from_be_bytes(self.array()?))
     }
+    #[inline]
     pub fn f64(&mut self) -> Result<f64> {
         Ok(f64::from_be_bytes(self.array()?))
     }
@@ -230,8 +253,7 @@ impl<'a> Cursor<'a> {
     /// A ROOT `TString` (or `std::string` member): a length byte, 255 meaning
     /// a 4-byte length follows.
     pub fn string(&mut self) -> Result<String> {
-        let b = self.string_bytes()?;
-        Ok(String::from_utf8_lossy(b).into_owned())
+        self.string_bytes().map(lossy)
     }
 
     /// The bytes of a length-prefixed string.
@@ -286,6 +308,7 @@ impl<'a> Cursor<'a> {
     }
 
     /// Moves to the end of a versioned object when its byte count is known.
+    #[inline]
     pub fn finish(&mut self, v: Version) -> Result<()> {
         if let Some(end) = v.end {
             self.seek(end)?;
@@ -311,10 +334,16 @@ impl<'a> Cursor<'a> {
 
     /// A `TNamed`: returns (name, title).
     pub fn tnamed(&mut self) -> Result<(String, String)> {
+        let (name, title) = self.tnamed_bytes()?;
+        Ok((lossy(name), lossy(title)))
+    }
+
+    /// A `TNamed`'s name and title as stored, for a reader that keeps only some of them.
+    pub fn tnamed_bytes(&mut self) -> Result<(&'a [u8], &'a [u8])> {
         let v = self.version()?;
         self.tobject()?;
-        let name = self.string()?;
-        let title = self.string()?;
+        let name = self.string_bytes()?;
+        let title = self.string_bytes()?;
         self.finish(v)?;
         Ok((name, title))
     }

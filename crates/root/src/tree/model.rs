@@ -2,7 +2,7 @@
 //! TLeaf objects as ROOT serialises them (class versions of ROOT 5.30 on).
 
 use crate::containers::read_objarray;
-use crate::cursor::{Cursor, Pointer, Version};
+use crate::cursor::{lossy, Cursor, Pointer, Version};
 use crate::error::{Error, Result};
 
 /// A leaf: the type of the values of a branch.
@@ -225,14 +225,12 @@ fn find_branches(c: &mut Cursor) -> Result<Vec<TopBranch>> {
                 other => return Err(c.error(format!("unexpected class {other} among branches"))),
             };
             let head = read_tbranch_head(c)?;
+            let name = lossy(head.name);
             let end = outer.unwrap_or(head.version).end.ok_or_else(|| {
-                c.error(format!(
-                    "branch {:?} has no byte count to skip it by",
-                    head.name
-                ))
+                c.error(format!("branch {name:?} has no byte count to skip it by"))
             })?;
             c.seek(end)?;
-            Ok((Some((head.name, head.entries)), String::new()))
+            Ok((Some((name, head.entries)), String::new()))
         })?;
         if let Pointer::New(Some((name, entries))) = found {
             out.push(TopBranch {
@@ -302,11 +300,12 @@ fn read_branch(c: &mut Cursor, class: &str) -> Result<BranchModel> {
     }
 }
 
-/// The fields of a TBranch before its sub-branches.
-struct TBranchHead {
+/// The fields of a TBranch before its sub-branches (name and title as stored: finding the
+/// branches of a tree needs only the names).
+struct TBranchHead<'a> {
     version: Version,
-    name: String,
-    title: String,
+    name: &'a [u8],
+    title: &'a [u8],
     entry_offset_len: i32,
     write_basket: i32,
     max_baskets: i32,
@@ -315,7 +314,7 @@ struct TBranchHead {
     zip_bytes: i64,
 }
 
-fn read_tbranch_head(c: &mut Cursor) -> Result<TBranchHead> {
+fn read_tbranch_head<'a>(c: &mut Cursor<'a>) -> Result<TBranchHead<'a>> {
     let version = c.version()?;
     if !(10..=13).contains(&version.version) {
         return Err(Error::Unsupported(format!(
@@ -323,7 +322,7 @@ fn read_tbranch_head(c: &mut Cursor) -> Result<TBranchHead> {
             version.version
         )));
     }
-    let (name, title) = c.tnamed()?;
+    let (name, title) = c.tnamed_bytes()?;
     c.skip_versioned("TAttFill")?;
     c.i32()?; // compress
     c.i32()?; // basket size
@@ -365,6 +364,7 @@ fn read_tbranch(c: &mut Cursor, class: &str) -> Result<BranchModel> {
         tot_bytes,
         zip_bytes,
     } = read_tbranch_head(c)?;
+    let (name, title) = (lossy(name), lossy(title));
     let branches = read_branch_array(c)?;
     let leaves = read_objarray(c, |c, class| {
         let leaf = read_leaf(c, class)?;
