@@ -1,7 +1,7 @@
 //! Vectors for whole decoded pages. A writer that puts a cluster's column in one page (uproot
 //! does) makes pages of megabytes, written once into fresh memory; one page fault per 4 KiB
 //! then cost a sixth of reading uproot's NanoAOD RNTuple. Such vectors have their memory mapped
-//! in one call before the page is written into them, in huge pages where the kernel allows.
+//! in one call before the page is written into them.
 
 /// Vectors smaller than this are left to fault in as usual.
 #[cfg(all(feature = "native", target_os = "linux"))]
@@ -15,10 +15,8 @@ pub(crate) fn zeroed_page_vec<T: bytemuck::Zeroable + Copy>(n: usize) -> Vec<T> 
 }
 
 /// Asks the kernel to map the memory of `values` now, in one call, rather than one page fault
-/// per 4 KiB at first write, and in 2 MiB pages where transparent huge pages are on `madvise`
-/// (as on Debian): the kernel's zeroing of the fresh pages was then a third of the CPU of reading
-/// uproot's one-cluster NanoAOD RNTuple, and 2 MiB pages cut it (0.83 -> 0.65 CPU-s). Only advice:
-/// on kernels without `MADV_POPULATE_WRITE` (before 5.14) or huge pages nothing changes.
+/// per 4 KiB at first write. Only advice: on kernels without `MADV_POPULATE_WRITE` (before 5.14)
+/// nothing changes.
 #[cfg(all(feature = "native", target_os = "linux"))]
 fn populate<T>(values: &[T]) {
     const PAGE: usize = 4096;
@@ -32,7 +30,6 @@ fn populate<T>(values: &[T]) {
     // SAFETY: the whole pages inside `values`' allocation, which stays mapped;
     // MADV_POPULATE_WRITE maps them writable without changing their contents.
     unsafe {
-        libc::madvise(first as *mut libc::c_void, end - first, libc::MADV_HUGEPAGE);
         libc::madvise(
             first as *mut libc::c_void,
             end - first,
