@@ -210,25 +210,22 @@ impl<'a> Cursor<'a> {
 
     /// `n` big-endian 4-byte integers (one allocation of the right size, one bounds check).
     pub fn i32_array(&mut self, n: usize) -> Result<Vec<i32>> {
-        let bytes = self.bytes(
-            n.checked_mul(4)
-                .ok_or_else(|| self.error("array too long"))?,
-        )?;
-        Ok(bytes
-            .chunks_exact(4)
-            .map(|b| i32::from_be_bytes(b.try_into().expect("4 bytes")))
-            .collect())
+        self.be_array(n, i32::from_be_bytes)
     }
 
     /// `n` big-endian 8-byte integers.
     pub fn i64_array(&mut self, n: usize) -> Result<Vec<i64>> {
-        let bytes = self.bytes(
-            n.checked_mul(8)
-                .ok_or_else(|| self.error("array too long"))?,
-        )?;
-        Ok(bytes
-            .chunks_exact(8)
-            .map(|b| i64::from_be_bytes(b.try_into().expect("8 bytes")))
+        self.be_array(n, i64::from_be_bytes)
+    }
+
+    fn be_array<T, const N: usize>(&mut self, n: usize, from: fn([u8; N]) -> T) -> Result<Vec<T>> {
+        let len = n
+            .checked_mul(N)
+            .ok_or_else(|| self.error("array too long"))?;
+        Ok(self
+            .bytes(len)?
+            .chunks_exact(N)
+            .map(|b| from(b.try_into().expect("N bytes")))
             .collect())
     }
 

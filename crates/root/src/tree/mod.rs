@@ -264,7 +264,7 @@ impl Tree {
 
     /// Top-level branch `k` and the branches under it, read with `c`.
     fn read_family(&self, k: usize, c: &mut Cursor) -> Vec<Branch> {
-        match model::read_top_branch(c, self.model.branches[k].start) {
+        match model::read_top_branch(c, &self.model.branches[k]) {
             Ok(model) => self.family_of(k, model),
             Err(e) => self.unreadable_family(k, e),
         }

@@ -128,9 +128,11 @@ pub struct TreeModel {
 #[derive(Clone, Debug)]
 pub struct TopBranch {
     pub name: String,
+    /// Its class: TBranch, TBranchElement, TBranchObject or TBranchSTL.
+    pub class: &'static str,
     /// Entries the branch holds (`fEntries`).
     pub entries: i64,
-    /// Where its object (byte count and class tag first) starts in the tree object.
+    /// Where its object's fields start in the tree object (after its byte count and class).
     pub start: usize,
 }
 
@@ -209,49 +211,37 @@ fn read_branch_array(c: &mut Cursor) -> Result<Vec<BranchModel>> {
 /// The tree's `fBranches` array, each branch's name and entries read and the rest skipped (by
 /// its byte count).
 fn find_branches(c: &mut Cursor) -> Result<Vec<TopBranch>> {
-    let v = c.version()?;
-    c.tobject()?;
-    c.string()?; // fName
-    let n = c.count(4)?;
-    c.i32()?; // fLowerBound
-    let mut out = Vec::with_capacity(n);
-    for _ in 0..n {
+    read_objarray(c, |c, class| {
         let start = c.pos();
-        let found = c.object_any(|c, class| {
-            // TBranchElement and the like start with their own version, then TBranch's.
-            let outer = match class {
-                "TBranch" => None,
-                "TBranchElement" | "TBranchObject" | "TBranchSTL" => Some(c.version()?),
-                other => return Err(c.error(format!("unexpected class {other} among branches"))),
-            };
-            let head = read_tbranch_head(c)?;
-            let name = lossy(head.name);
-            let end = outer.unwrap_or(head.version).end.ok_or_else(|| {
-                c.error(format!("branch {name:?} has no byte count to skip it by"))
-            })?;
-            c.seek(end)?;
-            Ok((Some((name, head.entries)), String::new()))
-        })?;
-        if let Pointer::New(Some((name, entries))) = found {
-            out.push(TopBranch {
-                name,
-                entries,
-                start,
-            });
-        }
-    }
-    c.finish(v)?;
-    Ok(out)
+        // TBranchElement and the like start with their own version, then TBranch's.
+        let (class, outer) = match class {
+            "TBranch" => ("TBranch", None),
+            "TBranchElement" => ("TBranchElement", Some(c.version()?)),
+            "TBranchObject" => ("TBranchObject", Some(c.version()?)),
+            "TBranchSTL" => ("TBranchSTL", Some(c.version()?)),
+            other => return Err(c.error(format!("unexpected class {other} among branches"))),
+        };
+        let head = read_tbranch_head(c)?;
+        let name = lossy(head.name);
+        let end = outer
+            .unwrap_or(head.version)
+            .end
+            .ok_or_else(|| c.error(format!("branch {name:?} has no byte count to skip it by")))?;
+        c.seek(end)?;
+        let top = TopBranch {
+            name,
+            class,
+            entries: head.entries,
+            start,
+        };
+        Ok(Some((top, String::new())))
+    })
 }
 
-/// Reads the top-level branch whose object starts at `start` (found by [`find_branches`]), with
-/// its sub-branches.
-pub fn read_top_branch(c: &mut Cursor, start: usize) -> Result<BranchModel> {
-    c.seek(start)?;
-    match c.object_any(|c, class| Ok((read_branch(c, class)?, String::new())))? {
-        Pointer::New(b) => Ok(b),
-        _ => Err(c.error("expected a branch object")),
-    }
+/// Reads a top-level branch found by [`find_branches`], with its sub-branches.
+pub fn read_top_branch(c: &mut Cursor, top: &TopBranch) -> Result<BranchModel> {
+    c.seek(top.start)?;
+    read_branch(c, top.class)
 }
 
 fn read_branch(c: &mut Cursor, class: &str) -> Result<BranchModel> {
@@ -353,18 +343,7 @@ fn read_tbranch_head<'a>(c: &mut Cursor<'a>) -> Result<TBranchHead<'a>> {
 }
 
 fn read_tbranch(c: &mut Cursor, class: &str) -> Result<BranchModel> {
-    let TBranchHead {
-        version: v,
-        name,
-        title,
-        entry_offset_len,
-        write_basket,
-        max_baskets,
-        entries,
-        tot_bytes,
-        zip_bytes,
-    } = read_tbranch_head(c)?;
-    let (name, title) = (lossy(name), lossy(title));
+    let head = read_tbranch_head(c)?;
     let branches = read_branch_array(c)?;
     let leaves = read_objarray(c, |c, class| {
         let leaf = read_leaf(c, class)?;
@@ -377,24 +356,24 @@ fn read_tbranch(c: &mut Cursor, class: &str) -> Result<BranchModel> {
         }
         Ok(read_embedded_basket(c)?.map(|b| (b, String::new())))
     })?;
-    let n = c.check_count(max_baskets as i64, 4)?;
+    let n = c.check_count(head.max_baskets as i64, 4)?;
     c.u8()?;
     let basket_bytes = c.i32_array(n)?;
     c.u8()?;
     let basket_entry = c.i64_array(n)?;
     c.u8()?;
     let basket_seek = c.i64_array(n)?;
-    c.finish(v)?;
-    let wb = write_basket.clamp(0, n as i32);
+    c.finish(head.version)?;
+    let wb = head.write_basket.clamp(0, n as i32);
     Ok(BranchModel {
         class: class.to_string(),
-        name,
-        title,
-        entry_offset_len,
+        name: lossy(head.name),
+        title: lossy(head.title),
+        entry_offset_len: head.entry_offset_len,
         write_basket: wb,
-        entries,
-        tot_bytes,
-        zip_bytes,
+        entries: head.entries,
+        tot_bytes: head.tot_bytes,
+        zip_bytes: head.zip_bytes,
         basket_bytes,
         basket_entry,
         basket_seek,
