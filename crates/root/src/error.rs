@@ -25,6 +25,10 @@ pub enum Error {
     /// A name (object, branch, directory) was not found.
     #[error("{0}")]
     NotFound(String),
+    /// A page another thread is decoding, met by a read that asked not to wait for it. Internal:
+    /// the RNTuple reader retries such reads itself and never returns this.
+    #[error("a page is being decoded by another thread")]
+    Busy,
     /// Context added on the way up: "while reading X: <inner>".
     #[error("{context}: {source}")]
     Context {

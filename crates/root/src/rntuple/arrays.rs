@@ -298,13 +298,20 @@ impl RNTuple {
             .map(|(i, (id, name))| (i, id, name))
             .collect();
         jobs.sort_by_key(|&(_, id, _)| std::cmp::Reverse(bytes(id)));
-        let read = crate::tree::par_map(&jobs, |&(_, id, name)| {
-            self.read_field(id, range.clone())
-                .map_err(|e| e.context(format!("field {name:?}")))
+        // First every field whose pages no other chunk is decoding right now, then (waiting for
+        // them) the others.
+        let first = crate::tree::par_map(&jobs, |&(_, id, _)| {
+            super::window::without_waiting(|| self.read_field(id, range.clone()))
         });
         let mut arrays: Vec<Option<Array>> = vec![None; jobs.len()];
-        for (&(i, _, _), array) in jobs.iter().zip(read) {
-            arrays[i] = Some(array?);
+        for (&(i, id, name), array) in jobs.iter().zip(first) {
+            let array = match array {
+                Err(e) if matches!(e.root_cause(), Error::Busy) => {
+                    self.read_field(id, range.clone())
+                }
+                other => other,
+            };
+            arrays[i] = Some(array.map_err(|e| e.context(format!("field {name:?}")))?);
         }
         Ok(arrays.into_iter().flatten().collect())
     }

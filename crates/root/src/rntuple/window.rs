@@ -5,6 +5,7 @@
 
 use super::page_buffer::zeroed_page_vec;
 use super::values::ColumnValues;
+use crate::error::Error;
 use crate::error::Result;
 use std::collections::{HashMap, VecDeque};
 use std::ops::Range;
@@ -32,6 +33,23 @@ type OpenSlot = Mutex<Option<Arc<OpenValues>>>;
 /// Pages kept per column: the pages the chunks in flight share.
 const KEPT_PER_COLUMN: usize = 4;
 
+thread_local! {
+    /// Whether a read on this thread waits for a page another thread is decoding (else it gets
+    /// [`Error::Busy`]); see [`without_waiting`].
+    static WAIT_FOR_PAGES: std::cell::Cell<bool> = const { std::cell::Cell::new(true) };
+}
+
+/// Runs `read` so that meeting a page another thread is decoding returns [`Error::Busy`] at once
+/// instead of waiting: chunks read at the same time that share whole-cluster pages (uproot writes
+/// one page per column and cluster) then decode different pages instead of waiting for each
+/// other's.
+pub(crate) fn without_waiting<T>(read: impl FnOnce() -> Result<T>) -> Result<T> {
+    let before = WAIT_FOR_PAGES.replace(false);
+    let result = read();
+    WAIT_FOR_PAGES.set(before);
+    result
+}
+
 impl OpenPages {
     /// Page `key` of `column`, decoded by `decode` unless another chunk has done it (or is doing
     /// it: then this waits for it).
@@ -56,7 +74,17 @@ impl OpenPages {
                 }
             }
         };
-        let mut values = slot.lock().unwrap_or_else(|e| e.into_inner());
+        let mut values = match slot.try_lock() {
+            Ok(values) => values,
+            Err(std::sync::TryLockError::Poisoned(e)) => e.into_inner(),
+            // Another chunk is decoding it: a read that can do other work first says so.
+            Err(std::sync::TryLockError::WouldBlock) if !WAIT_FOR_PAGES.get() => {
+                return Err(Error::Busy)
+            }
+            Err(std::sync::TryLockError::WouldBlock) => {
+                slot.lock().unwrap_or_else(|e| e.into_inner())
+            }
+        };
         if let Some(v) = values.as_ref() {
             return Ok(v.clone());
         }
@@ -212,6 +240,35 @@ impl RelativeOffsets {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A read that may not wait gets `Busy` for a page another thread is decoding; one that may
+    /// waits and gets the page that thread decoded (not a second decode).
+    #[test]
+    fn a_page_being_decoded_is_busy_or_waited_for() {
+        let pages = OpenPages::default();
+        let started = std::sync::Barrier::new(2);
+        let (release, wait) = std::sync::mpsc::channel::<()>();
+        std::thread::scope(|s| {
+            let (pages, started) = (&pages, &started);
+            s.spawn(move || {
+                pages.get_or_decode(0, (0, 0), || {
+                    started.wait();
+                    wait.recv().expect("released");
+                    Ok(ColumnValues::F32(vec![1.5]))
+                })
+            });
+            started.wait();
+            let busy = without_waiting(|| pages.get_or_decode(0, (0, 0), || unreachable!()));
+            assert!(matches!(busy, Err(Error::Busy)));
+            release.send(()).expect("decoder waits");
+            let page = pages
+                .get_or_decode(0, (0, 0), || panic!("decoded twice"))
+                .expect("the page");
+            let mut out = ColumnValues::F32(Vec::new());
+            assert!(page.extend_into(&mut out, 0..1));
+            assert_eq!(out, ColumnValues::F32(vec![1.5]));
+        });
+    }
 
     #[test]
     fn narrowed_offsets_give_the_same_windows() {
