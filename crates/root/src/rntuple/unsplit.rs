@@ -9,6 +9,7 @@
 use std::mem::MaybeUninit;
 
 /// Elements handled per SIMD step: one 16-byte load from each plane.
+#[cfg(target_arch = "x86_64")]
 const LANES: usize = 16;
 
 /// The 4-byte little-endian words of the split page `data` (a trailing partial element, only in
