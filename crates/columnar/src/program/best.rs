@@ -111,86 +111,95 @@ fn per_combination(
     Some(())
 }
 
-/// One block of combinations: the members' flat positions per slot, and which events they belong to.
-struct Block {
-    /// Per slot, the member's position in the lists' values (below 2^32: offsets are 32-bit).
-    positions: Vec<Vec<u32>>,
-    /// The events of the block and, per event, the end of its combinations in the block.
-    events: Vec<(usize, usize)>,
+/// Every `k`-combination of `n` objects as local indices per slot, in lexicographic order (as
+/// `combinations`), made once per number of objects: events with the same number of objects share
+/// it, so that an event's combinations are laid out by one loop of known length per field instead
+/// of nested loops of varying length.
+struct Layouts {
+    k: usize,
+    by_n: Vec<Option<Vec<Vec<u32>>>>,
 }
 
-impl Block {
-    /// Appends the combinations of `n` objects starting at flat position `start`, in lexicographic
-    /// order (as `combinations`).
-    fn push_event(&mut self, event: usize, start: u32, n: usize, k: usize) {
-        let p = &mut self.positions;
-        let at = p[0].len();
-        match k {
-            // Pairs and triplets by nested loops writing into slices sized in advance: no capacity
-            // check per member.
-            2 | 3 => {
-                let total = if k == 2 {
-                    n * n.saturating_sub(1) / 2
-                } else {
-                    n * n.saturating_sub(1) * n.saturating_sub(2) / 6
-                };
-                for slot in p.iter_mut() {
-                    slot.resize(at + total, 0);
-                }
-                let mut i;
-                if k == 2 {
-                    let (p0, p1) = p.split_at_mut(1);
-                    let (p0, p1) = (&mut p0[0][at..], &mut p1[0][at..]);
-                    i = 0;
-                    for a in 0..n as u32 {
-                        for b in a + 1..n as u32 {
-                            p0[i] = start + a;
-                            p1[i] = start + b;
-                            i += 1;
-                        }
-                    }
-                } else {
-                    let [p0, p1, p2] = &mut p[..] else {
-                        unreachable!("three slots")
-                    };
-                    let (p0, p1, p2) = (&mut p0[at..], &mut p1[at..], &mut p2[at..]);
-                    i = 0;
-                    for a in 0..n as u32 {
-                        for b in a + 1..n as u32 {
-                            for c in b + 1..n as u32 {
-                                p0[i] = start + a;
-                                p1[i] = start + b;
-                                p2[i] = start + c;
-                                i += 1;
-                            }
-                        }
-                    }
-                }
-                debug_assert_eq!(i, total);
-            }
-            _ if n >= k => {
-                let mut cur: Vec<usize> = (0..k).collect();
-                loop {
-                    for (s, &i) in cur.iter().enumerate() {
-                        p[s].push(start + i as u32);
-                    }
-                    let Some(i) = (0..k).rev().find(|&i| cur[i] < n - (k - i)) else {
-                        break;
-                    };
-                    cur[i] += 1;
-                    for j in i + 1..k {
-                        cur[j] = cur[j - 1] + 1;
-                    }
-                }
-            }
-            _ => {}
+impl Layouts {
+    fn new(k: usize) -> Self {
+        Layouts {
+            k,
+            by_n: Vec::new(),
         }
-        self.events.push((event, p[0].len()));
     }
 
-    fn len(&self) -> usize {
-        self.positions[0].len()
+    /// Makes the layout of `n` objects if it is not there yet; returns how many combinations it has.
+    fn prepare(&mut self, n: usize) -> usize {
+        if self.by_n.len() <= n {
+            self.by_n.resize(n + 1, None);
+        }
+        let k = self.k;
+        self.by_n[n]
+            .get_or_insert_with(|| {
+                let mut slots: Vec<Vec<u32>> = vec![Vec::new(); k];
+                if n >= k {
+                    let mut cur: Vec<usize> = (0..k).collect();
+                    loop {
+                        for (slot, &i) in slots.iter_mut().zip(&cur) {
+                            slot.push(i as u32);
+                        }
+                        let Some(i) = (0..k).rev().find(|&i| cur[i] < n - (k - i)) else {
+                            break;
+                        };
+                        cur[i] += 1;
+                        for j in i + 1..k {
+                            cur[j] = cur[j - 1] + 1;
+                        }
+                    }
+                }
+                slots
+            })
+            .first()
+            .map_or(0, Vec::len)
     }
+
+    /// The local indices of member `slot` of every combination of `n` objects (prepared before).
+    fn slot(&self, n: usize, slot: usize) -> &[u32] {
+        self.by_n[n].as_ref().map_or(&[], |slots| &slots[slot])
+    }
+}
+
+/// One block of combinations: the events it holds and where each event's combinations end.
+struct Block {
+    /// The events of the block: where their objects are, and where their combinations end in the
+    /// block.
+    events: Vec<BlockEvent>,
+    len: usize,
+}
+
+/// One event of a [`Block`].
+struct BlockEvent {
+    /// Its objects' range in the lists' values.
+    objects: std::ops::Range<usize>,
+    /// The end of its combinations in the block.
+    end: usize,
+}
+
+/// One field of member `slot` of every combination of the block, in the block's order.
+fn members_of<T: Copy>(
+    values: &[T],
+    block: &Block,
+    layouts: &Layouts,
+    slot: usize,
+) -> Result<Vec<T>> {
+    let mut out = Vec::with_capacity(block.len);
+    for event in &block.events {
+        let objects = values
+            .get(event.objects.clone())
+            .ok_or_else(|| internal("best combination: a field shorter than its lists"))?;
+        out.extend(
+            layouts
+                .slot(objects.len(), slot)
+                .iter()
+                .map(|&i| objects[i as usize]),
+        );
+    }
+    Ok(out)
 }
 
 impl Program {
@@ -269,34 +278,32 @@ impl Program {
         }) {
             local[m] = slots[m].clone();
         }
+        let mut layouts = Layouts::new(k);
         let mut block = Block {
-            positions: (0..k)
-                .map(|_| Vec::with_capacity(COMB_BLOCK + 64))
-                .collect(),
             events: Vec::new(),
+            len: 0,
         };
         let mut event = 0;
         while event < n_events {
-            for p in &mut block.positions {
-                p.clear();
-            }
             block.events.clear();
-            while event < n_events && block.len() < COMB_BLOCK {
-                let (start, end) = (lists[event], lists[event + 1]);
-                block.push_event(event, start, (end - start) as usize, k);
+            block.len = 0;
+            while event < n_events && block.len < COMB_BLOCK {
+                let objects = lists[event] as usize..lists[event + 1] as usize;
+                block.len += layouts.prepare(objects.len());
+                block.events.push(BlockEvent {
+                    objects,
+                    end: block.len,
+                });
                 event += 1;
             }
-            // The block's key and condition: the members' fields gathered at their positions,
-            // then the element-wise kernels.
+            // The block's key and condition: the members' fields laid out per combination, then
+            // the element-wise kernels.
             for &m in &members {
                 local[m] = Some(match fields.iter().find(|f| f.0 == m) {
-                    Some(&(_, slot, values)) => {
-                        let at = &block.positions[slot];
-                        Datum::Col(Column::from_parts(
-                            crate::with_values!(values, v => Element::wrap(at.iter().map(|&p| v[p as usize]).collect())),
-                            None,
-                        ))
-                    }
+                    Some(&(_, slot, values)) => Datum::Col(Column::from_parts(
+                        crate::with_values!(values, v => Element::wrap(members_of(v, &block, &layouts, slot)?)),
+                        None,
+                    )),
                     None => self.run(m, &local, chunk)?,
                 });
             }
@@ -315,7 +322,7 @@ impl Program {
                 ),
                 None => None,
             };
-            crate::with_values!(keys, s => keep_best(s, passing, &block, &lists, max, &mut chosen, &mut offsets));
+            crate::with_values!(keys, s => keep_best(s, passing, &block, &layouts, max, &mut chosen, &mut offsets));
         }
         Ok(Datum::Comb {
             k,
@@ -331,17 +338,17 @@ fn keep_best<T: Element>(
     keys: &[T],
     passing: Option<&[bool]>,
     block: &Block,
-    lists: &[u32],
+    layouts: &Layouts,
     max: bool,
     chosen: &mut Vec<u32>,
     offsets: &mut Vec<u32>,
 ) {
-    let k = block.positions.len();
+    let k = layouts.k;
     let mut begin = 0;
-    for &(ev, end) in &block.events {
+    for &BlockEvent { ref objects, end } in &block.events {
         if let Some(b) = best_in(keys, passing, begin, end, max) {
-            let start = lists[ev];
-            chosen.extend(block.positions.iter().map(|p| p[b] - start));
+            let n = objects.len();
+            chosen.extend((0..k).map(|slot| layouts.slot(n, slot)[b - begin]));
         }
         offsets.push((chosen.len() / k) as u32);
         begin = end;
@@ -411,4 +418,43 @@ pub(super) fn best_member(best: &Datum, slot: usize, like: &Datum) -> Result<Dat
         offsets: None,
         source: lists.clone(),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Layouts;
+
+    /// The `k`-combinations of `n` objects by nested loops, as `combinations` orders them.
+    fn nested(n: u32, k: usize) -> Vec<Vec<u32>> {
+        let mut all: Vec<Vec<u32>> = vec![vec![]];
+        for _ in 0..k {
+            all = all
+                .into_iter()
+                .flat_map(|c| {
+                    let from = c.last().map_or(0, |&l| l + 1);
+                    (from..n).map(move |i| [c.clone(), vec![i]].concat())
+                })
+                .collect();
+        }
+        all
+    }
+
+    #[test]
+    fn layouts_list_the_combinations_in_lexicographic_order() {
+        for k in 1..5 {
+            let mut layouts = Layouts::new(k);
+            for n in [7, 0, 3, 1, 5, 2, 4, 9, 6, 8] {
+                let expected = nested(n, k);
+                assert_eq!(layouts.prepare(n as usize), expected.len(), "C({n}, {k})");
+                for slot in 0..k {
+                    let want: Vec<u32> = expected.iter().map(|c| c[slot]).collect();
+                    assert_eq!(
+                        layouts.slot(n as usize, slot),
+                        want,
+                        "slot {slot}, C({n}, {k})"
+                    );
+                }
+            }
+        }
+    }
 }
