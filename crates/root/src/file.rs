@@ -214,8 +214,13 @@ impl RootFile {
     pub fn object_bytes(&self, key: &Key) -> Result<Vec<u8>> {
         let start = key.seek_key as u64 + key.keylen as u64;
         let stored = self.source.read_at(start, key.stored_len())?;
+        self.decompress_object(key, &stored)
+    }
+
+    /// The object of `key` from its bytes as stored (already read).
+    pub(crate) fn decompress_object(&self, key: &Key, stored: &[u8]) -> Result<Vec<u8>> {
         let what = format!("{}: {} {}", self.name(), key.class_name, key.name);
-        compression::decompress(&stored, key.objlen as usize, &what)
+        compression::decompress(stored, key.objlen as usize, &what)
     }
 
     /// The streamer infos (class descriptions), read once.

@@ -63,26 +63,13 @@ macro_rules! each_variant {
 }
 
 impl ColumnValues {
-    /// An empty vector for an element kind (offsets start with their 0).
     /// Makes room for `n` more elements where the allocator can (a corrupt count asking for
     /// too much is left to fail where the elements are read).
     pub fn reserve(&mut self, n: usize) {
-        let _ = match self {
-            ColumnValues::Bool(v) => v.try_reserve(n),
-            ColumnValues::Byte(v) | ColumnValues::Char(v) | ColumnValues::U8(v) => v.try_reserve(n),
-            ColumnValues::I8(v) => v.try_reserve(n),
-            ColumnValues::I16(v) => v.try_reserve(n),
-            ColumnValues::U16(v) => v.try_reserve(n),
-            ColumnValues::I32(v) => v.try_reserve(n),
-            ColumnValues::U32(v) => v.try_reserve(n),
-            ColumnValues::I64(v) => v.try_reserve(n),
-            ColumnValues::U64(v) | ColumnValues::Offsets(v) => v.try_reserve(n),
-            ColumnValues::F32(v) => v.try_reserve(n),
-            ColumnValues::F64(v) => v.try_reserve(n),
-            ColumnValues::Switch(v) => v.try_reserve(n),
-        };
+        let _ = each_variant!(self, v => v.try_reserve(n));
     }
 
+    /// An empty vector for an element kind (offsets start with their 0).
     pub fn empty(kind: ElementKind) -> ColumnValues {
         match kind {
             ElementKind::Bool => ColumnValues::Bool(Vec::new()),

@@ -153,18 +153,13 @@ enum TreeObject {
 
 impl TreeObject {
     fn of(file: &RootFile, key: &crate::key::Key) -> Result<TreeObject> {
-        let offset = key.seek_key as u64 + key.keylen as u64;
-        let borrowed = matches!(
-            file.source().read_at(offset, key.stored_len())?,
-            std::borrow::Cow::Borrowed(_)
-        );
-        if borrowed && key.stored_len() == key.objlen as usize {
-            return Ok(TreeObject::InSource {
-                offset,
-                len: key.stored_len(),
-            });
+        let (offset, len) = (key.seek_key as u64 + key.keylen as u64, key.stored_len());
+        match file.source().read_at(offset, len)? {
+            std::borrow::Cow::Borrowed(_) if len == key.objlen as usize => {
+                Ok(TreeObject::InSource { offset, len })
+            }
+            stored => file.decompress_object(key, &stored).map(TreeObject::Owned),
         }
-        file.object_bytes(key).map(TreeObject::Owned)
     }
 
     fn bytes<'s>(&'s self, source: &'s dyn ByteSource) -> Result<std::borrow::Cow<'s, [u8]>> {
